@@ -1,0 +1,155 @@
+package io.mcpslo.clickhouse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * ClickHouse over its HTTP interface, the one every release (18.16 included) and ClickHouse Cloud share.
+ * This class and the stores built on it own every SQL string; nothing else in the project speaks SQL.
+ */
+public final class ClickHouseClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_ERROR_CHARS = 2_000;
+
+    private final ClickHouseConfig config;
+    private final HttpClient http;
+
+    public ClickHouseClient(ClickHouseConfig config) {
+        this.config = config;
+        this.http = HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build();
+    }
+
+    public ClickHouseConfig config() {
+        return config;
+    }
+
+    public String database() {
+        return config.database();
+    }
+
+    /** True when the server answers /ping. */
+    public boolean ping() {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(config.url().resolve("/ping"))
+                    .timeout(config.requestTimeout()).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Creates the configured database; the one statement sent without {@code ?database=}, which must exist. */
+    public void createDatabaseIfMissing() {
+        String sql = "CREATE DATABASE IF NOT EXISTS " + config.database();
+        send(config.url().toString().replaceAll("/+$", "") + "/", HttpRequest.BodyPublishers.ofString(sql), sql);
+    }
+
+    /** Runs a statement that returns nothing (DDL, ALTER). */
+    public void execute(String sql) {
+        send(uri(null), HttpRequest.BodyPublishers.ofString(sql), sql);
+    }
+
+    /** Inserts rows given as JSONEachRow lines (one JSON object per line). */
+    public void insertJsonEachRow(String table, byte[] rows) {
+        String query = "INSERT INTO " + config.database() + "." + SqlLiteral.identifier(table) + " FORMAT JSONEachRow";
+        send(uri(query), HttpRequest.BodyPublishers.ofByteArray(rows), query);
+    }
+
+    /** Runs a SELECT and returns its rows as JSON objects (64-bit integers as numbers). */
+    public List<JsonNode> query(String sql) {
+        String body = sql + "\nFORMAT JSON";
+        byte[] answer = send(uri(null) + "&output_format_json_quote_64bit_integers=0",
+                HttpRequest.BodyPublishers.ofString(body), sql);
+        try {
+            List<JsonNode> rows = new ArrayList<>();
+            JSON.readTree(answer).path("data").forEach(rows::add);
+            return rows;
+        } catch (IOException e) {
+            throw new ClickHouseException("unreadable answer to: " + abbreviate(sql), 200, e);
+        }
+    }
+
+    /** Streams the answer of a SELECT in the given format; the caller closes the stream. */
+    public InputStream stream(String sql, String format) {
+        String body = sql + "\nFORMAT " + SqlLiteral.identifier(format);
+        HttpRequest request = request(uri(null), HttpRequest.BodyPublishers.ofString(body));
+        try {
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            if (response.statusCode() != 200) {
+                try (InputStream error = response.body()) {
+                    throw refused(response.statusCode(), new String(error.readAllBytes(), StandardCharsets.UTF_8), sql);
+                }
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw unreachable(e, sql);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClickHouseException("interrupted", 0, e);
+        }
+    }
+
+    private String uri(String query) {
+        String base = config.url().toString().replaceAll("/+$", "") + "/?database="
+                + URLEncoder.encode(config.database(), StandardCharsets.UTF_8);
+        return query == null ? base : base + "&query=" + URLEncoder.encode(query, StandardCharsets.UTF_8);
+    }
+
+    private HttpRequest request(String uri, HttpRequest.BodyPublisher body) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(uri))
+                .timeout(config.requestTimeout())
+                .header("X-ClickHouse-User", config.user())
+                .POST(body);
+        if (!config.password().isEmpty()) {
+            builder.header("X-ClickHouse-Key", config.password());
+        }
+        return builder.build();
+    }
+
+    private byte[] send(String uri, HttpRequest.BodyPublisher body, String sqlForErrors) {
+        try {
+            HttpResponse<byte[]> response = http.send(request(uri, body), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                throw refused(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8), sqlForErrors);
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw unreachable(e, sqlForErrors);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClickHouseException("interrupted", 0, e);
+        }
+    }
+
+    private ClickHouseException refused(int status, String answer, String sql) {
+        return new ClickHouseException("ClickHouse answered " + status + ": " + abbreviate(answer.trim())
+                + " — to: " + abbreviate(sql), status, null);
+    }
+
+    private ClickHouseException unreachable(IOException e, String sql) {
+        String why = e instanceof ConnectException ? "connection refused"
+                : e instanceof HttpTimeoutException ? "timed out" : e.toString();
+        return new ClickHouseException("ClickHouse at " + config.url() + " unreachable (" + why + ") for: "
+                + abbreviate(sql) + ". Start it with `scripts/clickhouse.sh start` or set CLICKHOUSE_URL.", 0, e);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= MAX_ERROR_CHARS ? text : text.substring(0, MAX_ERROR_CHARS) + "…";
+    }
+}

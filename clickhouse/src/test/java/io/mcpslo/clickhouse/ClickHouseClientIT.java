@@ -1,0 +1,84 @@
+package io.mcpslo.clickhouse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcpslo.common.config.Settings;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ClickHouseClientIT {
+
+    private static ClickHouseClient client;
+
+    @BeforeAll
+    static void connect() {
+        client = ClickHouseTestSupport.freshDatabase("client");
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        ClickHouseTestSupport.drop(client);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"plain", "it's", "back\\slash", "\\'; DROP TABLE calls; --", "' OR 1=1 --",
+            "nul\u0000byte", "new\nline\ttab", "emoji ✓ ünïcödé", "\\", "'", "\\\\'", "%27%20OR%201=1",
+            "FORMAT TSV", "{name:String}"})
+    void hostileStringsRoundTripAsLiteralsNeverAsSql(String hostile) {
+        List<com.fasterxml.jackson.databind.JsonNode> rows =
+                client.query("SELECT " + SqlLiteral.string(hostile) + " AS value, count() AS tables FROM system.tables"
+                        + " WHERE database = " + SqlLiteral.string(client.database()));
+        assertEquals(hostile, rows.get(0).get("value").asText());
+        assertTrue(rows.get(0).get("tables").asInt() >= 3, "tables must still be there");
+    }
+
+    @Test
+    void hugeLiteralIsStillOneValue() {
+        String big = "x'".repeat(5_000);
+        assertEquals(big, client.query("SELECT " + SqlLiteral.string(big) + " AS v").get(0).get("v").asText());
+    }
+
+    @Test
+    void migrationIsIdempotentAndRecorded() {
+        assertEquals(List.of(), new SchemaMigrator(client).migrate());
+        var versions = client.query("SELECT version FROM " + client.database() + ".schema_migrations FINAL");
+        assertEquals("V001", versions.get(0).get("version").asText());
+    }
+
+    @Test
+    void insertsJsonEachRowAndReadsBack() {
+        String rows = """
+                {"event_id":"6f1c2a9e-3b7d-4c1e-9a2f-0d5b8e7c6a41","ts":1764065730,"ts_ms":1764065730123,"source":"gw","server":"s","server_version":"","tool":"t","method":"tools/call","protocol_version":"","session_id":"","user":"","team":"","trace_id":"","span_id":"","duration_ms":12.5,"outcome":"ok","error_code":null,"error_type":"","retry":0,"response_bytes":null,"ingested_at":1764065731}
+                """;
+        client.insertJsonEachRow("calls", rows.getBytes(StandardCharsets.UTF_8));
+        client.insertJsonEachRow("calls", rows.getBytes(StandardCharsets.UTF_8));
+        var row = client.query("SELECT count() AS n, any(duration_ms) AS d FROM calls FINAL").get(0);
+        assertEquals(1, row.get("n").asLong(), "a replayed event collapses");
+        assertEquals(12.5, row.get("d").asDouble());
+    }
+
+    @Test
+    void refusedStatementCarriesClickHouseAnswer() {
+        var error = assertThrows(ClickHouseException.class, () -> client.query("SELECT nonsense_function()"));
+        assertTrue(error.getMessage().contains("nonsense_function"), error.getMessage());
+        assertEquals(false, error.unreachable());
+    }
+
+    @Test
+    void unreachableServerSaysHowToStartIt() {
+        var settings = new Settings(Map.of("CLICKHOUSE_URL", "http://127.0.0.1:1", "CLICKHOUSE_TIMEOUT", "2s"));
+        var offline = new ClickHouseClient(ClickHouseConfig.from(settings));
+        assertEquals(false, offline.ping());
+        var error = assertThrows(ClickHouseException.class, () -> offline.execute("SELECT 1"));
+        assertTrue(error.unreachable());
+        assertTrue(error.getMessage().contains("scripts/clickhouse.sh start"), error.getMessage());
+    }
+}

@@ -1,0 +1,34 @@
+package io.mcpslo.engine.rollup;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/** One rollup cell: a server, a tool (or method), a server version and the minute it covers. */
+public record RollupKey(String server, String tool, String serverVersion, Instant windowStart) {
+
+    public static final Duration WINDOW = Duration.ofMinutes(1);
+
+    public RollupKey {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(tool, "tool");
+        Objects.requireNonNull(serverVersion, "serverVersion");
+        if (windowStart.toEpochMilli() % WINDOW.toMillis() != 0) {
+            throw new IllegalArgumentException("windowStart must be on a minute boundary: " + windowStart);
+        }
+    }
+
+    public static Instant windowStartOf(Instant ts) {
+        long millis = ts.toEpochMilli();
+        return Instant.ofEpochMilli(Math.floorDiv(millis, WINDOW.toMillis()) * WINDOW.toMillis());
+    }
+
+    public Instant windowEnd() {
+        return windowStart.plus(WINDOW);
+    }
+
+    /** A stable text form, used as a state-store and Kafka key: fields joined by the unit separator. */
+    public String storeKey() {
+        return server + '\u001f' + tool + '\u001f' + serverVersion + '\u001f' + windowStart.toEpochMilli();
+    }
+}

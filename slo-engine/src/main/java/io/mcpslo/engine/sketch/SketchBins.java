@@ -1,0 +1,79 @@
+package io.mcpslo.engine.sketch;
+
+import java.util.Arrays;
+
+/**
+ * The stored form of a {@link LatencySketch}: bin indexes of the logarithmic mapping (ascending) with their
+ * counts, plus the count of zero latencies. Two sketches merge by adding counts of equal indexes, which
+ * ClickHouse can do too ({@code sumMap}).
+ */
+public record SketchBins(int[] indexes, long[] counts, long zeroCount) {
+
+    public static final SketchBins EMPTY = new SketchBins(new int[0], new long[0], 0);
+
+    public SketchBins {
+        if (indexes.length != counts.length) {
+            throw new IllegalArgumentException("indexes and counts differ in length: "
+                    + indexes.length + " vs " + counts.length);
+        }
+        if (zeroCount < 0) {
+            throw new IllegalArgumentException("zeroCount must be >= 0");
+        }
+        for (int i = 0; i < indexes.length; i++) {
+            if (counts[i] <= 0) {
+                throw new IllegalArgumentException("bin counts must be positive, bin " + indexes[i] + " has " + counts[i]);
+            }
+            if (i > 0 && indexes[i] <= indexes[i - 1]) {
+                throw new IllegalArgumentException("bin indexes must be strictly ascending");
+            }
+        }
+        indexes = indexes.clone();
+        counts = counts.clone();
+    }
+
+    @Override
+    public int[] indexes() {
+        return indexes.clone();
+    }
+
+    @Override
+    public long[] counts() {
+        return counts.clone();
+    }
+
+    public int size() {
+        return indexes.length;
+    }
+
+    public int indexAt(int position) {
+        return indexes[position];
+    }
+
+    public long countAt(int position) {
+        return counts[position];
+    }
+
+    public long totalCount() {
+        long total = zeroCount;
+        for (long count : counts) {
+            total += count;
+        }
+        return total;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof SketchBins that && zeroCount == that.zeroCount
+                && Arrays.equals(indexes, that.indexes) && Arrays.equals(counts, that.counts);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * Arrays.hashCode(indexes) + Arrays.hashCode(counts)) + Long.hashCode(zeroCount);
+    }
+
+    @Override
+    public String toString() {
+        return "SketchBins[" + indexes.length + " bins, zeroCount=" + zeroCount + ", total=" + totalCount() + "]";
+    }
+}
