@@ -1,0 +1,40 @@
+package io.mcpslo.collector;
+
+import io.javalin.Javalin;
+import io.javalin.http.HttpStatus;
+import io.mcpslo.schemas.EventValidator;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds the collector's HTTP app; the caller starts it. */
+public final class CollectorApp {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CollectorApp.class);
+
+    private CollectorApp() {
+    }
+
+    public static Javalin create(CollectorConfig config, EventValidator validator, EventPublisher publisher,
+                                 PrometheusMeterRegistry registry) {
+        Javalin app = Javalin.create(javalin -> {
+            javalin.showJavalinBanner = false;
+            javalin.startupWatcherEnabled = false;
+            // the handler bounds the body itself so chunked bodies are limited too
+            javalin.http.maxRequestSize = (long) config.maxBodyBytes() + 1;
+            javalin.jetty.defaultHost = config.bindHost();
+        });
+        app.events(events -> events.serverStopped(publisher::close));
+        app.post("/v1/events", new IngestHandler(config, validator, publisher, registry));
+        app.get("/health", ctx -> ctx.json(Map.of("status", "up", "service", "collector")));
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+        app.error(HttpStatus.NOT_FOUND, ctx -> ctx.json(Map.of("error", "no such endpoint: " + ctx.method() + " "
+                + ctx.path() + " (POST /v1/events, GET /health, GET /metrics)", "field", "path")));
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+            ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(Map.of("error", "internal error: " + e.getClass().getSimpleName()));
+        });
+        return app;
+    }
+}

@@ -1,0 +1,26 @@
+package io.mcpslo.collector;
+
+import io.mcpslo.common.config.Settings;
+import io.mcpslo.kafka.KafkaSettings;
+import java.time.Duration;
+
+/** Collector settings, read once at start. */
+public record CollectorConfig(String bindHost, int port, int maxBodyBytes, int maxEventsPerBatch,
+                              Duration kafkaTimeout, Duration maxFutureSkew, KafkaSettings kafka) {
+
+    public static CollectorConfig from(Settings settings) {
+        return new CollectorConfig(
+                settings.string("COLLECTOR_BIND", "127.0.0.1"),
+                settings.integer("COLLECTOR_PORT", 8070, 0, 65535),
+                settings.integer("COLLECTOR_MAX_BODY_BYTES", 5 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+                settings.integer("COLLECTOR_MAX_BATCH_EVENTS", 10_000, 1, 1_000_000),
+                settings.duration("COLLECTOR_KAFKA_TIMEOUT", Duration.ofSeconds(10)),
+                settings.duration("MAX_FUTURE_SKEW", Duration.ofMinutes(5)),
+                KafkaSettings.from(settings));
+    }
+
+    public String describe() {
+        return "collector on " + bindHost + ":" + port + " maxBody=" + maxBodyBytes + "B maxBatch=" + maxEventsPerBatch
+                + " kafkaTimeout=" + kafkaTimeout + " maxFutureSkew=" + maxFutureSkew + "; " + kafka.describe();
+    }
+}

@@ -1,0 +1,50 @@
+package io.mcpslo.collector;
+
+import io.javalin.Javalin;
+import io.mcpslo.common.config.Settings;
+import io.mcpslo.kafka.TopicAdmin;
+import io.mcpslo.schemas.EventValidator;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The collector as its own deployable. */
+public final class CollectorMain {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CollectorMain.class);
+
+    private CollectorMain() {
+    }
+
+    public static void main(String[] args) {
+        AutoCloseable collector = start(CollectorConfig.from(Settings.fromEnvironment()));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(collector), "collector-shutdown"));
+    }
+
+    /** Starts the collector and returns a handle that stops it; used by the all-in-one mode too. */
+    public static AutoCloseable start(CollectorConfig config) {
+        LOG.info("starting {}", config.describe());
+        try {
+            TopicAdmin.ensureTopics(config.kafka(), config.kafkaTimeout());
+        } catch (IllegalStateException e) {
+            LOG.warn("topics not checked, Kafka unreachable for now (batches will get 503 until it is back): {}",
+                    e.getMessage());
+        }
+        var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        var publisher = new KafkaEventPublisher(config.kafka(), config.kafkaTimeout());
+        Javalin app = CollectorApp.create(config, new EventValidator(Clock.systemUTC(), config.maxFutureSkew()),
+                publisher, registry).start(config.port());
+        LOG.info("collector listening on http://{}:{}/v1/events", config.bindHost(), app.port());
+        return app::stop;
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.warn("collector did not stop cleanly", e);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.mcpslo.collector;
+
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpStatus;
+import io.mcpslo.schemas.EventValidator;
+import io.mcpslo.schemas.McpEvent;
+import io.mcpslo.schemas.ValidationOutcome;
+import io.mcpslo.schemas.Violation;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * POST /v1/events: validates each event of a batch, publishes the valid ones, and answers only after the
+ * publisher confirmed them. Invalid events are refused one by one; they never block the valid ones.
+ */
+final class IngestHandler implements Handler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestHandler.class);
+    static final int RETRY_AFTER_SECONDS = 5;
+
+    private final CollectorConfig config;
+    private final EventValidator validator;
+    private final EventPublisher publisher;
+    private final Counter accepted;
+    private final Counter rejected;
+    private final Counter publishFailures;
+    private final Timer publishTime;
+
+    IngestHandler(CollectorConfig config, EventValidator validator, EventPublisher publisher, MeterRegistry registry) {
+        this.config = config;
+        this.validator = validator;
+        this.publisher = publisher;
+        this.accepted = Counter.builder("mcp_collector_events").tag("result", "accepted")
+                .description("Events accepted and acknowledged by Kafka").register(registry);
+        this.rejected = Counter.builder("mcp_collector_events").tag("result", "rejected")
+                .description("Events refused for violating the contract").register(registry);
+        this.publishFailures = Counter.builder("mcp_collector_publish_failures")
+                .description("Batches Kafka did not acknowledge (answered 503)").register(registry);
+        this.publishTime = Timer.builder("mcp_collector_publish").description("Time until Kafka acknowledged a batch")
+                .register(registry);
+    }
+
+    @Override
+    public void handle(Context ctx) throws IOException {
+        byte[] body = readBounded(ctx.bodyInputStream(), config.maxBodyBytes());
+        if (body == null) {
+            answer(ctx, HttpStatus.CONTENT_TOO_LARGE, new IngestResult(0, 0, "request body larger than "
+                    + config.maxBodyBytes() + " bytes (COLLECTOR_MAX_BODY_BYTES); split the batch", "body", List.of()));
+            return;
+        }
+        if (isBlank(body)) {
+            answer(ctx, HttpStatus.BAD_REQUEST, new IngestResult(0, 0,
+                    "empty body: send a JSON array of events, one JSON event, or NDJSON", "body", List.of()));
+            return;
+        }
+        List<BatchParser.Item> items;
+        try {
+            items = BatchParser.parse(body, isNdjson(ctx.contentType()));
+        } catch (BatchParser.MalformedBodyException e) {
+            answer(ctx, HttpStatus.BAD_REQUEST, new IngestResult(0, 0, e.getMessage(), "body", List.of()));
+            return;
+        }
+        if (items.isEmpty()) {
+            answer(ctx, HttpStatus.BAD_REQUEST, new IngestResult(0, 0, "the batch holds no events", "body", List.of()));
+            return;
+        }
+        if (items.size() > config.maxEventsPerBatch()) {
+            answer(ctx, HttpStatus.CONTENT_TOO_LARGE, new IngestResult(0, 0, "batch of " + items.size()
+                    + " events exceeds " + config.maxEventsPerBatch() + " (COLLECTOR_MAX_BATCH_EVENTS)", "body", List.of()));
+            return;
+        }
+
+        List<McpEvent> valid = new ArrayList<>(items.size());
+        List<IngestResult.EventError> errors = new ArrayList<>();
+        for (BatchParser.Item item : items) {
+            if (item.parseError() != null) {
+                errors.add(new IngestResult.EventError(item.index(), null, "$", "json", item.parseError()));
+                continue;
+            }
+            switch (validator.validate(item.json())) {
+                case ValidationOutcome.Accepted ok -> valid.add(ok.event());
+                case ValidationOutcome.Rejected refused -> {
+                    String eventId = item.json().isObject() && item.json().path("event_id").isTextual()
+                            ? abbreviate(item.json().get("event_id").asText()) : null;
+                    for (Violation violation : refused.violations()) {
+                        errors.add(new IngestResult.EventError(item.index(), eventId, violation.field(),
+                                violation.rule(), violation.field() + ": " + violation.message()));
+                    }
+                }
+            }
+        }
+
+        if (!valid.isEmpty()) {
+            try {
+                publishTime.record(() -> publisher.publish(valid));
+            } catch (EventPublisher.PublishFailedException e) {
+                publishFailures.increment();
+                LOG.warn("batch of {} events not acknowledged: {}", valid.size(), e.getMessage());
+                ctx.header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+                answer(ctx, HttpStatus.SERVICE_UNAVAILABLE, new IngestResult(0, items.size(),
+                        "Kafka unavailable, nothing of this batch is confirmed stored; resend it after "
+                                + RETRY_AFTER_SECONDS + " s (event ids make resending safe)", "kafka", errors));
+                return;
+            }
+        }
+        accepted.increment(valid.size());
+        int refusedEvents = items.size() - valid.size();
+        rejected.increment(refusedEvents);
+        if (errors.isEmpty()) {
+            answer(ctx, HttpStatus.OK, new IngestResult(valid.size(), 0, null, null, List.of()));
+        } else {
+            IngestResult.EventError first = errors.get(0);
+            answer(ctx, HttpStatus.UNPROCESSABLE_CONTENT, new IngestResult(valid.size(), refusedEvents,
+                    refusedEvents + " of " + items.size() + " events refused (" + valid.size()
+                            + " valid events of this batch were accepted); first: event " + first.index() + " "
+                            + first.error(), first.field(), errors));
+        }
+    }
+
+    private static void answer(Context ctx, HttpStatus status, IngestResult result) {
+        ctx.status(status).json(result);
+    }
+
+    /** Reads at most {@code limit} bytes; null when the body is longer. */
+    static byte[] readBounded(InputStream in, int limit) throws IOException {
+        byte[] bytes = in.readNBytes(limit + 1);
+        return bytes.length > limit ? null : bytes;
+    }
+
+    private static boolean isNdjson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String type = contentType.toLowerCase(Locale.ROOT);
+        return type.startsWith("application/x-ndjson") || type.startsWith("application/ndjson")
+                || type.startsWith("application/jsonl") || type.startsWith("application/x-jsonlines");
+    }
+
+    private static boolean isBlank(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() <= 64 ? value : value.substring(0, 64) + "…";
+    }
+}
