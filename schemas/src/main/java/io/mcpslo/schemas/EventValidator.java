@@ -25,6 +25,7 @@ public final class EventValidator {
 
     public static final String SCHEMA_BASE_URI = "https://schemas.mcp-slo.io/v1/";
     public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofMinutes(5);
+    static final Instant EARLIEST_TS = Instant.parse("2000-01-01T00:00:00Z");
 
     private final JsonSchema callSchema;
     private final JsonSchema auditSchema;
@@ -84,7 +85,9 @@ public final class EventValidator {
             try {
                 ts = OffsetDateTime.parse(event.get("ts").asText()).toInstant();
                 Instant latestAllowed = clock.instant().plus(maxFutureSkew);
-                if (ts.isAfter(latestAllowed)) {
+                if (ts.isBefore(EARLIEST_TS)) {
+                    violations.add(Violation.of("ts", "minimum", "ts " + ts + " is before 2000-01-01 (clock reset?)"));
+                } else if (ts.isAfter(latestAllowed)) {
                     violations.add(Violation.of("ts", "not_in_future",
                             "ts " + ts + " is more than " + maxFutureSkew.toMinutes()
                                     + " minutes in the future (clock skew?)"));

@@ -27,8 +27,16 @@ public record RollupKey(String server, String tool, String serverVersion, Instan
         return windowStart.plus(WINDOW);
     }
 
-    /** A stable text form, used as a state-store and Kafka key: fields joined by the unit separator. */
+    /**
+     * A stable text form, used as a state-store and Kafka key. It starts with the zero-padded window start so
+     * keys sort by time and a range scan finds every window older than a cut-off.
+     */
     public String storeKey() {
-        return server + '\u001f' + tool + '\u001f' + serverVersion + '\u001f' + windowStart.toEpochMilli();
+        return timePrefix(windowStart) + '\u001f' + server + '\u001f' + tool + '\u001f' + serverVersion;
+    }
+
+    /** The sortable time prefix of {@link #storeKey()} for an instant at or after the epoch. */
+    public static String timePrefix(Instant instant) {
+        return String.format("%015d", Math.max(0, instant.toEpochMilli()));
     }
 }

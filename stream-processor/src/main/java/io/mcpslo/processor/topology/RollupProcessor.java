@@ -1,0 +1,145 @@
+package io.mcpslo.processor.topology;
+
+import io.mcpslo.engine.rollup.CallRollup;
+import io.mcpslo.engine.rollup.LatenessPolicy;
+import io.mcpslo.engine.rollup.RollupKey;
+import io.mcpslo.schemas.CallEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rolls calls up into one-minute windows per (server, tool, version).
+ *
+ * <p>Every window an event touched is marked dirty in a state store, and a wall-clock punctuator emits the
+ * dirty windows every {@code emitInterval}: rollups show up within seconds even when traffic stops, and a
+ * window never waits for a later event to close it. Dirty marks live in a store (not in memory) so that,
+ * under exactly-once, a crash between an update and its emission re-emits after restart.
+ *
+ * <p>Stream time is the latest event time seen by this task, kept in a store. An event later than the
+ * allowed lateness is not rolled up (it is still stored raw from the calls topic) and is counted.
+ * Event ids seen within the lateness are remembered, so a replayed event counts once.
+ */
+final class RollupProcessor implements Processor<String, CallEvent, String, CallRollup> {
+
+    static final String WINDOWS_STORE = "rollup-windows";
+    static final String DIRTY_STORE = "rollup-dirty";
+    static final String SEEN_STORE = "rollup-seen-event-ids";
+    static final String STREAM_TIME_STORE = "rollup-stream-time";
+    private static final String STREAM_TIME_KEY = "stream-time";
+    private static final Logger LOG = LoggerFactory.getLogger(RollupProcessor.class);
+
+    private final LatenessPolicy lateness;
+    private final Duration emitInterval;
+    private final Counter tooLate;
+    private final Counter duplicates;
+    private final Counter rolledUp;
+    private ProcessorContext<String, CallRollup> context;
+    private KeyValueStore<String, CallRollup> windows;
+    private KeyValueStore<String, Long> dirty;
+    private WindowStore<String, Long> seen;
+    private KeyValueStore<String, Long> streamTimeStore;
+    private long streamTimeMs = Long.MIN_VALUE;
+
+    RollupProcessor(LatenessPolicy lateness, Duration emitInterval, MeterRegistry registry) {
+        this.lateness = lateness;
+        this.emitInterval = emitInterval;
+        this.tooLate = Counter.builder("mcp_processor_calls_too_late")
+                .description("Calls older than the allowed lateness: stored raw, not in any rollup").register(registry);
+        this.duplicates = Counter.builder("mcp_processor_calls_duplicate")
+                .description("Calls whose event id was already rolled up (replays, retries)").register(registry);
+        this.rolledUp = Counter.builder("mcp_processor_calls_rolled_up")
+                .description("Calls counted into a one-minute rollup").register(registry);
+    }
+
+    @Override
+    public void init(ProcessorContext<String, CallRollup> context) {
+        this.context = context;
+        this.windows = context.getStateStore(WINDOWS_STORE);
+        this.dirty = context.getStateStore(DIRTY_STORE);
+        this.seen = context.getStateStore(SEEN_STORE);
+        this.streamTimeStore = context.getStateStore(STREAM_TIME_STORE);
+        Long stored = streamTimeStore.get(STREAM_TIME_KEY);
+        streamTimeMs = stored == null ? Long.MIN_VALUE : stored;
+        context.schedule(emitInterval, PunctuationType.WALL_CLOCK_TIME, now -> emitDirtyAndExpire());
+    }
+
+    @Override
+    public void process(Record<String, CallEvent> record) {
+        CallEvent call = record.value();
+        if (call == null) {
+            return;
+        }
+        long eventMs = call.envelope().ts().toEpochMilli();
+        if (eventMs > streamTimeMs) {
+            streamTimeMs = eventMs;
+            streamTimeStore.put(STREAM_TIME_KEY, streamTimeMs);
+        }
+        if (!lateness.acceptsIntoRollup(call.envelope().ts(), Instant.ofEpochMilli(streamTimeMs))) {
+            tooLate.increment();
+            LOG.debug("call {} at {} is beyond the allowed lateness; stored raw only", call.envelope().eventId(),
+                    call.envelope().ts());
+            return;
+        }
+        String eventId = call.envelope().eventId().toString();
+        if (seen.fetch(eventId, eventMs) != null) {
+            duplicates.increment();
+            return;
+        }
+        seen.put(eventId, 1L, eventMs);
+        RollupKey key = CallRollup.keyOf(call);
+        String storeKey = key.storeKey();
+        CallRollup current = windows.get(storeKey);
+        windows.put(storeKey, (current == null ? CallRollup.empty(key) : current).plus(call));
+        dirty.put(storeKey, eventMs);
+        rolledUp.increment();
+    }
+
+    private void emitDirtyAndExpire() {
+        List<String> emitted = new ArrayList<>();
+        try (KeyValueIterator<String, Long> marks = dirty.all()) {
+            while (marks.hasNext()) {
+                String storeKey = marks.next().key;
+                CallRollup rollup = windows.get(storeKey);
+                if (rollup != null) {
+                    context.forward(new Record<>(storeKey, rollup, rollup.windowStart().toEpochMilli()));
+                }
+                emitted.add(storeKey);
+            }
+        }
+        emitted.forEach(dirty::delete);
+        if (streamTimeMs != Long.MIN_VALUE) {
+            expireFinalWindows();
+        }
+    }
+
+    /** Drops windows no acceptable event can reach any more; they were emitted when last touched. */
+    private void expireFinalWindows() {
+        Instant cutoff = Instant.ofEpochMilli(streamTimeMs).minus(lateness.allowedLateness()).minus(RollupKey.WINDOW);
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, CallRollup> old = windows.range(RollupKey.timePrefix(Instant.EPOCH),
+                RollupKey.timePrefix(cutoff))) {
+            while (old.hasNext()) {
+                KeyValue<String, CallRollup> entry = old.next();
+                if (lateness.isFinal(entry.value.key(), Instant.ofEpochMilli(streamTimeMs))
+                        && dirty.get(entry.key) == null) {
+                    expired.add(entry.key);
+                }
+            }
+        }
+        expired.forEach(windows::delete);
+    }
+}
