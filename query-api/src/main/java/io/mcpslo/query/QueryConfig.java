@@ -1,0 +1,20 @@
+package io.mcpslo.query;
+
+import io.mcpslo.clickhouse.ClickHouseConfig;
+import io.mcpslo.common.config.Settings;
+
+/** Query-API settings, read once at start. */
+public record QueryConfig(String bindHost, int port, int maxPoints, ClickHouseConfig clickHouse) {
+
+    public static QueryConfig from(Settings settings) {
+        return new QueryConfig(
+                settings.string("QUERY_API_BIND", "127.0.0.1"),
+                settings.integer("QUERY_API_PORT", 8080, 0, 65535),
+                settings.integer("QUERY_MAX_POINTS", 10_000, 1, 1_000_000),
+                ClickHouseConfig.from(settings));
+    }
+
+    public String describe() {
+        return "query-api on " + bindHost + ":" + port + " maxPoints=" + maxPoints + "; " + clickHouse.describe();
+    }
+}

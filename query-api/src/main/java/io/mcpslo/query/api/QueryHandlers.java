@@ -1,0 +1,93 @@
+package io.mcpslo.query.api;
+
+import io.javalin.http.Context;
+import io.mcpslo.engine.rollup.OutcomeCounts;
+import io.mcpslo.engine.sketch.LatencySketch;
+import io.mcpslo.query.store.RollupBucket;
+import io.mcpslo.query.store.RollupQuery;
+import io.mcpslo.query.store.RollupStore;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** GET /api/v1/latency and GET /api/v1/failures. */
+final class QueryHandlers {
+
+    private final RollupStore store;
+    private final Clock clock;
+    private final int maxPoints;
+
+    QueryHandlers(RollupStore store, Clock clock, int maxPoints) {
+        this.store = store;
+        this.clock = clock;
+        this.maxPoints = maxPoints;
+    }
+
+    void latency(Context ctx) {
+        RollupQuery query = RangeParameters.parse(ctx.queryParamMap(), clock, maxPoints);
+        List<Map<String, Object>> points = RollupSeries.complete(query, store.buckets(query)).stream().map(bucket -> {
+            LatencySketch sketch = LatencySketch.of(bucket.latency());
+            Map<String, Object> point = new LinkedHashMap<>();
+            point.put("start", bucket.start().toString());
+            point.put("calls", bucket.counts().calls());
+            point.put("p50_ms", quantile(sketch, 0.50));
+            point.put("p95_ms", quantile(sketch, 0.95));
+            point.put("p99_ms", quantile(sketch, 0.99));
+            return point;
+        }).toList();
+        Map<String, Object> body = header(query);
+        body.put("relative_accuracy", LatencySketch.RELATIVE_ACCURACY);
+        body.put("points", points);
+        ctx.json(body);
+    }
+
+    void failures(Context ctx) {
+        RollupQuery query = RangeParameters.parse(ctx.queryParamMap(), clock, maxPoints);
+        List<Map<String, Object>> points = RollupSeries.complete(query, store.buckets(query)).stream()
+                .map(QueryHandlers::failurePoint).toList();
+        Map<String, Object> body = header(query);
+        body.put("points", points);
+        ctx.json(body);
+    }
+
+    private static Map<String, Object> failurePoint(RollupBucket bucket) {
+        OutcomeCounts counts = bucket.counts();
+        long calls = counts.calls();
+        Map<String, Object> point = new LinkedHashMap<>();
+        point.put("start", bucket.start().toString());
+        point.put("calls", calls);
+        point.put("ok", counts.ok());
+        point.put("tool_error", counts.toolError());
+        point.put("transport_error", counts.transportError());
+        point.put("denied", counts.denied());
+        point.put("rate_limited", counts.rateLimited());
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        ratios.put("ok", ratio(counts.ok(), calls));
+        ratios.put("tool_error", ratio(counts.toolError(), calls));
+        ratios.put("transport_error", ratio(counts.transportError(), calls));
+        ratios.put("denied", ratio(counts.denied(), calls));
+        ratios.put("rate_limited", ratio(counts.rateLimited(), calls));
+        point.put("ratios", ratios);
+        return point;
+    }
+
+    private static Map<String, Object> header(RollupQuery query) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("server", query.server().orElse(null));
+        body.put("tool", query.tool().orElse(null));
+        body.put("version", query.version().orElse(null));
+        body.put("from", query.from().toString());
+        body.put("to", query.to().toString());
+        body.put("step", query.step().map(s -> s.toMinutes() >= 60 ? s.toHours() + "h" : s.toMinutes() + "m").orElse("all"));
+        return body;
+    }
+
+    private static Double quantile(LatencySketch sketch, double q) {
+        return sketch.isEmpty() ? null : Math.round(sketch.quantile(q) * 1000.0) / 1000.0;
+    }
+
+    private static Double ratio(long part, long whole) {
+        return whole == 0 ? null : (double) part / whole;
+    }
+}

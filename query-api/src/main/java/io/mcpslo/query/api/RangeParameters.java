@@ -1,0 +1,109 @@
+package io.mcpslo.query.api;
+
+import io.mcpslo.query.store.RollupQuery;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and checks the parameters of the latency and failures endpoints. Anything unknown, repeated or
+ * malformed is refused naming the parameter: a query never silently answers something else than asked.
+ */
+final class RangeParameters {
+
+    static final Set<String> ALLOWED = Set.of("server", "tool", "version", "from", "to", "step");
+    static final Map<String, Duration> STEPS = Map.of("1m", Duration.ofMinutes(1), "5m", Duration.ofMinutes(5),
+            "1h", Duration.ofHours(1));
+    static final Duration DEFAULT_RANGE = Duration.ofHours(1);
+    static final Duration MAX_RANGE = Duration.ofDays(400);
+    private static final Pattern PRINTABLE = Pattern.compile("[^\\p{Cntrl}]{1,200}");
+
+    private RangeParameters() {
+    }
+
+    static RollupQuery parse(Map<String, List<String>> params, Clock clock, int maxPoints) {
+        for (var entry : params.entrySet()) {
+            if (!ALLOWED.contains(entry.getKey())) {
+                throw new BadRequestException(abbreviate(entry.getKey()), "unknown parameter "
+                        + abbreviate(entry.getKey()) + "; allowed: server, tool, version, from, to, step");
+            }
+            if (entry.getValue().size() > 1) {
+                throw new BadRequestException(entry.getKey(), entry.getKey() + " given more than once");
+            }
+        }
+        Optional<String> server = name(params, "server");
+        Optional<String> tool = name(params, "tool");
+        Optional<String> version = name(params, "version");
+        Instant to = instant(params, "to").orElseGet(() -> ceilToMinute(clock.instant()));
+        Instant from = instant(params, "from").orElse(to.minus(DEFAULT_RANGE));
+        if (!from.isBefore(to)) {
+            throw new BadRequestException("from", "from (" + from + ") must be before to (" + to + ")");
+        }
+        if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
+            throw new BadRequestException("from", "range longer than " + MAX_RANGE.toDays() + " days");
+        }
+        String stepText = single(params, "step").orElse("1m");
+        Optional<Duration> step;
+        if (stepText.equals("all")) {
+            step = Optional.empty();
+        } else if (STEPS.containsKey(stepText)) {
+            step = Optional.of(STEPS.get(stepText));
+            long points = Duration.between(from, to).toSeconds() / step.get().toSeconds() + 1;
+            if (points > maxPoints) {
+                throw new BadRequestException("step", "step " + stepText + " gives " + points
+                        + " points over this range; the limit is " + maxPoints + ": use a larger step or a shorter range");
+            }
+        } else {
+            throw new BadRequestException("step", "step must be one of 1m, 5m, 1h, all; got " + abbreviate(stepText));
+        }
+        return new RollupQuery(server, tool, version, from, to, step);
+    }
+
+    private static Optional<String> single(Map<String, List<String>> params, String name) {
+        List<String> values = params.get(name);
+        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+    }
+
+    private static Optional<String> name(Map<String, List<String>> params, String field) {
+        Optional<String> value = single(params, field);
+        if (value.isPresent() && !PRINTABLE.matcher(value.get()).matches()) {
+            throw new BadRequestException(field, field + " must be 1 to 200 printable characters");
+        }
+        return value;
+    }
+
+    private static Optional<Instant> instant(Map<String, List<String>> params, String field) {
+        Optional<String> value = single(params, field);
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Instant instant = OffsetDateTime.parse(value.get()).toInstant();
+            if (instant.isBefore(Instant.parse("2000-01-01T00:00:00Z"))
+                    || instant.isAfter(Instant.parse("2200-01-01T00:00:00Z"))) {
+                throw new BadRequestException(field, field + " must be between 2000 and 2200");
+            }
+            return Optional.of(instant);
+        } catch (DateTimeException e) {
+            throw new BadRequestException(field, field + " must be an RFC 3339 timestamp such as "
+                    + "2026-11-25T10:00:00Z; got " + abbreviate(value.get()));
+        }
+    }
+
+    private static Instant ceilToMinute(Instant instant) {
+        long minute = 60;
+        return Instant.ofEpochSecond(Math.floorDiv(instant.getEpochSecond() + minute - 1, minute) * minute);
+    }
+
+    private static String abbreviate(String value) {
+        String printable = value.replaceAll("\\p{Cntrl}", "?");
+        return printable.length() <= 60 ? printable : printable.substring(0, 60) + "…";
+    }
+}

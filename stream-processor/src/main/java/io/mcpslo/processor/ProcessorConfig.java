@@ -1,0 +1,38 @@
+package io.mcpslo.processor;
+
+import io.mcpslo.clickhouse.ClickHouseConfig;
+import io.mcpslo.common.config.Settings;
+import io.mcpslo.engine.rollup.LatenessPolicy;
+import io.mcpslo.kafka.KafkaSettings;
+import io.mcpslo.processor.sink.SinkSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Stream-processor settings, read once at start. */
+public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolicy lateness, Duration emitInterval,
+                              Duration maxFutureSkew, SinkSettings sink, String metricsBind, int metricsPort,
+                              KafkaSettings kafka, ClickHouseConfig clickHouse) {
+
+    public static ProcessorConfig from(Settings settings) {
+        Path dataDir = Path.of(settings.string("MCP_SLO_DATA_DIR", ".data"));
+        return new ProcessorConfig(
+                settings.string("PROCESSOR_APPLICATION_ID", "mcp-slo-stream-processor"),
+                Path.of(settings.string("PROCESSOR_STATE_DIR", dataDir.resolve("streams").toString())),
+                new LatenessPolicy(settings.duration("ALLOWED_LATENESS", LatenessPolicy.DEFAULT_ALLOWED_LATENESS)),
+                settings.duration("ROLLUP_EMIT_INTERVAL", Duration.ofSeconds(1)),
+                settings.duration("MAX_FUTURE_SKEW", Duration.ofMinutes(5)),
+                new SinkSettings(settings.integer("SINK_MAX_BATCH_RECORDS", 50_000, 1, 1_000_000),
+                        settings.duration("SINK_FLUSH_INTERVAL", Duration.ofSeconds(1)),
+                        settings.duration("SINK_MAX_RETRY_BACKOFF", Duration.ofSeconds(30))),
+                settings.string("PROCESSOR_BIND", "127.0.0.1"),
+                settings.integer("PROCESSOR_METRICS_PORT", 8071, 0, 65535),
+                KafkaSettings.from(settings),
+                ClickHouseConfig.from(settings));
+    }
+
+    public String describe() {
+        return "stream-processor " + applicationId + " state=" + stateDir + " lateness=" + lateness.allowedLateness()
+                + " emitEvery=" + emitInterval + " sinkBatch=" + sink.maxBatchRecords() + "/" + sink.flushInterval()
+                + " metrics=" + metricsBind + ":" + metricsPort + "; " + kafka.describe() + "; " + clickHouse.describe();
+    }
+}

@@ -1,0 +1,100 @@
+package io.mcpslo.processor;
+
+import io.mcpslo.clickhouse.ClickHouseClient;
+import io.mcpslo.kafka.TopicAdmin;
+import io.mcpslo.processor.sink.ClickHousePipelineStore;
+import io.mcpslo.processor.sink.ClickHouseSinkLoop;
+import io.mcpslo.processor.topology.PipelineTopology;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running processor: the Kafka Streams topology, the ClickHouse sink and the metrics endpoint. */
+public final class StreamProcessor implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamProcessor.class);
+
+    private final KafkaStreams streams;
+    private final ClickHouseSinkLoop sink;
+    private final Thread sinkThread;
+    private final MetricsEndpoint metrics;
+    private final KafkaStreamsMetrics streamsMetrics;
+
+    private StreamProcessor(KafkaStreams streams, ClickHouseSinkLoop sink, MetricsEndpoint metrics,
+                            KafkaStreamsMetrics streamsMetrics) {
+        this.streams = streams;
+        this.sink = sink;
+        this.metrics = metrics;
+        this.streamsMetrics = streamsMetrics;
+        this.sinkThread = new Thread(sink, "clickhouse-sink");
+    }
+
+    public static StreamProcessor start(ProcessorConfig config) {
+        LOG.info("starting {}", config.describe());
+        TopicAdmin.ensureTopics(config.kafka(), Duration.ofSeconds(60));
+        var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        var options = new PipelineTopology.Options(Clock.systemUTC(), config.lateness(), config.emitInterval(),
+                config.maxFutureSkew(), registry);
+        var streams = new KafkaStreams(PipelineTopology.build(options), streamsProperties(config));
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        var streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+        var store = new ClickHousePipelineStore(new ClickHouseClient(config.clickHouse()), Clock.systemUTC());
+        var sink = new ClickHouseSinkLoop(config.kafka().bootstrapServers(), store, config.sink(), registry);
+        MetricsEndpoint metrics;
+        try {
+            metrics = new MetricsEndpoint(config.metricsBind(), config.metricsPort(), registry,
+                    () -> streams.state().name());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + config.metricsBind() + ":" + config.metricsPort()
+                    + " for metrics (PROCESSOR_METRICS_PORT)", e);
+        }
+        var processor = new StreamProcessor(streams, sink, metrics, streamsMetrics);
+        streams.start();
+        processor.sinkThread.start();
+        LOG.info("stream-processor metrics on http://{}:{}/metrics", config.metricsBind(), metrics.port());
+        return processor;
+    }
+
+    static Properties streamsProperties(ProcessorConfig config) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.kafka().replicationFactor().map(Short::intValue).orElse(-1));
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        return props;
+    }
+
+    public int metricsPort() {
+        return metrics.port();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        sink.close();
+        streamsMetrics.close();
+        metrics.close();
+    }
+}

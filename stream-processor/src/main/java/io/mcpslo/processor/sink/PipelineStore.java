@@ -1,0 +1,29 @@
+package io.mcpslo.processor.sink;
+
+import io.mcpslo.engine.rollup.CallRollup;
+import io.mcpslo.schemas.AuditEvent;
+import io.mcpslo.schemas.CallEvent;
+import java.util.List;
+
+/** Where the stream's results are kept. A batch written twice must read back as if written once. */
+public interface PipelineStore {
+
+    /** Prepares the storage (tables); called until it succeeds, before the first write. */
+    void prepare();
+
+    /** Writes one batch; returns only when the store has accepted all of it, throws otherwise. */
+    void write(Batch batch);
+
+    /** One batch of results, in the order they were consumed. */
+    record Batch(List<CallEvent> calls, List<AuditEvent> audits, List<CallRollup> rollups) {
+        public Batch {
+            calls = List.copyOf(calls);
+            audits = List.copyOf(audits);
+            rollups = List.copyOf(rollups);
+        }
+
+        public int size() {
+            return calls.size() + audits.size() + rollups.size();
+        }
+    }
+}
