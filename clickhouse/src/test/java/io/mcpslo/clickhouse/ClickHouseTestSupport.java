@@ -25,6 +25,9 @@ public final class ClickHouseTestSupport {
     }
 
     public static void drop(ClickHouseClient client) {
+        if (client == null) {
+            return;
+        }
         client.execute("DROP DATABASE IF EXISTS " + client.database());
     }
 }

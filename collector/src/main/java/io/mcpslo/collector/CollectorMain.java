@@ -19,12 +19,12 @@ public final class CollectorMain {
     }
 
     public static void main(String[] args) {
-        AutoCloseable collector = start(CollectorConfig.from(Settings.fromEnvironment()));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(collector), "collector-shutdown"));
+        Javalin collector = start(CollectorConfig.from(Settings.fromEnvironment()));
+        Runtime.getRuntime().addShutdownHook(new Thread(collector::stop, "collector-shutdown"));
     }
 
-    /** Starts the collector and returns a handle that stops it; used by the all-in-one mode too. */
-    public static AutoCloseable start(CollectorConfig config) {
+    /** Starts the collector; stopping the returned app also closes its producer. Used by the all-in-one mode too. */
+    public static Javalin start(CollectorConfig config) {
         LOG.info("starting {}", config.describe());
         try {
             TopicAdmin.ensureTopics(config.kafka(), config.kafkaTimeout());
@@ -37,14 +37,6 @@ public final class CollectorMain {
         Javalin app = CollectorApp.create(config, new EventValidator(Clock.systemUTC(), config.maxFutureSkew()),
                 publisher, registry).start(config.port());
         LOG.info("collector listening on http://{}:{}/v1/events", config.bindHost(), app.port());
-        return app::stop;
-    }
-
-    private static void closeQuietly(AutoCloseable closeable) {
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            LOG.warn("collector did not stop cleanly", e);
-        }
+        return app;
     }
 }

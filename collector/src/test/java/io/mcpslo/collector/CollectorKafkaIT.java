@@ -35,7 +35,7 @@ class CollectorKafkaIT {
 
     @BeforeAll
     static void startBroker() {
-        broker = EmbeddedKafkaBroker.start(null);
+        broker = EmbeddedKafkaBroker.start();
     }
 
     @AfterAll

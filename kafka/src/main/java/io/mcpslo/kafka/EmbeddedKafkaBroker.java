@@ -1,6 +1,9 @@
 package io.mcpslo.kafka;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -14,23 +17,26 @@ import org.apache.kafka.server.common.MetadataVersion;
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private final KafkaClusterTestKit cluster;
+    private final Path dataDirectory;
 
-    private EmbeddedKafkaBroker(KafkaClusterTestKit cluster) {
+    private EmbeddedKafkaBroker(KafkaClusterTestKit cluster, Path dataDirectory) {
         this.cluster = cluster;
+        this.dataDirectory = dataDirectory;
     }
 
-    /** Formats and starts a fresh broker with its data under {@code baseDirectory}, or a temp folder if null. */
-    public static EmbeddedKafkaBroker start(Path baseDirectory) {
+    /** Formats and starts a fresh broker with its data in a temporary folder, removed when it stops. */
+    public static EmbeddedKafkaBroker start() {
         try {
+            Path dataDirectory = Files.createTempDirectory("mcp-slo-kafka-");
             TestKitNodes.Builder nodes = new TestKitNodes.Builder()
                     .setCombined(true)
                     .setNumBrokerNodes(1)
                     .setNumControllerNodes(1)
+                    .setBaseDirectory(dataDirectory)
                     .setBootstrapMetadataVersion(MetadataVersion.latestProduction());
-            if (baseDirectory != null) {
-                nodes.setBaseDirectory(baseDirectory);
-            }
             KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes.build())
+                    // the test kit would delete the folder while the broker still writes its last checkpoints
+                    .setDeleteOnClose(false)
                     // one broker: every internal topic must accept a replication factor of 1
                     .setConfigProp("offsets.topic.replication.factor", "1")
                     .setConfigProp("offsets.topic.num.partitions", "4")
@@ -45,7 +51,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();
-            return new EmbeddedKafkaBroker(cluster);
+            return new EmbeddedKafkaBroker(cluster, dataDirectory);
         } catch (Exception e) {
             throw new IllegalStateException("the embedded Kafka broker did not start: " + e, e);
         }
@@ -59,6 +65,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public void close() {
         try {
             cluster.close();
+            try (Stream<Path> files = Files.walk(dataDirectory)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
         } catch (Exception e) {
             throw new IllegalStateException("the embedded Kafka broker did not stop cleanly", e);
         }

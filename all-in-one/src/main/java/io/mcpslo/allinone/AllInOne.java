@@ -1,0 +1,65 @@
+package io.mcpslo.allinone;
+
+import io.mcpslo.common.config.Settings;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/** `./mcp-slo up`: the whole pipeline on one machine, plus a traffic simulator unless --no-simulator. */
+public final class AllInOne {
+
+    private AllInOne() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        List<String> flags = List.of(args);
+        for (String flag : flags) {
+            if (!flag.equals("--no-simulator")) {
+                System.err.println("unknown option " + flag + "; usage: mcp-slo up [--no-simulator]");
+                System.exit(2);
+            }
+        }
+        Settings settings = Settings.fromEnvironment();
+        Pipeline pipeline = Pipeline.start(settings);
+        TrafficSimulator simulator = null;
+        if (!flags.contains("--no-simulator")) {
+            simulator = new TrafficSimulator(new TrafficSimulator.Options(
+                    URI.create("http://127.0.0.1:" + pipeline.collectorPort() + "/v1/events"),
+                    settings.integer("SIMULATOR_EVENTS_PER_SECOND", 50, 1, 100_000),
+                    settings.duration("SIMULATOR_INCIDENT_AFTER", Duration.ofMinutes(3)),
+                    settings.duration("SIMULATOR_INCIDENT_LENGTH", Duration.ofMinutes(2)),
+                    System.nanoTime()), Clock.systemUTC());
+            Thread.ofPlatform().name("traffic-simulator").daemon().start(simulator);
+        }
+        printUrls(pipeline, simulator != null);
+        CountDownLatch stopped = new CountDownLatch(1);
+        TrafficSimulator finalSimulator = simulator;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nmcp-slo: stopping…");
+            if (finalSimulator != null) {
+                finalSimulator.close();
+            }
+            pipeline.close();
+            System.out.println("mcp-slo: stopped cleanly");
+            stopped.countDown();
+        }, "all-in-one-shutdown"));
+        stopped.await();
+    }
+
+    private static void printUrls(Pipeline pipeline, boolean simulating) {
+        String query = "http://127.0.0.1:" + pipeline.queryPort();
+        System.out.println();
+        System.out.println("mcp-slo is up" + (simulating ? " with simulated MCP gateway traffic" : ""));
+        System.out.println("  send events   POST http://127.0.0.1:" + pipeline.collectorPort() + "/v1/events");
+        System.out.println("  p50/p95/p99   " + query + "/api/v1/latency?server=github&tool=search_code_v2&step=1m");
+        System.out.println("  failures      " + query + "/api/v1/failures?server=jira&step=1m");
+        System.out.println("  metrics       http://127.0.0.1:" + pipeline.collectorPort() + "/metrics  "
+                + "http://127.0.0.1:" + pipeline.processorMetricsPort() + "/metrics  " + query + "/metrics");
+        System.out.println("  Kafka         " + pipeline.settings().string("KAFKA_BOOTSTRAP_SERVERS", "?"));
+        System.out.println("  ClickHouse    " + pipeline.settings().string("CLICKHOUSE_URL", "http://127.0.0.1:18123"));
+        System.out.println("Ctrl-C stops everything.");
+        System.out.println();
+    }
+}

@@ -1,0 +1,99 @@
+package io.mcpslo.allinone;
+
+import io.javalin.Javalin;
+import io.mcpslo.collector.CollectorConfig;
+import io.mcpslo.collector.CollectorMain;
+import io.mcpslo.common.config.Settings;
+import io.mcpslo.kafka.EmbeddedKafkaBroker;
+import io.mcpslo.processor.ProcessorConfig;
+import io.mcpslo.processor.StreamProcessor;
+import io.mcpslo.query.QueryApiMain;
+import io.mcpslo.query.QueryConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every service of the pipeline in one JVM, composed from each service's own start-up code, with an
+ * embedded broker unless KAFKA_BOOTSTRAP_SERVERS points at a cluster. Stops in reverse order of start.
+ */
+public final class Pipeline implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final Settings settings;
+    private final int collectorPort;
+    private final int queryPort;
+    private final int processorMetricsPort;
+
+    private Pipeline(Settings base) {
+        Settings effective = base;
+        try {
+            if (base.string("KAFKA_BOOTSTRAP_SERVERS", "").isEmpty()) {
+                LOG.info("starting the embedded Kafka broker (set KAFKA_BOOTSTRAP_SERVERS to use a cluster instead)");
+                EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+                started.push(broker);
+                // the embedded broker starts empty, so stream state from an earlier run must not be reused
+                Path stateDir = Files.createTempDirectory("mcp-slo-streams-");
+                effective = base.with(Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+                        "KAFKA_REPLICATION_FACTOR", "1", "PROCESSOR_STATE_DIR", stateDir.toString()));
+                LOG.info("embedded Kafka broker at {}", broker.bootstrapServers());
+            }
+            this.settings = effective;
+            StreamProcessor processor = StreamProcessor.start(ProcessorConfig.from(settings));
+            started.push(processor);
+            processorMetricsPort = processor.metricsPort();
+            CollectorConfig collectorConfig = CollectorConfig.from(settings);
+            Javalin collector = CollectorMain.start(collectorConfig);
+            started.push(collector::stop);
+            collectorPort = collector.port();
+            Javalin query = QueryApiMain.start(QueryConfig.from(settings));
+            started.push(query::stop);
+            queryPort = query.port();
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException("cannot create a temporary folder for stream state", e);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    public static Pipeline start(Settings settings) {
+        return new Pipeline(settings);
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public int collectorPort() {
+        return collectorPort;
+    }
+
+    public int queryPort() {
+        return queryPort;
+    }
+
+    public int processorMetricsPort() {
+        return processorMetricsPort;
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                LOG.warn("a service did not stop cleanly: {}", e.toString());
+            }
+        }
+    }
+}
