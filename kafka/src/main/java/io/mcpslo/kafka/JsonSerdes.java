@@ -10,12 +10,8 @@ import io.mcpslo.engine.sketch.SketchBins;
 import io.mcpslo.schemas.AuditEvent;
 import io.mcpslo.schemas.CallEvent;
 import io.mcpslo.schemas.EventCodec;
-import io.mcpslo.schemas.EventValidator;
 import io.mcpslo.schemas.McpEvent;
-import io.mcpslo.schemas.ValidationOutcome;
 import java.io.IOException;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Function;
 import org.apache.kafka.common.errors.SerializationException;
@@ -24,10 +20,6 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /** JSON serdes for the typed topics. Values on the wire are the v1 contract's JSON. */
 public final class JsonSerdes {
-
-    // Events on internal topics were validated on the way in; decoding re-checks the contract but not
-    // the clock, since a replay may carry any age.
-    private static final EventValidator DECODER = new EventValidator(Clock.systemUTC(), Duration.ofDays(365_000));
 
     private JsonSerdes() {
     }
@@ -54,13 +46,13 @@ public final class JsonSerdes {
 
     private static <T extends McpEvent> T decodeEvent(byte[] bytes, Class<T> type) {
         try {
-            ValidationOutcome outcome = DECODER.validate(EventCodec.parse(bytes));
-            if (outcome instanceof ValidationOutcome.Accepted accepted && type.isInstance(accepted.event())) {
-                return type.cast(accepted.event());
+            McpEvent event = EventCodec.decodeTrusted(EventCodec.parse(bytes));
+            if (type.isInstance(event)) {
+                return type.cast(event);
             }
-            throw new SerializationException("not a valid " + type.getSimpleName() + ": " + outcome);
-        } catch (IOException e) {
-            throw new SerializationException("malformed JSON on an internal topic", e);
+            throw new SerializationException("expected a " + type.getSimpleName() + " but got " + event.getClass().getSimpleName());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new SerializationException("not a valid " + type.getSimpleName() + " on an internal topic", e);
         }
     }
 

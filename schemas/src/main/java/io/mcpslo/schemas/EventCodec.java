@@ -40,6 +40,18 @@ public final class EventCodec {
         }
     }
 
+    /**
+     * Decodes an event this pipeline wrote itself (an internal topic), without re-running the schema:
+     * it passed {@link EventValidator} on the way in. Anything malformed throws IllegalArgumentException.
+     */
+    public static McpEvent decodeTrusted(JsonNode node) {
+        try {
+            return decodeValid(node, java.time.Instant.parse(node.get("ts").asText()));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not an event of the v1 contract: " + e.getMessage(), e);
+        }
+    }
+
     /** Decodes an event that already passed {@link EventValidator}. */
     static McpEvent decodeValid(JsonNode node, Instant ts) {
         var envelope = new EventEnvelope(

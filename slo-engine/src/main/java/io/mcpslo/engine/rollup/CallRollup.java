@@ -1,6 +1,5 @@
 package io.mcpslo.engine.rollup;
 
-import io.mcpslo.engine.sketch.LatencySketch;
 import io.mcpslo.engine.sketch.SketchBins;
 import io.mcpslo.schemas.CallEvent;
 import java.time.Instant;
@@ -36,10 +35,8 @@ public record CallRollup(RollupKey key, OutcomeCounts counts, double latencySumM
             throw new IllegalArgumentException("call " + call.envelope().eventId() + " belongs to " + keyOf(call)
                     + ", not " + key);
         }
-        LatencySketch sketch = LatencySketch.of(latency);
-        sketch.record(call.durationMs());
         return new CallRollup(key, counts.plusOne(call.outcome()), latencySumMs + call.durationMs(),
-                Math.max(latencyMaxMs, call.durationMs()), sketch.toBins());
+                Math.max(latencyMaxMs, call.durationMs()), latency.plus(call.durationMs()));
     }
 
     /** The revision a store keeps the latest of: counts only grow, so the call count orders updates. */

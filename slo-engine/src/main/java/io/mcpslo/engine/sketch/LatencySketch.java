@@ -37,6 +37,15 @@ public final class LatencySketch {
         return new LatencySketch(DDSketch.of(MAPPING, new UnboundedSizeDenseStore(), positive, bins.zeroCount()));
     }
 
+    /** The bin a latency falls in, or empty for latencies the sketch counts as zero; same rule as DDSketch. */
+    static java.util.OptionalInt binIndexOf(double durationMs) {
+        if (!(durationMs >= 0)) {
+            throw new IllegalArgumentException("latency must be >= 0 ms, was " + durationMs);
+        }
+        return durationMs > MAPPING.minIndexableValue() ? java.util.OptionalInt.of(MAPPING.index(durationMs))
+                : java.util.OptionalInt.empty();
+    }
+
     public void record(double durationMs) {
         if (!(durationMs >= 0)) {
             throw new IllegalArgumentException("latency must be >= 0 ms, was " + durationMs);

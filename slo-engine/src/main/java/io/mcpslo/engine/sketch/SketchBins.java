@@ -41,6 +41,30 @@ public record SketchBins(int[] indexes, long[] counts, long zeroCount) {
         return counts.clone();
     }
 
+    /** These bins with one more latency; equal to recording it in a {@link LatencySketch}, without building one. */
+    public SketchBins plus(double durationMs) {
+        var index = LatencySketch.binIndexOf(durationMs);
+        if (index.isEmpty()) {
+            return new SketchBins(indexes, counts, zeroCount + 1);
+        }
+        int position = Arrays.binarySearch(indexes, index.getAsInt());
+        if (position >= 0) {
+            long[] grown = counts.clone();
+            grown[position]++;
+            return new SketchBins(indexes, grown, zeroCount);
+        }
+        int insertAt = -position - 1;
+        int[] newIndexes = new int[indexes.length + 1];
+        long[] newCounts = new long[counts.length + 1];
+        System.arraycopy(indexes, 0, newIndexes, 0, insertAt);
+        System.arraycopy(counts, 0, newCounts, 0, insertAt);
+        newIndexes[insertAt] = index.getAsInt();
+        newCounts[insertAt] = 1;
+        System.arraycopy(indexes, insertAt, newIndexes, insertAt + 1, indexes.length - insertAt);
+        System.arraycopy(counts, insertAt, newCounts, insertAt + 1, counts.length - insertAt);
+        return new SketchBins(newIndexes, newCounts, zeroCount);
+    }
+
     public int size() {
         return indexes.length;
     }

@@ -77,6 +77,19 @@ class LatencySketchTest {
     }
 
     @Test
+    void addingToBinsEqualsRecordingInTheSketch() {
+        LatencySketch sketch = LatencySketch.empty();
+        SketchBins bins = SketchBins.EMPTY;
+        for (double latency : lognormalLatencies(9, 5_000, Math.log(40), 2.5)) {
+            sketch.record(latency);
+            bins = bins.plus(latency);
+        }
+        sketch.record(0);
+        bins = bins.plus(0);
+        assertEquals(sketch.toBins(), bins);
+    }
+
+    @Test
     void emptySketchHasNoQuantile() {
         assertTrue(Double.isNaN(LatencySketch.empty().quantile(0.95)));
         assertEquals(SketchBins.EMPTY, LatencySketch.empty().toBins());

@@ -1,6 +1,7 @@
 package io.mcpslo.processor.topology;
 
 import io.mcpslo.engine.rollup.LatenessPolicy;
+import io.mcpslo.kafka.RollupStateSerde;
 import io.mcpslo.kafka.Topics;
 import io.mcpslo.schemas.AuditEvent;
 import io.mcpslo.schemas.CallEvent;
@@ -64,16 +65,18 @@ public final class PipelineTopology {
 
     static void addRollups(StreamsBuilder builder, Options options) {
         Duration lateness = options.lateness().allowedLateness();
+        // caching collapses the many updates of one window between commits into one changelog write
         // ids are remembered a little longer than the lateness, so an accepted event's replay is always seen
         Duration seenRetention = lateness.plus(Duration.ofMinutes(10));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RollupProcessor.WINDOWS_STORE),
-                Serdes.String(), Topics.ROLLUPS.valueSerde()));
+                Serdes.String(), RollupStateSerde.serde()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RollupProcessor.DIRTY_STORE),
-                Serdes.String(), Serdes.Long()));
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(RollupProcessor.STREAM_TIME_STORE), Serdes.String(), Serdes.Long()));
+                Stores.persistentKeyValueStore(RollupProcessor.STREAM_TIME_STORE), Serdes.String(), Serdes.Long())
+                .withCachingEnabled());
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(RollupProcessor.SEEN_STORE,
-                seenRetention, Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
+                seenRetention, Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()).withCachingEnabled());
 
         builder.stream(Topics.CALLS.name(), Consumed.with(Topics.CALLS.keySerde(), Topics.CALLS.valueSerde())
                         .withName("validated-calls"))

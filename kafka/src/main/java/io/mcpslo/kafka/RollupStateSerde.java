@@ -1,0 +1,85 @@
+package io.mcpslo.kafka;
+
+import io.mcpslo.engine.rollup.CallRollup;
+import io.mcpslo.engine.rollup.OutcomeCounts;
+import io.mcpslo.engine.rollup.RollupKey;
+import io.mcpslo.engine.sketch.SketchBins;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * A compact binary form of {@link CallRollup} for the rollup state store, which is read and written once per
+ * call; JSON stays the form on topics. Layout (version 1): strings as length-prefixed UTF-8, then window
+ * start, five outcome counts, latency sum and max, zero count, and the sketch bins as (index, count) pairs.
+ */
+public final class RollupStateSerde {
+
+    private static final byte VERSION = 1;
+
+    private RollupStateSerde() {
+    }
+
+    public static Serde<CallRollup> serde() {
+        return Serdes.serdeFrom((topic, rollup) -> rollup == null ? null : encode(rollup),
+                (topic, bytes) -> bytes == null ? null : decode(bytes));
+    }
+
+    static byte[] encode(CallRollup rollup) {
+        RollupKey key = rollup.key();
+        byte[] server = key.server().getBytes(StandardCharsets.UTF_8);
+        byte[] tool = key.tool().getBytes(StandardCharsets.UTF_8);
+        byte[] version = key.serverVersion().getBytes(StandardCharsets.UTF_8);
+        SketchBins bins = rollup.latency();
+        ByteBuffer out = ByteBuffer.allocate(1 + 12 + server.length + tool.length + version.length
+                + 8 + 5 * 8 + 2 * 8 + 8 + 4 + bins.size() * 12);
+        out.put(VERSION);
+        out.putInt(server.length).put(server).putInt(tool.length).put(tool).putInt(version.length).put(version);
+        out.putLong(key.windowStart().toEpochMilli());
+        OutcomeCounts counts = rollup.counts();
+        out.putLong(counts.ok()).putLong(counts.toolError()).putLong(counts.transportError())
+                .putLong(counts.denied()).putLong(counts.rateLimited());
+        out.putDouble(rollup.latencySumMs()).putDouble(rollup.latencyMaxMs());
+        out.putLong(bins.zeroCount()).putInt(bins.size());
+        for (int i = 0; i < bins.size(); i++) {
+            out.putInt(bins.indexAt(i)).putLong(bins.countAt(i));
+        }
+        return out.array();
+    }
+
+    static CallRollup decode(byte[] bytes) {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(bytes);
+            if (in.get() != VERSION) {
+                throw new SerializationException("unknown rollup state version");
+            }
+            String server = string(in);
+            String tool = string(in);
+            String version = string(in);
+            var key = new RollupKey(server, tool, version, Instant.ofEpochMilli(in.getLong()));
+            var counts = new OutcomeCounts(in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong());
+            double sum = in.getDouble();
+            double max = in.getDouble();
+            long zeroCount = in.getLong();
+            int size = in.getInt();
+            int[] indexes = new int[size];
+            long[] binCounts = new long[size];
+            for (int i = 0; i < size; i++) {
+                indexes[i] = in.getInt();
+                binCounts[i] = in.getLong();
+            }
+            return new CallRollup(key, counts, sum, max, new SketchBins(indexes, binCounts, zeroCount));
+        } catch (RuntimeException e) {
+            throw new SerializationException("not a valid rollup state record", e);
+        }
+    }
+
+    private static String string(ByteBuffer in) {
+        byte[] bytes = new byte[in.getInt()];
+        in.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

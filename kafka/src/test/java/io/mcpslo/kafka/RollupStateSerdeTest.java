@@ -1,0 +1,39 @@
+package io.mcpslo.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.mcpslo.engine.rollup.CallRollup;
+import io.mcpslo.schemas.CallEvent;
+import io.mcpslo.schemas.EventEnvelope;
+import io.mcpslo.schemas.Outcome;
+import java.time.Instant;
+import java.util.UUID;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class RollupStateSerdeTest {
+
+    private static CallEvent call(double durationMs, Outcome outcome) {
+        var envelope = new EventEnvelope(UUID.randomUUID(), Instant.parse("2026-11-25T10:00:01.250Z"), "gw", "gïthub",
+                "", "search_code_v2", "tools/call", null, null, null, null, null, null);
+        return new CallEvent(envelope, durationMs, outcome, null, null, null, null);
+    }
+
+    @Test
+    void roundTripsEveryField() {
+        CallEvent first = call(0, Outcome.OK);
+        CallRollup rollup = CallRollup.empty(CallRollup.keyOf(first)).plus(first)
+                .plus(call(125.5, Outcome.TOOL_ERROR)).plus(call(30_000, Outcome.TRANSPORT_ERROR))
+                .plus(call(3, Outcome.DENIED)).plus(call(4, Outcome.RATE_LIMITED));
+        var serde = RollupStateSerde.serde();
+        assertEquals(rollup, serde.deserializer().deserialize("s", serde.serializer().serialize("s", rollup)));
+    }
+
+    @Test
+    void refusesForeignBytes() {
+        var deserializer = RollupStateSerde.serde().deserializer();
+        assertThrows(SerializationException.class, () -> deserializer.deserialize("s", new byte[] {9, 1, 2}));
+        assertThrows(SerializationException.class, () -> deserializer.deserialize("s", new byte[] {1, 0, 0}));
+    }
+}
