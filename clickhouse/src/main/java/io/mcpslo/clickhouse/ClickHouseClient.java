@@ -3,7 +3,6 @@ package io.mcpslo.clickhouse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -82,26 +81,6 @@ public final class ClickHouseClient {
             return rows;
         } catch (IOException e) {
             throw new ClickHouseException("unreadable answer to: " + abbreviate(sql), 200, e);
-        }
-    }
-
-    /** Streams the answer of a SELECT in the given format; the caller closes the stream. */
-    public InputStream stream(String sql, String format) {
-        String body = sql + "\nFORMAT " + SqlLiteral.identifier(format);
-        HttpRequest request = request(uri(null), HttpRequest.BodyPublishers.ofString(body));
-        try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            if (response.statusCode() != 200) {
-                try (InputStream error = response.body()) {
-                    throw refused(response.statusCode(), new String(error.readAllBytes(), StandardCharsets.UTF_8), sql);
-                }
-            }
-            return response.body();
-        } catch (IOException e) {
-            throw unreachable(e, sql);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClickHouseException("interrupted", 0, e);
         }
     }
 

@@ -8,7 +8,7 @@ import io.mcpslo.engine.rollup.OutcomeCounts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.LongPredicate;
+import java.util.function.IntToDoubleFunction;
 import org.junit.jupiter.api.Test;
 
 /** The SRE Workbook's multiwindow, multi-burn-rate numbers as test vectors, minute by minute. */
@@ -23,10 +23,10 @@ class WorkbookBurnRateTest {
             MultiWindowRule.workbookDefaults(THIRTY_DAYS), 0);
     private final MinuteSeries series = new MinuteSeries();
 
-    /** Fills minutes [from, to) with traffic whose bad share is given per minute index. */
-    private void traffic(int fromMinute, int toMinute, LongPredicate outage, double backgroundErrorRatio) {
+    /** Fills minutes [from, to) with traffic whose error ratio is given per minute index. */
+    private void traffic(int fromMinute, int toMinute, IntToDoubleFunction errorRatio) {
         for (int minute = fromMinute; minute < toMinute; minute++) {
-            long bad = outage.test(minute) ? CALLS_PER_MINUTE : Math.round(CALLS_PER_MINUTE * backgroundErrorRatio);
+            long bad = Math.round(CALLS_PER_MINUTE * errorRatio.applyAsDouble(minute));
             series.put(START.plus(Duration.ofMinutes(minute)), new EventCounts(CALLS_PER_MINUTE - bad, bad));
         }
     }
@@ -54,7 +54,7 @@ class WorkbookBurnRateTest {
     void fullOutagePagesOnTheFastPairWithinOneStepOfTheoreticalDetectionAndResolvesWhenTheShortWindowClears() {
         int outageStart = 3 * 24 * 60;
         int outageEnd = outageStart + 20;
-        traffic(0, outageStart + 120, minute -> minute >= outageStart && minute < outageEnd, 0);
+        traffic(0, outageStart + 120, minute -> minute >= outageStart && minute < outageEnd ? 1 : 0);
         // theoretical detection: 1 h × 14.4 × 0.1 % = 51.8 s of full outage; one evaluation step is one minute
         double detectionSeconds = 3600 * 14.4 * THREE_NINES.errorBudget();
         assertEquals(51.84, detectionSeconds, 1e-9);
@@ -68,7 +68,7 @@ class WorkbookBurnRateTest {
     @Test
     void onePercentErrorsPageOnTheSlowPairOnly() {
         // burn rate 10: above 6 (6 h / 30 m), below 14.4 (1 h / 5 m)
-        traffic(0, 24 * 60, minute -> false, 0.01);
+        traffic(0, 24 * 60, minute -> 0.01);
         List<BurnRateEvaluator.RuleState> states = at(24 * 60);
         assertEquals(10, states.get(1).longBurnRate(), 1e-9);
         assertFalse(fires(states, 0));
@@ -79,7 +79,7 @@ class WorkbookBurnRateTest {
     void twoPercentErrorsAreABurnRateOfTwentyAndSoPageOnBothPairs() {
         // at 99.9 % a 2 % error ratio burns 20× — above 14.4 — so the fast pair pages too; the slow pair alone
         // pages for error ratios in [0.6 %, 1.44 %)
-        traffic(0, 6 * 60, minute -> false, 0.02);
+        traffic(0, 6 * 60, minute -> 0.02);
         List<BurnRateEvaluator.RuleState> states = at(6 * 60);
         assertEquals(20, states.get(0).longBurnRate(), 1e-9);
         assertTrue(fires(states, 0));
@@ -89,11 +89,7 @@ class WorkbookBurnRateTest {
     @Test
     void tenMinuteBlipOfHalfAPercentPagesNothing() {
         int blip = 24 * 60;
-        for (int minute = 0; minute < blip + 120; minute++) {
-            double ratio = minute >= blip && minute < blip + 10 ? 0.005 : 0;
-            long bad = Math.round(CALLS_PER_MINUTE * ratio);
-            series.put(START.plus(Duration.ofMinutes(minute)), new EventCounts(CALLS_PER_MINUTE - bad, bad));
-        }
+        traffic(0, blip + 120, minute -> minute >= blip && minute < blip + 10 ? 0.005 : 0);
         for (int minute = blip; minute <= blip + 120; minute++) {
             assertTrue(at(minute).stream().noneMatch(BurnRateEvaluator.RuleState::firing), "minute " + minute);
         }
