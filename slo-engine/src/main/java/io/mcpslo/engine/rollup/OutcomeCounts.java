@@ -41,4 +41,10 @@ public record OutcomeCounts(long ok, long toolError, long transportError, long d
         return new OutcomeCounts(ok + other.ok, toolError + other.toolError, transportError + other.transportError,
                 denied + other.denied, rateLimited + other.rateLimited);
     }
+
+    /** These counts less {@code part}'s; refuses to go below zero. */
+    public OutcomeCounts minus(OutcomeCounts part) {
+        return new OutcomeCounts(ok - part.ok, toolError - part.toolError, transportError - part.transportError,
+                denied - part.denied, rateLimited - part.rateLimited);
+    }
 }

@@ -46,6 +46,11 @@ public final class LatencySketch {
                 : java.util.OptionalInt.empty();
     }
 
+    /** The latency a bin stands for (within the relative accuracy of every latency it counts). */
+    static double binValue(int index) {
+        return MAPPING.value(index);
+    }
+
     public void record(double durationMs) {
         if (!(durationMs >= 0)) {
             throw new IllegalArgumentException("latency must be >= 0 ms, was " + durationMs);

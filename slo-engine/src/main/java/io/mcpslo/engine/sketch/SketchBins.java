@@ -65,6 +65,65 @@ public record SketchBins(int[] indexes, long[] counts, long zeroCount) {
         return new SketchBins(newIndexes, newCounts, zeroCount);
     }
 
+    /** These bins and {@code other}'s together, as if every latency had been recorded in one sketch. */
+    public SketchBins plus(SketchBins other) {
+        return combine(other, 1);
+    }
+
+    /** These bins without {@code other}'s latencies; {@code other} must be a part of these bins. */
+    public SketchBins minus(SketchBins other) {
+        return combine(other, -1);
+    }
+
+    private SketchBins combine(SketchBins other, int sign) {
+        int[] mergedIndexes = new int[indexes.length + other.indexes.length];
+        long[] mergedCounts = new long[mergedIndexes.length];
+        int size = 0;
+        int mine = 0;
+        int theirs = 0;
+        while (mine < indexes.length || theirs < other.indexes.length) {
+            int index;
+            long count;
+            if (theirs >= other.indexes.length
+                    || (mine < indexes.length && indexes[mine] < other.indexes[theirs])) {
+                index = indexes[mine];
+                count = counts[mine++];
+            } else if (mine >= indexes.length || other.indexes[theirs] < indexes[mine]) {
+                index = other.indexes[theirs];
+                count = sign * other.counts[theirs++];
+            } else {
+                index = indexes[mine];
+                count = counts[mine++] + sign * other.counts[theirs++];
+            }
+            if (count < 0) {
+                throw new IllegalArgumentException("cannot remove more latencies than bin " + index + " holds");
+            }
+            if (count > 0) {
+                mergedIndexes[size] = index;
+                mergedCounts[size++] = count;
+            }
+        }
+        long zeros = zeroCount + sign * other.zeroCount;
+        if (zeros < 0) {
+            throw new IllegalArgumentException("cannot remove more zero latencies than these bins hold");
+        }
+        return new SketchBins(Arrays.copyOf(mergedIndexes, size), Arrays.copyOf(mergedCounts, size), zeros);
+    }
+
+    /** How many latencies were at most {@code thresholdMs}, judged by each bin's value (1 % accurate). */
+    public long countAtOrBelow(double thresholdMs) {
+        long count = zeroCount;
+        for (int i = 0; i < indexes.length && LatencySketch.binValue(indexes[i]) <= thresholdMs; i++) {
+            count += counts[i];
+        }
+        return count;
+    }
+
+    /** The latency at quantile {@code q}, NaN without latencies. */
+    public double quantile(double q) {
+        return LatencySketch.of(this).quantile(q);
+    }
+
     public int size() {
         return indexes.length;
     }

@@ -1,16 +1,22 @@
 package io.mcpslo.engine.slo;
 
 import io.mcpslo.engine.rollup.OutcomeCounts;
+import io.mcpslo.engine.rollup.RollupAggregate;
 import java.util.Objects;
 
 /**
  * Availability from rollup counts. Calls that were denied or rate limited are not valid events for
  * availability unless configured to burn: then they count as bad.
  */
-public record AvailabilitySli(FailureLocus locus, boolean deniedBurns, boolean rateLimitedBurns) {
+public record AvailabilitySli(FailureLocus locus, boolean deniedBurns, boolean rateLimitedBurns) implements Sli {
 
     public AvailabilitySli {
         Objects.requireNonNull(locus, "locus");
+    }
+
+    @Override
+    public EventCounts count(RollupAggregate minute) {
+        return count(minute.counts());
     }
 
     public EventCounts count(OutcomeCounts counts) {
@@ -32,5 +38,14 @@ public record AvailabilitySli(FailureLocus locus, boolean deniedBurns, boolean r
             bad += counts.rateLimited();
         }
         return new EventCounts(good, bad);
+    }
+
+    @Override
+    public String describe() {
+        return "availability (" + switch (locus) {
+            case TRANSPORT -> "transport failures";
+            case TOOL -> "tool failures";
+            case BOTH -> "tool and transport failures";
+        } + ")";
     }
 }

@@ -19,6 +19,10 @@ public record EventCounts(long good, long bad) {
         return new EventCounts(good + other.good, bad + other.bad);
     }
 
+    public EventCounts minus(EventCounts part) {
+        return new EventCounts(good - part.good, bad - part.bad);
+    }
+
     /** bad / total, or 0 when there were no events. */
     public double errorRatio() {
         return total() == 0 ? 0 : (double) bad / total();

@@ -2,35 +2,97 @@ package io.mcpslo.engine.slo;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 
-/** Per-minute good/bad counts of one SLI, summed over any trailing window; older minutes can be pruned. */
+/**
+ * Per-minute good/bad counts of one SLI, summed over any span. Sums run over the minutes that start inside the
+ * span, so a span ending mid-minute includes that minute as far as it has been counted: a full outage shows in
+ * the burn rate within seconds, not at the next minute boundary. Hourly subtotals keep a 30-day sum to about
+ * 800 additions.
+ */
 public final class MinuteSeries {
 
     private final NavigableMap<Long, EventCounts> byMinute = new TreeMap<>();
+    private final Map<Long, EventCounts> byHour = new HashMap<>();
 
-    /** Sets the counts of the minute starting at {@code minute} (a later rollup revision replaces an earlier one). */
+    /** Sets the counts of the minute starting at {@code minute} (a later revision replaces an earlier one). */
     public void put(Instant minute, EventCounts counts) {
         if (minute.getEpochSecond() % 60 != 0 || minute.getNano() != 0) {
             throw new IllegalArgumentException("not a minute boundary: " + minute);
         }
-        byMinute.put(minute.getEpochSecond() / 60, counts);
+        long index = minute.getEpochSecond() / 60;
+        EventCounts previous = byMinute.put(index, counts);
+        EventCounts hour = byHour.getOrDefault(Math.floorDiv(index, 60), EventCounts.NONE);
+        if (previous != null) {
+            hour = hour.minus(previous);
+        }
+        byHour.put(Math.floorDiv(index, 60), hour.plus(counts));
     }
 
     /** Sum over the minutes starting in [end − window, end). */
     public EventCounts sum(Instant end, Duration window) {
-        long endMinute = Math.floorDiv(end.getEpochSecond(), 60);
-        long startMinute = endMinute - window.toMinutes();
-        EventCounts sum = EventCounts.NONE;
-        for (Map.Entry<Long, EventCounts> entry : byMinute.subMap(startMinute, true, endMinute, false).entrySet()) {
-            sum = sum.plus(entry.getValue());
+        return sum(end.minus(window), end);
+    }
+
+    /** Sum over the minutes starting in [from, to). */
+    public EventCounts sum(Instant from, Instant to) {
+        long first = minuteAtOrAfter(from);
+        long last = minuteAtOrAfter(to);
+        if (last <= first) {
+            return EventCounts.NONE;
+        }
+        long firstFullHour = Math.floorDiv(first + 59, 60);
+        long endFullHour = Math.floorDiv(last, 60);
+        if (endFullHour <= firstFullHour) {
+            return sumMinutes(first, last);
+        }
+        EventCounts sum = sumMinutes(first, firstFullHour * 60).plus(sumMinutes(endFullHour * 60, last));
+        for (long hour = firstFullHour; hour < endFullHour; hour++) {
+            EventCounts counts = byHour.get(hour);
+            if (counts != null) {
+                sum = sum.plus(counts);
+            }
         }
         return sum;
     }
 
+    private EventCounts sumMinutes(long fromMinute, long toMinute) {
+        EventCounts sum = EventCounts.NONE;
+        if (toMinute <= fromMinute) {
+            return sum;
+        }
+        for (EventCounts counts : byMinute.subMap(fromMinute, true, toMinute, false).values()) {
+            sum = sum.plus(counts);
+        }
+        return sum;
+    }
+
+    private static long minuteAtOrAfter(Instant instant) {
+        long minute = Math.floorDiv(instant.getEpochSecond(), 60);
+        boolean onBoundary = instant.getEpochSecond() % 60 == 0 && instant.getNano() == 0;
+        return onBoundary ? minute : minute + 1;
+    }
+
+    /** Forgets the minutes that start before {@code instant}. */
     public void pruneBefore(Instant instant) {
-        byMinute.headMap(Math.floorDiv(instant.getEpochSecond(), 60), false).clear();
+        long first = Math.floorDiv(instant.getEpochSecond(), 60);
+        var dropped = byMinute.headMap(first, false);
+        for (var entry : dropped.entrySet()) {
+            long hour = Math.floorDiv(entry.getKey(), 60);
+            EventCounts left = byHour.getOrDefault(hour, EventCounts.NONE).minus(entry.getValue());
+            if (left.total() == 0) {
+                byHour.remove(hour);
+            } else {
+                byHour.put(hour, left);
+            }
+        }
+        dropped.clear();
+    }
+
+    public boolean isEmpty() {
+        return byMinute.isEmpty();
     }
 }

@@ -18,6 +18,12 @@ public record MultiWindowRule(Severity severity, Duration longWindow, Duration s
         }
     }
 
+    /** "page-1h-5m": severity and the two windows, unique within an SLO's rules. */
+    public String name() {
+        return severity.name().toLowerCase() + '-' + DurationText.format(longWindow) + '-'
+                + DurationText.format(shortWindow);
+    }
+
     /**
      * The Workbook's recommended rules, defined for a 30-day window by the share of budget each spends in
      * its long window (2 % in 1 h, 5 % in 6 h: page; 10 % in 1 d, 10 % in 3 d: ticket) and scaled to

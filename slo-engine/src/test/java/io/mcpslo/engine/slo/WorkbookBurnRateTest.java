@@ -20,7 +20,7 @@ class WorkbookBurnRateTest {
     private static final int CALLS_PER_MINUTE = 1_000;
 
     private final BurnRateEvaluator evaluator = new BurnRateEvaluator(THREE_NINES,
-            MultiWindowRule.workbookDefaults(THIRTY_DAYS), 0);
+            MultiWindowRule.workbookDefaults(THIRTY_DAYS), 0, 0);
     private final MinuteSeries series = new MinuteSeries();
 
     /** Fills minutes [from, to) with traffic whose error ratio is given per minute index. */
@@ -102,9 +102,9 @@ class WorkbookBurnRateTest {
             sparse.put(START.plus(Duration.ofMinutes(call * 6L)), new EventCounts(call == 9 ? 0 : 1, call == 9 ? 1 : 0));
         }
         Instant now = START.plus(Duration.ofMinutes(56));
-        var guarded = new BurnRateEvaluator(THREE_NINES, MultiWindowRule.workbookDefaults(THIRTY_DAYS), 100);
+        var guarded = new BurnRateEvaluator(THREE_NINES, MultiWindowRule.workbookDefaults(THIRTY_DAYS), 100, 0);
         assertTrue(guarded.evaluate(sparse, now).stream().noneMatch(BurnRateEvaluator.RuleState::firing));
-        var unguarded = new BurnRateEvaluator(THREE_NINES, MultiWindowRule.workbookDefaults(THIRTY_DAYS), 0);
+        var unguarded = new BurnRateEvaluator(THREE_NINES, MultiWindowRule.workbookDefaults(THIRTY_DAYS), 0, 0);
         assertTrue(unguarded.evaluate(sparse, now).get(0).firing(), "without the guard the same data pages");
     }
 

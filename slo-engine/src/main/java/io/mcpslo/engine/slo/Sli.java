@@ -1,0 +1,15 @@
+package io.mcpslo.engine.slo;
+
+import io.mcpslo.engine.rollup.RollupAggregate;
+
+/**
+ * A service level indicator computed from one minute of rollups: how many good and bad events the minute holds.
+ * Ratio SLIs count calls; timeslice SLIs count the minute itself as one good or bad slice.
+ */
+public sealed interface Sli permits AvailabilitySli, LatencyThresholdSli, LatencyPercentileSli, TimeslicedSli {
+
+    EventCounts count(RollupAggregate minute);
+
+    /** A short human description, e.g. "availability (transport failures)". */
+    String describe();
+}

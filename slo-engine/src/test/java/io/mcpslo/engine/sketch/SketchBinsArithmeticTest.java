@@ -1,0 +1,41 @@
+package io.mcpslo.engine.sketch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class SketchBinsArithmeticTest {
+
+    private static SketchBins of(double... latencies) {
+        SketchBins bins = SketchBins.EMPTY;
+        for (double latency : latencies) {
+            bins = bins.plus(latency);
+        }
+        return bins;
+    }
+
+    @Test
+    void plusThenMinusGivesBackTheOriginalBins() {
+        SketchBins a = of(0, 1, 5, 5, 120, 900);
+        SketchBins b = of(0, 5, 7, 3000);
+        assertEquals(of(0, 0, 1, 5, 5, 5, 7, 120, 900, 3000), a.plus(b));
+        assertEquals(a, a.plus(b).minus(b));
+        assertEquals(SketchBins.EMPTY, a.minus(a));
+    }
+
+    @Test
+    void removingLatenciesThatWereNeverAddedIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> of(5).minus(of(5, 5)));
+        assertThrows(IllegalArgumentException.class, () -> of(5).minus(of(0)));
+    }
+
+    @Test
+    void countsLatenciesAtOrBelowAThresholdWithinTheSketchAccuracy() {
+        SketchBins bins = of(0, 10, 100, 499, 501, 1000);
+        assertEquals(1, bins.countAtOrBelow(1), "zero latencies are always fast enough");
+        assertEquals(3, bins.countAtOrBelow(300));
+        assertEquals(5, bins.countAtOrBelow(700));
+        assertEquals(6, bins.countAtOrBelow(5000));
+    }
+}

@@ -1,0 +1,43 @@
+package io.mcpslo.engine.slo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class MinuteSeriesTest {
+
+    private static final Instant START = Instant.parse("2026-11-01T00:00:00Z");
+
+    @Test
+    void sumsThroughHourlySubtotalsEqualMinuteByMinuteSumsAfterRevisionsAndPruning() {
+        Random random = new Random(42);
+        MinuteSeries series = new MinuteSeries();
+        long[][] truth = new long[3 * 24 * 60][2];
+        for (int i = 0; i < 20_000; i++) {
+            int minute = random.nextInt(truth.length);
+            truth[minute] = new long[] {random.nextInt(100), random.nextInt(5)};
+            series.put(START.plus(Duration.ofMinutes(minute)), new EventCounts(truth[minute][0], truth[minute][1]));
+        }
+        int pruned = 90;
+        series.pruneBefore(START.plus(Duration.ofMinutes(pruned)));
+        for (int i = 0; i < 500; i++) {
+            long fromSecond = random.nextInt(truth.length * 60);
+            long toSecond = fromSecond + random.nextInt(truth.length * 60 - (int) fromSecond + 1);
+            long good = 0;
+            long bad = 0;
+            for (int minute = pruned; minute < truth.length; minute++) {
+                long startSecond = minute * 60L;
+                if (startSecond >= fromSecond && startSecond < toSecond) {
+                    good += truth[minute][0];
+                    bad += truth[minute][1];
+                }
+            }
+            assertEquals(new EventCounts(good, bad),
+                    series.sum(START.plusSeconds(fromSecond), START.plusSeconds(toSecond)),
+                    "[" + fromSecond + ", " + toSecond + ")");
+        }
+    }
+}
