@@ -53,10 +53,13 @@ class LiveOutageTest {
 
     @Test
     void fullOutagePagesWithinOneSecondOfTheWorkbooksDetectionTimeAndResolvesWhenTheShortWindowClears() {
-        // seven hours of clean traffic first, so the 6-hour window is full and only the 1h/5m pair is quick enough
-        Instant outageStart = START.plus(Duration.ofHours(7));
+        // four days of clean traffic first, so every rule's long window is full, as the Workbook assumes
+        Instant outageStart = START.plus(Duration.ofDays(4));
         Instant outageEnd = outageStart.plus(Duration.ofMinutes(10));
-        for (Instant at = START; at.isBefore(outageEnd.plus(Duration.ofMinutes(40))); at = at.plusSeconds(1)) {
+        for (Instant minute = START; minute.isBefore(outageStart); minute = minute.plus(Duration.ofMinutes(1))) {
+            series.put(minute, new EventCounts(CALLS_PER_SECOND * 60, 0));
+        }
+        for (Instant at = outageStart; at.isBefore(outageEnd.plus(Duration.ofMinutes(40))); at = at.plusSeconds(1)) {
             second(at, !at.isBefore(outageStart) && at.isBefore(outageEnd));
         }
         AlertTransition fired = transitions.stream()
