@@ -1,18 +1,23 @@
 package io.mcpslo.engine.slo;
 
-import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
-import java.time.temporal.TemporalAdjusters;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
- * A calendar window in a time zone: the ISO week (from Monday), the month or the quarter that holds now, from
- * local midnight to local midnight. Across a DST change a window is an hour shorter or longer, as the calendar is.
+ * A calendar window in a time zone: the week, month or quarter that holds now, from local midnight to local
+ * midnight. By default weeks start on Monday and months on the 1st; an {@code anchor} (local date-time) moves the
+ * boundaries, as OpenSLO's {@code calendar.startTime} does. Across a DST change a window is an hour shorter or
+ * longer, as the calendar is.
  */
-public record CalendarWindow(Period period, ZoneId zone) implements SloWindow {
+public record CalendarWindow(Period period, ZoneId zone, LocalDateTime anchor) implements SloWindow {
+
+    /** A Monday midnight, which is also a 1st of a month and of a quarter. */
+    public static final LocalDateTime DEFAULT_ANCHOR = LocalDateTime.of(2001, 1, 1, 0, 0);
 
     /** The calendar periods a window can follow. */
     public enum Period {
@@ -32,29 +37,55 @@ public record CalendarWindow(Period period, ZoneId zone) implements SloWindow {
     public CalendarWindow {
         Objects.requireNonNull(period, "period");
         Objects.requireNonNull(zone, "zone");
+        Objects.requireNonNull(anchor, "anchor");
+    }
+
+    public CalendarWindow(Period period, ZoneId zone) {
+        this(period, zone, DEFAULT_ANCHOR);
     }
 
     @Override
     public Instant start(Instant now) {
-        ZonedDateTime local = now.atZone(zone);
-        var date = switch (period) {
-            case WEEK -> local.toLocalDate().with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
-            case MONTH -> local.toLocalDate().withDayOfMonth(1);
-            case QUARTER -> local.toLocalDate().withDayOfMonth(1)
-                    .withMonth(((local.getMonthValue() - 1) / 3) * 3 + 1);
+        LocalDateTime local = LocalDateTime.ofInstant(now, zone);
+        long steps = switch (period) {
+            case WEEK -> Math.floorDiv(ChronoUnit.DAYS.between(anchor, local), 7);
+            case MONTH -> ChronoUnit.MONTHS.between(anchor, local);
+            case QUARTER -> Math.floorDiv(ChronoUnit.MONTHS.between(anchor, local), 3);
         };
-        return date.atStartOfDay(zone).toInstant();
+        // between() truncates towards zero; step back or forward until the boundary is the last one before now
+        while (boundary(steps).isAfter(now)) {
+            steps--;
+        }
+        while (!boundary(steps + 1).isAfter(now)) {
+            steps++;
+        }
+        return boundary(steps);
+    }
+
+    private Instant boundary(long steps) {
+        LocalDateTime local = switch (period) {
+            case WEEK -> anchor.plusWeeks(steps);
+            case MONTH -> anchor.plusMonths(steps);
+            case QUARTER -> anchor.plusMonths(3 * steps);
+        };
+        return local.atZone(zone).toInstant();
     }
 
     @Override
     public Instant end(Instant now) {
-        var startDate = start(now).atZone(zone).toLocalDate();
-        var next = switch (period) {
-            case WEEK -> startDate.plusWeeks(1);
-            case MONTH -> startDate.plusMonths(1);
-            case QUARTER -> startDate.plusMonths(3);
-        };
-        return next.atStartOfDay(zone).toInstant();
+        Instant start = start(now);
+        Instant next = start;
+        long steps = 1;
+        while (!next.isAfter(start)) {
+            LocalDateTime local = LocalDateTime.ofInstant(start, zone);
+            next = (switch (period) {
+                case WEEK -> local.plusWeeks(steps);
+                case MONTH -> local.plusMonths(steps);
+                case QUARTER -> local.plusMonths(3 * steps);
+            }).atZone(zone).toInstant();
+            steps++;
+        }
+        return start(next);
     }
 
     @Override
@@ -69,6 +100,7 @@ public record CalendarWindow(Period period, ZoneId zone) implements SloWindow {
 
     @Override
     public String describe() {
-        return "calendar " + period.name().toLowerCase() + " (" + zone.getId() + ")";
+        String anchored = anchor.equals(DEFAULT_ANCHOR) ? "" : ", from " + anchor;
+        return "calendar " + period.name().toLowerCase(Locale.ROOT) + " (" + zone.getId() + anchored + ")";
     }
 }

@@ -55,4 +55,16 @@ class CalendarWindowTest {
         assertEquals(Instant.parse("2026-03-31T22:00:00Z"), quarter.start(may), "April 1st 00:00 CEST");
         assertEquals(Instant.parse("2026-06-30T22:00:00Z"), quarter.end(may));
     }
+
+    @Test
+    void anchoredWeekStartsAtTheAnchorsWeekdayAndHourAsOpenSloStartTimeSays() {
+        // OpenSLO example: calendar startTime 2022-01-01 12:00:00 America/New_York (a Saturday noon)
+        var week = new CalendarWindow(CalendarWindow.Period.WEEK, NEW_YORK,
+                java.time.LocalDateTime.of(2022, 1, 1, 12, 0));
+        Instant wednesday = Instant.parse("2026-11-25T15:00:00Z");
+        assertEquals(Instant.parse("2026-11-21T17:00:00Z"), week.start(wednesday), "Saturday noon EST");
+        assertEquals(Instant.parse("2026-11-28T17:00:00Z"), week.end(wednesday));
+        assertEquals(Instant.parse("2026-11-21T17:00:00Z"), week.start(Instant.parse("2026-11-21T17:00:00Z")),
+                "a boundary belongs to the window it starts");
+    }
 }
