@@ -2,6 +2,7 @@ package io.mcpslo.kafka;
 
 import io.mcpslo.engine.rollup.CallRollup;
 import io.mcpslo.engine.rollup.OutcomeCounts;
+import io.mcpslo.engine.rollup.RollupAggregate;
 import io.mcpslo.engine.rollup.RollupKey;
 import io.mcpslo.engine.sketch.SketchBins;
 import java.nio.ByteBuffer;
@@ -74,6 +75,47 @@ public final class RollupStateSerde {
             return new CallRollup(key, counts, sum, max, new SketchBins(indexes, binCounts, zeroCount));
         } catch (RuntimeException e) {
             throw new SerializationException("not a valid rollup state record", e);
+        }
+    }
+
+    /** The outcome counts and bins of an SLO's minute, in the same layout without key, sum and max. */
+    public static Serde<RollupAggregate> aggregateSerde() {
+        return Serdes.serdeFrom((topic, aggregate) -> aggregate == null ? null : encodeAggregate(aggregate),
+                (topic, bytes) -> bytes == null ? null : decodeAggregate(bytes));
+    }
+
+    static byte[] encodeAggregate(RollupAggregate aggregate) {
+        SketchBins bins = aggregate.latency();
+        ByteBuffer out = ByteBuffer.allocate(1 + 5 * 8 + 8 + 4 + bins.size() * 12);
+        out.put(VERSION);
+        OutcomeCounts counts = aggregate.counts();
+        out.putLong(counts.ok()).putLong(counts.toolError()).putLong(counts.transportError())
+                .putLong(counts.denied()).putLong(counts.rateLimited());
+        out.putLong(bins.zeroCount()).putInt(bins.size());
+        for (int i = 0; i < bins.size(); i++) {
+            out.putInt(bins.indexAt(i)).putLong(bins.countAt(i));
+        }
+        return out.array();
+    }
+
+    static RollupAggregate decodeAggregate(byte[] bytes) {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(bytes);
+            if (in.get() != VERSION) {
+                throw new SerializationException("unknown aggregate state version");
+            }
+            var counts = new OutcomeCounts(in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong());
+            long zeroCount = in.getLong();
+            int size = in.getInt();
+            int[] indexes = new int[size];
+            long[] binCounts = new long[size];
+            for (int i = 0; i < size; i++) {
+                indexes[i] = in.getInt();
+                binCounts[i] = in.getLong();
+            }
+            return new RollupAggregate(counts, new SketchBins(indexes, binCounts, zeroCount));
+        } catch (RuntimeException e) {
+            throw new SerializationException("not a valid aggregate state record", e);
         }
     }
 

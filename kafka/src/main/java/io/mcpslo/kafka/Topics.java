@@ -1,6 +1,9 @@
 package io.mcpslo.kafka;
 
+import io.mcpslo.engine.alert.AlertTransition;
+import io.mcpslo.engine.notify.DeliveryAttempt;
 import io.mcpslo.engine.rollup.CallRollup;
+import io.mcpslo.engine.slo.SloStatus;
 import io.mcpslo.schemas.AuditEvent;
 import io.mcpslo.schemas.CallEvent;
 import java.util.List;
@@ -25,7 +28,18 @@ public final class Topics {
     public static final Topic<String, CallRollup> ROLLUPS =
             new Topic<>("mcp.rollups.1m.v1", Serdes.String(), JsonSerdes.callRollups());
 
-    public static final List<Topic<?, ?>> ALL = List.of(EVENTS, DEAD_LETTERS, CALLS, AUDIT, ROLLUPS);
+    /** Alert state transitions (pending, firing, resolved), keyed by dedup key: the alert history and the pager feed. */
+    public static final Topic<String, AlertTransition> ALERTS =
+            new Topic<>("mcp.alerts.v1", Serdes.String(), SloMessages.alertTransitions());
+    /** SLO status snapshots (SLI, budget, burn rates), keyed by SLO id: once a minute per SLO and on transitions. */
+    public static final Topic<String, SloStatus> SLO_STATUS =
+            new Topic<>("mcp.slo-status.v1", Serdes.String(), SloMessages.sloStatuses());
+    /** Every try to deliver an alert to a receiver, keyed by dedup key. */
+    public static final Topic<String, DeliveryAttempt> DELIVERIES =
+            new Topic<>("mcp.alert-deliveries.v1", Serdes.String(), SloMessages.deliveryAttempts());
+
+    public static final List<Topic<?, ?>> ALL = List.of(EVENTS, DEAD_LETTERS, CALLS, AUDIT, ROLLUPS, ALERTS, SLO_STATUS,
+            DELIVERIES);
 
     private Topics() {
     }

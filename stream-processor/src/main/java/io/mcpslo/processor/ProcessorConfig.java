@@ -4,6 +4,7 @@ import io.mcpslo.clickhouse.ClickHouseConfig;
 import io.mcpslo.common.config.Settings;
 import io.mcpslo.engine.rollup.LatenessPolicy;
 import io.mcpslo.kafka.KafkaSettings;
+import io.mcpslo.processor.notify.NotifySettings;
 import io.mcpslo.processor.sink.SinkSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +12,17 @@ import java.time.Duration;
 /** Stream-processor settings, read once at start. */
 public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolicy lateness, Duration emitInterval,
                               Duration maxFutureSkew, SinkSettings sink, String metricsBind, int metricsPort,
-                              KafkaSettings kafka, ClickHouseConfig clickHouse) {
+                              KafkaSettings kafka, ClickHouseConfig clickHouse, Path sloDirectory,
+                              Duration sloReloadInterval, Duration evaluationInterval, NotifySettings notifications) {
+
+    public ProcessorConfig {
+        if (evaluationInterval.compareTo(Duration.ofMillis(100)) < 0 || evaluationInterval.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("SLO_EVALUATION_INTERVAL must be between 100ms and 1m, was " + evaluationInterval);
+        }
+        if (sloReloadInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("SLO_RELOAD_INTERVAL must be at least 1s, was " + sloReloadInterval);
+        }
+    }
 
     public static ProcessorConfig from(Settings settings) {
         Path dataDir = Path.of(settings.string("MCP_SLO_DATA_DIR", ".data"));
@@ -27,12 +38,20 @@ public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolic
                 settings.string("PROCESSOR_BIND", "127.0.0.1"),
                 settings.integer("PROCESSOR_METRICS_PORT", 8071, 0, 65535),
                 KafkaSettings.from(settings),
-                ClickHouseConfig.from(settings));
+                ClickHouseConfig.from(settings),
+                Path.of(settings.string("SLO_DIR", "slos")),
+                settings.duration("SLO_RELOAD_INTERVAL", Duration.ofSeconds(10)),
+                settings.duration("SLO_EVALUATION_INTERVAL", Duration.ofSeconds(1)),
+                new NotifySettings(settings.duration("NOTIFY_REQUEST_TIMEOUT", Duration.ofSeconds(10)),
+                        settings.duration("NOTIFY_MAX_RETRY_BACKOFF", Duration.ofSeconds(30)),
+                        settings.duration("NOTIFY_MAX_AGE", Duration.ofHours(24)),
+                        settings.string("QUERY_API_PUBLIC_URL", "http://127.0.0.1:8080")));
     }
 
     public String describe() {
         return "stream-processor " + applicationId + " state=" + stateDir + " lateness=" + lateness.allowedLateness()
                 + " emitEvery=" + emitInterval + " sinkBatch=" + sink.maxBatchRecords() + "/" + sink.flushInterval()
-                + " metrics=" + metricsBind + ":" + metricsPort + "; " + kafka.describe() + "; " + clickHouse.describe();
+                + " metrics=" + metricsBind + ":" + metricsPort + " slos=" + sloDirectory + " (reload every "
+                + sloReloadInterval + ", evaluate every " + evaluationInterval + "); " + kafka.describe() + "; " + clickHouse.describe();
     }
 }

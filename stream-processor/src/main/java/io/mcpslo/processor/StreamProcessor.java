@@ -1,7 +1,12 @@
 package io.mcpslo.processor;
 
 import io.mcpslo.clickhouse.ClickHouseClient;
+import io.mcpslo.clickhouse.ClickHouseSilences;
 import io.mcpslo.kafka.TopicAdmin;
+import io.mcpslo.processor.notify.NotificationDispatcher;
+import io.mcpslo.sloconfig.SloCatalog;
+import io.mcpslo.sloconfig.SloDirectory;
+import io.mcpslo.sloconfig.SloFileParser;
 import io.mcpslo.processor.sink.ClickHousePipelineStore;
 import io.mcpslo.processor.sink.ClickHouseSinkLoop;
 import io.mcpslo.processor.topology.PipelineTopology;
@@ -13,6 +18,9 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -30,22 +38,44 @@ public final class StreamProcessor implements AutoCloseable {
     private final Thread sinkThread;
     private final MetricsEndpoint metrics;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final SloDirectory slos;
+    private final NotificationDispatcher notifications;
+    private final ScheduledExecutorService reloads;
 
     private StreamProcessor(KafkaStreams streams, ClickHouseSinkLoop sink, MetricsEndpoint metrics,
-                            KafkaStreamsMetrics streamsMetrics) {
+                            KafkaStreamsMetrics streamsMetrics, SloDirectory slos,
+                            NotificationDispatcher notifications) {
         this.streams = streams;
         this.sink = sink;
         this.metrics = metrics;
         this.streamsMetrics = streamsMetrics;
+        this.slos = slos;
+        this.notifications = notifications;
         this.sinkThread = new Thread(sink, "clickhouse-sink");
+        this.reloads = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "slo-reload");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Reads the SLO folder again now (also done every SLO_RELOAD_INTERVAL and on SIGHUP). */
+    public SloCatalog reloadSlos() {
+        SloCatalog catalog = slos.reload();
+        notifications.sync();
+        return catalog;
     }
 
     public static StreamProcessor start(ProcessorConfig config) {
         LOG.info("starting {}", config.describe());
         TopicAdmin.ensureTopics(config.kafka(), Duration.ofSeconds(60));
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        var slos = new SloDirectory(config.sloDirectory(), new SloFileParser(System::getenv));
+        SloCatalog catalog = slos.reload();
+        LOG.info("{} SLOs and {} receivers from {}", catalog.slos().size(), catalog.receivers().size(),
+                config.sloDirectory().toAbsolutePath());
         var options = new PipelineTopology.Options(Clock.systemUTC(), config.lateness(), config.emitInterval(),
-                config.maxFutureSkew(), registry);
+                config.maxFutureSkew(), registry, () -> slos.current().slos(), config.evaluationInterval(), true);
         var streams = new KafkaStreams(PipelineTopology.build(options), streamsProperties(config));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
@@ -63,9 +93,21 @@ public final class StreamProcessor implements AutoCloseable {
             throw new UncheckedIOException("cannot listen on " + config.metricsBind() + ":" + config.metricsPort()
                     + " for metrics (PROCESSOR_METRICS_PORT)", e);
         }
-        var processor = new StreamProcessor(streams, sink, metrics, streamsMetrics);
+        var clickHouse = new ClickHouseSilences(new ClickHouseClient(config.clickHouse()));
+        var notifications = new NotificationDispatcher(config.kafka().bootstrapServers(),
+                () -> slos.current().receivers(), clickHouse::active, config.notifications(), Clock.systemUTC());
+        var processor = new StreamProcessor(streams, sink, metrics, streamsMetrics, slos, notifications);
         streams.start();
         processor.sinkThread.start();
+        notifications.sync();
+        long reloadMs = config.sloReloadInterval().toMillis();
+        processor.reloads.scheduleWithFixedDelay(() -> {
+            try {
+                processor.reloadSlos();
+            } catch (RuntimeException e) {
+                LOG.error("reloading SLO files failed; the SLOs in force stay", e);
+            }
+        }, reloadMs, reloadMs, TimeUnit.MILLISECONDS);
         LOG.info("stream-processor metrics on http://{}:{}/metrics", config.metricsBind(), metrics.port());
         return processor;
     }
@@ -92,6 +134,8 @@ public final class StreamProcessor implements AutoCloseable {
 
     @Override
     public void close() {
+        reloads.shutdownNow();
+        notifications.close();
         streams.close(Duration.ofSeconds(30));
         sink.close();
         streamsMetrics.close();

@@ -8,10 +8,11 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * Per-minute good/bad counts of one SLI, summed over any span. Sums run over the minutes that start inside the
- * span, so a span ending mid-minute includes that minute as far as it has been counted: a full outage shows in
- * the burn rate within seconds, not at the next minute boundary. Hourly subtotals keep a 30-day sum to about
- * 800 additions.
+ * Per-minute good/bad counts of one SLI, summed over any span. A span ending mid-minute includes that minute as
+ * far as it has been counted, so a full outage shows in the burn rate within seconds, not at the next minute
+ * boundary; a span starting mid-minute takes the share of that first minute that lies inside it (assuming its
+ * events were spread evenly), so a window always covers its full length and a one-minute window is never empty
+ * just after a minute boundary. Hourly subtotals keep a 30-day sum to about 800 additions.
  */
 public final class MinuteSeries {
 
@@ -37,8 +38,27 @@ public final class MinuteSeries {
         return sum(end.minus(window), end);
     }
 
-    /** Sum over the minutes starting in [from, to). */
+    /** Sum over the minutes starting in [from, to), plus the share of the minute {@code from} falls in. */
     public EventCounts sum(Instant from, Instant to) {
+        return wholeMinutes(from, to).plus(headShare(from, to));
+    }
+
+    private EventCounts headShare(Instant from, Instant to) {
+        long fromMillis = from.toEpochMilli();
+        long headMinute = Math.floorDiv(fromMillis, 60_000);
+        long headEndMillis = (headMinute + 1) * 60_000;
+        if (fromMillis % 60_000 == 0 || !to.isAfter(from)) {
+            return EventCounts.NONE;
+        }
+        EventCounts head = byMinute.get(headMinute);
+        if (head == null) {
+            return EventCounts.NONE;
+        }
+        double share = (Math.min(to.toEpochMilli(), headEndMillis) - fromMillis) / 60_000.0;
+        return new EventCounts(Math.round(head.good() * share), Math.round(head.bad() * share));
+    }
+
+    private EventCounts wholeMinutes(Instant from, Instant to) {
         long first = minuteAtOrAfter(from);
         long last = minuteAtOrAfter(to);
         if (last <= first) {

@@ -12,7 +12,7 @@ class MinuteSeriesTest {
     private static final Instant START = Instant.parse("2026-11-01T00:00:00Z");
 
     @Test
-    void sumsThroughHourlySubtotalsEqualMinuteByMinuteSumsAfterRevisionsAndPruning() {
+    void sumsThroughHourlySubtotalsEqualMinuteByMinuteSumsWithAProratedFirstMinute() {
         Random random = new Random(42);
         MinuteSeries series = new MinuteSeries();
         long[][] truth = new long[3 * 24 * 60][2];
@@ -33,6 +33,10 @@ class MinuteSeriesTest {
                 if (startSecond >= fromSecond && startSecond < toSecond) {
                     good += truth[minute][0];
                     bad += truth[minute][1];
+                } else if (startSecond < fromSecond && fromSecond < startSecond + 60 && toSecond > fromSecond) {
+                    double share = (Math.min(toSecond, startSecond + 60) - fromSecond) / 60.0;
+                    good += Math.round(truth[minute][0] * share);
+                    bad += Math.round(truth[minute][1] * share);
                 }
             }
             assertEquals(new EventCounts(good, bad),

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.SchemaMigrator;
+import io.mcpslo.engine.alert.AlertTransition;
+import io.mcpslo.engine.notify.DeliveryAttempt;
 import io.mcpslo.engine.rollup.CallRollup;
+import io.mcpslo.engine.slo.DurationText;
+import io.mcpslo.engine.slo.SloStatus;
 import io.mcpslo.engine.sketch.SketchBins;
 import io.mcpslo.schemas.AuditEvent;
 import io.mcpslo.schemas.CallEvent;
@@ -13,6 +17,7 @@ import io.mcpslo.schemas.EventEnvelope;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +47,86 @@ public final class ClickHousePipelineStore implements PipelineStore {
         insert("calls", batch.calls(), call -> callRow(call, ingestedAt));
         insert("audit_events", batch.audits(), audit -> auditRow(audit, ingestedAt));
         insert("call_rollups_1m", latestPerWindow(batch.rollups()), rollup -> rollupRow(rollup, ingestedAt));
+        insert("alert_events", batch.alerts(), alert -> alertRow(alert, ingestedAt));
+        insert("slo_status", batch.statuses(), status -> statusRow(status, ingestedAt));
+        insert("alert_deliveries", batch.deliveries(), ClickHousePipelineStore::deliveryRow);
+    }
+
+    private static ObjectNode alertRow(AlertTransition alert, long ingestedAt) {
+        ObjectNode row = EventCodec.MAPPER.createObjectNode();
+        row.put("dedup_key", alert.dedupKey());
+        row.put("slo_id", alert.sloId());
+        row.put("team", alert.team());
+        row.put("alert", alert.kind().label());
+        row.put("severity", alert.severity().name().toLowerCase(Locale.ROOT));
+        row.put("from_state", alert.from().name().toLowerCase(Locale.ROOT));
+        row.put("to_state", alert.to().name().toLowerCase(Locale.ROOT));
+        row.put("at", alert.at().getEpochSecond());
+        row.put("at_ms", alert.at().toEpochMilli());
+        row.put("incident_start", alert.incidentStart().getEpochSecond());
+        row.put("summary", alert.summary());
+        row.put("rule", alert.rule());
+        row.put("budget_remaining", alert.budgetRemainingFraction());
+        putBurnRates(row, alert.burnRates());
+        row.put("recorded_at", ingestedAt);
+        return row;
+    }
+
+    private static ObjectNode statusRow(SloStatus status, long ingestedAt) {
+        ObjectNode row = EventCodec.MAPPER.createObjectNode();
+        row.put("slo_id", status.sloId());
+        row.put("team", status.team());
+        row.put("at", status.at().getEpochSecond());
+        row.put("window_start", status.windowStart().getEpochSecond());
+        row.put("window_end", status.windowEnd().getEpochSecond());
+        if (status.sli() == null) {
+            row.putNull("sli");
+        } else {
+            row.put("sli", status.sli());
+        }
+        row.put("objective", status.objective());
+        row.put("good", status.budget().events().good());
+        row.put("bad", status.budget().events().bad());
+        row.put("budget_allowed", status.budget().allowedBad());
+        row.put("budget_remaining_events", status.budget().remainingBad());
+        row.put("budget_consumed", status.budget().consumedFraction());
+        row.put("budget_remaining", status.budget().remainingFraction());
+        if (status.budget().timeToExhaustion() == null) {
+            row.putNull("time_to_exhaustion_s");
+        } else {
+            row.put("time_to_exhaustion_s", status.budget().timeToExhaustion().toSeconds());
+        }
+        putBurnRates(row, status.burnRates());
+        row.put("page", status.pageCondition() ? 1 : 0);
+        row.put("ticket", status.ticketCondition() ? 1 : 0);
+        row.put("budget_exhausted", status.budgetExhaustedCondition() ? 1 : 0);
+        row.put("recorded_at", ingestedAt);
+        return row;
+    }
+
+    private static ObjectNode deliveryRow(DeliveryAttempt attempt) {
+        ObjectNode row = EventCodec.MAPPER.createObjectNode();
+        row.put("dedup_key", attempt.dedupKey());
+        row.put("slo_id", attempt.sloId());
+        row.put("receiver", attempt.receiver());
+        row.put("receiver_type", attempt.receiverType().name().toLowerCase(Locale.ROOT));
+        row.put("status", attempt.status().name().toLowerCase(Locale.ROOT));
+        row.put("attempt", attempt.attempt());
+        row.put("at", attempt.at().getEpochSecond());
+        row.put("at_ms", attempt.at().toEpochMilli());
+        row.put("result", attempt.result().name().toLowerCase(Locale.ROOT));
+        row.put("http_status", attempt.httpStatus());
+        row.put("error", attempt.error());
+        return row;
+    }
+
+    /** Burn rates as one column per window; a value that is not a finite number (no traffic) is stored as 0. */
+    private static void putBurnRates(ObjectNode row, Map<String, Double> burnRates) {
+        for (Duration window : SloStatus.BURN_RATE_WINDOWS) {
+            String name = DurationText.format(window);
+            double rate = burnRates.getOrDefault(name, 0.0);
+            row.put("burn_" + name, Double.isFinite(rate) ? rate : 0);
+        }
     }
 
     /** A batch often holds several emissions of one window; only the latest needs to travel. */

@@ -1,6 +1,9 @@
 package io.mcpslo.processor.sink;
 
 import io.mcpslo.engine.rollup.CallRollup;
+import io.mcpslo.engine.alert.AlertTransition;
+import io.mcpslo.engine.notify.DeliveryAttempt;
+import io.mcpslo.engine.slo.SloStatus;
 import io.mcpslo.kafka.Topics;
 import io.mcpslo.schemas.AuditEvent;
 import io.mcpslo.schemas.CallEvent;
@@ -28,7 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves calls, audit events and rollups from their topics into the {@link PipelineStore}. Offsets are
+ * Moves calls, audit events, rollups, alert transitions, SLO statuses and delivery attempts from their topics into the {@link PipelineStore}. Offsets are
  * committed only after the store accepted the batch; while the store is down the consumer pauses, keeps
  * its group membership and retries with backoff, so Kafka holds the data until the store is back.
  */
@@ -77,7 +80,8 @@ public final class ClickHouseSinkLoop implements Runnable, AutoCloseable {
     @Override
     public void run() {
         try {
-            consumer.subscribe(List.of(Topics.CALLS.name(), Topics.AUDIT.name(), Topics.ROLLUPS.name()),
+            consumer.subscribe(List.of(Topics.CALLS.name(), Topics.AUDIT.name(), Topics.ROLLUPS.name(),
+                            Topics.ALERTS.name(), Topics.SLO_STATUS.name(), Topics.DELIVERIES.name()),
                     new DropBufferOnRevoke());
             Duration backoff = Duration.ofMillis(250);
             while (running.get()) {
@@ -150,14 +154,24 @@ public final class ClickHouseSinkLoop implements Runnable, AutoCloseable {
         List<CallEvent> calls = new ArrayList<>();
         List<AuditEvent> audits = new ArrayList<>();
         List<CallRollup> rollups = new ArrayList<>();
+        List<AlertTransition> alerts = new ArrayList<>();
+        List<SloStatus> statuses = new ArrayList<>();
+        List<DeliveryAttempt> deliveries = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             try {
-                if (record.topic().equals(Topics.CALLS.name())) {
-                    calls.add(Topics.CALLS.valueSerde().deserializer().deserialize(record.topic(), record.value()));
-                } else if (record.topic().equals(Topics.AUDIT.name())) {
-                    audits.add(Topics.AUDIT.valueSerde().deserializer().deserialize(record.topic(), record.value()));
+                String topic = record.topic();
+                if (topic.equals(Topics.CALLS.name())) {
+                    calls.add(Topics.CALLS.valueSerde().deserializer().deserialize(topic, record.value()));
+                } else if (topic.equals(Topics.AUDIT.name())) {
+                    audits.add(Topics.AUDIT.valueSerde().deserializer().deserialize(topic, record.value()));
+                } else if (topic.equals(Topics.ROLLUPS.name())) {
+                    rollups.add(Topics.ROLLUPS.valueSerde().deserializer().deserialize(topic, record.value()));
+                } else if (topic.equals(Topics.ALERTS.name())) {
+                    alerts.add(Topics.ALERTS.valueSerde().deserializer().deserialize(topic, record.value()));
+                } else if (topic.equals(Topics.SLO_STATUS.name())) {
+                    statuses.add(Topics.SLO_STATUS.valueSerde().deserializer().deserialize(topic, record.value()));
                 } else {
-                    rollups.add(Topics.ROLLUPS.valueSerde().deserializer().deserialize(record.topic(), record.value()));
+                    deliveries.add(Topics.DELIVERIES.valueSerde().deserializer().deserialize(topic, record.value()));
                 }
             } catch (RuntimeException e) {
                 undecodable.increment();
@@ -165,7 +179,7 @@ public final class ClickHouseSinkLoop implements Runnable, AutoCloseable {
                         record.offset(), e.getMessage());
             }
         }
-        return new PipelineStore.Batch(calls, audits, rollups);
+        return new PipelineStore.Batch(calls, audits, rollups, alerts, statuses, deliveries);
     }
 
     /** Waits while still polling, so the paused consumer keeps its place in the group. */

@@ -1,6 +1,9 @@
 package io.mcpslo.processor.sink;
 
+import io.mcpslo.engine.alert.AlertTransition;
+import io.mcpslo.engine.notify.DeliveryAttempt;
 import io.mcpslo.engine.rollup.CallRollup;
+import io.mcpslo.engine.slo.SloStatus;
 import io.mcpslo.schemas.AuditEvent;
 import io.mcpslo.schemas.CallEvent;
 import java.util.List;
@@ -15,15 +18,23 @@ public interface PipelineStore {
     void write(Batch batch);
 
     /** One batch of results, in the order they were consumed. */
-    record Batch(List<CallEvent> calls, List<AuditEvent> audits, List<CallRollup> rollups) {
+    record Batch(List<CallEvent> calls, List<AuditEvent> audits, List<CallRollup> rollups,
+                 List<AlertTransition> alerts, List<SloStatus> statuses, List<DeliveryAttempt> deliveries) {
         public Batch {
             calls = List.copyOf(calls);
             audits = List.copyOf(audits);
             rollups = List.copyOf(rollups);
+            alerts = List.copyOf(alerts);
+            statuses = List.copyOf(statuses);
+            deliveries = List.copyOf(deliveries);
+        }
+
+        public Batch(List<CallEvent> calls, List<AuditEvent> audits, List<CallRollup> rollups) {
+            this(calls, audits, rollups, List.of(), List.of(), List.of());
         }
 
         public int size() {
-            return calls.size() + audits.size() + rollups.size();
+            return calls.size() + audits.size() + rollups.size() + alerts.size() + statuses.size() + deliveries.size();
         }
     }
 }

@@ -1,6 +1,10 @@
 package io.mcpslo.processor.topology;
 
+import io.mcpslo.engine.alert.AlertTransition;
+import io.mcpslo.engine.rollup.CallRollup;
 import io.mcpslo.engine.rollup.LatenessPolicy;
+import io.mcpslo.engine.slo.SloDefinition;
+import io.mcpslo.engine.slo.SloStatus;
 import io.mcpslo.kafka.RollupStateSerde;
 import io.mcpslo.kafka.Topics;
 import io.mcpslo.schemas.AuditEvent;
@@ -9,6 +13,8 @@ import io.mcpslo.schemas.EventValidator;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -17,6 +23,8 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -25,18 +33,28 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class PipelineTopology {
 
-    /** What the topology needs besides Kafka: the clock, the lateness policy, the emit cadence, metrics. */
+    /**
+     * What the topology needs besides Kafka: the clock, the lateness policy, the emit cadence, metrics, and the
+     * SLOs in force (read again at every evaluation, so a reload takes effect within one interval). Stores are
+     * RocksDB in production; in-memory stores (restored from their changelogs just the same) spare unit tests the
+     * RocksDB flush that TopologyTestDriver does after every record.
+     */
     public record Options(Clock clock, LatenessPolicy lateness, Duration emitInterval, Duration maxFutureSkew,
-                          MeterRegistry registry) {
+                          MeterRegistry registry, Supplier<List<SloDefinition>> slos, Duration evaluationInterval,
+                          boolean persistentStores) {
     }
 
     private PipelineTopology() {
     }
 
+    private static KeyValueBytesStoreSupplier keyValueStore(Options options, String name) {
+        return options.persistentStores() ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
+    }
+
     public static Topology build(Options options) {
         StreamsBuilder builder = new StreamsBuilder();
         addValidation(builder, options);
-        addRollups(builder, options);
+        addSloEvaluation(builder, addRollups(builder, options), options);
         return builder.build();
     }
 
@@ -63,26 +81,58 @@ public final class PipelineTopology {
                 .to(Topics.AUDIT.name(), Produced.with(Topics.AUDIT.keySerde(), Topics.AUDIT.valueSerde()));
     }
 
-    static void addRollups(StreamsBuilder builder, Options options) {
+    static KStream<String, CallRollup> addRollups(StreamsBuilder builder, Options options) {
         Duration lateness = options.lateness().allowedLateness();
         // caching collapses the many updates of one window between commits into one changelog write
         // ids are remembered a little longer than the lateness, so an accepted event's replay is always seen
         Duration seenRetention = lateness.plus(Duration.ofMinutes(10));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RollupProcessor.WINDOWS_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(keyValueStore(options, RollupProcessor.WINDOWS_STORE),
                 Serdes.String(), RollupStateSerde.serde()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RollupProcessor.DIRTY_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(keyValueStore(options, RollupProcessor.DIRTY_STORE),
                 Serdes.String(), Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(RollupProcessor.STREAM_TIME_STORE), Serdes.String(), Serdes.Long())
+                keyValueStore(options, RollupProcessor.STREAM_TIME_STORE), Serdes.String(), Serdes.Long())
                 .withCachingEnabled());
-        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(RollupProcessor.SEEN_STORE,
-                seenRetention, Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()).withCachingEnabled());
+        builder.addStateStore(Stores.windowStoreBuilder(options.persistentStores()
+                ? Stores.persistentWindowStore(RollupProcessor.SEEN_STORE, seenRetention, Duration.ofMillis(1), false)
+                : Stores.inMemoryWindowStore(RollupProcessor.SEEN_STORE, seenRetention, Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()).withCachingEnabled());
 
-        builder.stream(Topics.CALLS.name(), Consumed.with(Topics.CALLS.keySerde(), Topics.CALLS.valueSerde())
+        KStream<String, CallRollup> rollups = builder
+                .stream(Topics.CALLS.name(), Consumed.with(Topics.CALLS.keySerde(), Topics.CALLS.valueSerde())
                         .withName("validated-calls"))
                 .process(() -> new RollupProcessor(options.lateness(), options.emitInterval(), options.registry()),
                         Named.as("rollup"), RollupProcessor.WINDOWS_STORE, RollupProcessor.DIRTY_STORE,
-                        RollupProcessor.SEEN_STORE, RollupProcessor.STREAM_TIME_STORE)
-                .to(Topics.ROLLUPS.name(), Produced.with(Topics.ROLLUPS.keySerde(), Topics.ROLLUPS.valueSerde()));
+                        RollupProcessor.SEEN_STORE, RollupProcessor.STREAM_TIME_STORE);
+        rollups.to(Topics.ROLLUPS.name(), Produced.with(Topics.ROLLUPS.keySerde(), Topics.ROLLUPS.valueSerde()));
+        return rollups;
+    }
+
+    /**
+     * Every rollup goes through one single-partition topic to one task that evaluates all SLOs: an SLO over a
+     * whole server needs the rollups of all its tools, which the rollup partitioning spreads. SLO evaluation is
+     * cheap (a few thousand additions per SLO and second), so one task carries thousands of SLOs.
+     */
+    static void addSloEvaluation(StreamsBuilder builder, KStream<String, CallRollup> rollups, Options options) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                keyValueStore(options, SloEvaluationProcessor.ROLLUPS_STORE), Serdes.String(),
+                RollupStateSerde.serde()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                keyValueStore(options, SloEvaluationProcessor.MINUTES_STORE), Serdes.String(),
+                RollupStateSerde.aggregateSerde()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                keyValueStore(options, SloEvaluationProcessor.ALERTS_STORE), Serdes.String(), Serdes.String()));
+        KStream<String, Object> outputs = rollups
+                .repartition(Repartitioned.<String, CallRollup>as("slo-rollups").withNumberOfPartitions(1)
+                        .withKeySerde(Serdes.String()).withValueSerde(RollupStateSerde.serde()))
+                .process(() -> new SloEvaluationProcessor(options.slos(), options.evaluationInterval(),
+                                options.lateness().allowedLateness(), options.registry()),
+                        Named.as("slo-evaluation"), SloEvaluationProcessor.ROLLUPS_STORE,
+                        SloEvaluationProcessor.MINUTES_STORE, SloEvaluationProcessor.ALERTS_STORE);
+        outputs.filter((key, value) -> value instanceof AlertTransition, Named.as("alert-transitions"))
+                .mapValues(value -> (AlertTransition) value, Named.as("as-transition"))
+                .to(Topics.ALERTS.name(), Produced.with(Topics.ALERTS.keySerde(), Topics.ALERTS.valueSerde()));
+        outputs.filter((key, value) -> value instanceof SloStatus, Named.as("slo-statuses"))
+                .mapValues(value -> (SloStatus) value, Named.as("as-status"))
+                .to(Topics.SLO_STATUS.name(), Produced.with(Topics.SLO_STATUS.keySerde(), Topics.SLO_STATUS.valueSerde()));
     }
 }

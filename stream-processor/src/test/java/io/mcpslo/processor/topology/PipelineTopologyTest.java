@@ -56,7 +56,7 @@ class PipelineTopologyTest {
     @BeforeEach
     void start() throws Exception {
         var options = new PipelineTopology.Options(Clock.fixed(NOW, ZoneOffset.UTC),
-                new LatenessPolicy(Duration.ofHours(6)), EMIT, Duration.ofMinutes(5), registry);
+                new LatenessPolicy(Duration.ofHours(6)), EMIT, Duration.ofMinutes(5), registry, List::of, EMIT, false);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

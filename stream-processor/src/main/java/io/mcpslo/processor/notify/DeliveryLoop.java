@@ -1,0 +1,217 @@
+package io.mcpslo.processor.notify;
+
+import io.mcpslo.engine.alert.AlertTransition;
+import io.mcpslo.engine.alert.Silence;
+import io.mcpslo.engine.notify.DeliveryAttempt;
+import io.mcpslo.engine.notify.ReceiverConfig;
+import io.mcpslo.kafka.Topics;
+import io.mcpslo.schemas.EventCodec;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers alert transitions to one receiver, in order, each until the receiver takes it. The loop is its own
+ * consumer group ({@code mcp-slo-notify-<receiver>}), so a receiver that is down holds back only its own queue,
+ * and the offset moves only after a transition was delivered, silenced or refused for good: a receiver down
+ * for minutes gets each page when it comes back, and once. A crash between a delivery and its commit sends that
+ * one transition again; PagerDuty and Alertmanager fold it by its dedup key. Every try is logged and published.
+ */
+public final class DeliveryLoop implements Runnable, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryLoop.class);
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
+    private static final Duration SILENCE_REFRESH = Duration.ofSeconds(5);
+
+    private final ReceiverConfig receiver;
+    private final KafkaConsumer<String, AlertTransition> consumer;
+    private final Producer<String, DeliveryAttempt> attempts;
+    private final SilenceSource silenceSource;
+    private final NotifySettings settings;
+    private final Clock clock;
+    private final HttpClient http;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private List<Silence> silences = List.of();
+    private Instant silencesReadAt = Instant.MIN;
+
+    public DeliveryLoop(ReceiverConfig receiver, String bootstrapServers, Producer<String, DeliveryAttempt> attempts,
+                        SilenceSource silenceSource, NotifySettings settings, Clock clock) {
+        this.receiver = receiver;
+        this.attempts = attempts;
+        this.silenceSource = silenceSource;
+        this.settings = settings;
+        this.clock = clock;
+        this.http = HttpClient.newBuilder().connectTimeout(settings.requestTimeout()).build();
+        Properties props = new Properties();
+        props.putAll(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, groupId(receiver),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100));
+        this.consumer = new KafkaConsumer<>(props, Topics.ALERTS.keySerde().deserializer(),
+                Topics.ALERTS.valueSerde().deserializer());
+    }
+
+    public static String groupId(ReceiverConfig receiver) {
+        return "mcp-slo-notify-" + receiver.name();
+    }
+
+    public ReceiverConfig receiver() {
+        return receiver;
+    }
+
+    @Override
+    public void run() {
+        try {
+            consumer.subscribe(List.of(Topics.ALERTS.name()));
+            while (running.get()) {
+                for (ConsumerRecord<String, AlertTransition> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.value() != null) {
+                        handle(record.value());
+                    }
+                    if (!running.get()) {
+                        return;
+                    }
+                    consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
+                            new OffsetAndMetadata(record.offset() + 1)));
+                }
+            }
+        } catch (WakeupException e) {
+            if (running.get()) {
+                throw e;
+            }
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void handle(AlertTransition transition) {
+        if (!transition.notifies() || !receiver.takes(transition)) {
+            return;
+        }
+        Instant now = clock.instant();
+        if (transition.at().isBefore(now.minus(settings.maxAge()))) {
+            LOG.warn("receiver {}: not sending {} {} from {}, older than NOTIFY_MAX_AGE {}", receiver.name(),
+                    transition.dedupKey(), transition.to(), transition.at(), settings.maxAge());
+            return;
+        }
+        if (silenced(transition, now)) {
+            record(transition, 1, DeliveryAttempt.Result.SILENCED, 0, "");
+            return;
+        }
+        consumer.pause(consumer.assignment());
+        try {
+            Duration backoff = FIRST_BACKOFF;
+            for (int attempt = 1; running.get(); attempt++) {
+                Outcome outcome = send(transition);
+                if (outcome.delivered()) {
+                    record(transition, attempt, DeliveryAttempt.Result.DELIVERED, outcome.status(), "");
+                    return;
+                }
+                record(transition, attempt, DeliveryAttempt.Result.FAILED, outcome.status(), outcome.error());
+                if (outcome.permanent()) {
+                    LOG.error("receiver {} refused {} for good (HTTP {}): {}; moving on", receiver.name(),
+                            transition.dedupKey(), outcome.status(), outcome.error());
+                    return;
+                }
+                // poll while paused keeps the group membership alive during a long outage of the receiver
+                consumer.poll(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(settings.maxRetryBackoff()) > 0
+                        ? settings.maxRetryBackoff() : backoff.multipliedBy(2);
+                if (silenced(transition, clock.instant())) {
+                    record(transition, attempt + 1, DeliveryAttempt.Result.SILENCED, 0, "");
+                    return;
+                }
+            }
+        } finally {
+            consumer.resume(consumer.paused());
+        }
+    }
+
+    private record Outcome(boolean delivered, boolean permanent, int status, String error) {
+    }
+
+    private Outcome send(AlertTransition transition) {
+        try {
+            byte[] body = EventCodec.MAPPER.writeValueAsBytes(
+                    AlertPayloads.body(receiver, transition, settings.sloLink(transition.sloId())));
+            HttpRequest request = HttpRequest.newBuilder(receiver.url())
+                    .timeout(settings.requestTimeout())
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", "mcp-slo")
+                    .header("Idempotency-Key", transition.dedupKey() + "/" + transition.to())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            int status = response.statusCode();
+            if (status >= 200 && status < 300) {
+                return new Outcome(true, false, status, "");
+            }
+            boolean retryable = status == 408 || status == 429 || status >= 500;
+            return new Outcome(false, !retryable, status, abbreviate(response.body()));
+        } catch (IOException e) {
+            return new Outcome(false, false, 0, e.getClass().getSimpleName() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running.set(false);
+            return new Outcome(false, false, 0, "interrupted");
+        }
+    }
+
+    private boolean silenced(AlertTransition transition, Instant now) {
+        if (now.isAfter(silencesReadAt.plus(SILENCE_REFRESH))) {
+            try {
+                silences = silenceSource.active(now);
+                silencesReadAt = now;
+            } catch (RuntimeException e) {
+                LOG.warn("receiver {}: cannot read silences ({}); using the {} last read", receiver.name(),
+                        e.getMessage(), silences.size());
+            }
+        }
+        return silences.stream().anyMatch(silence -> silence.silences(transition, now));
+    }
+
+    private void record(AlertTransition transition, int attempt, DeliveryAttempt.Result result, int status,
+                        String error) {
+        var deliveryAttempt = new DeliveryAttempt(transition.dedupKey(), transition.sloId(), receiver.name(),
+                receiver.type(), transition.to(), attempt, clock.instant(), result, status, error);
+        if (result == DeliveryAttempt.Result.FAILED) {
+            LOG.warn("receiver {} ({}): attempt {} for {} {} failed: HTTP {} {}", receiver.name(), receiver.safeUrl(),
+                    attempt, transition.dedupKey(), transition.to(), status, error);
+        } else {
+            LOG.info("receiver {}: {} {} {} (attempt {})", receiver.name(), transition.dedupKey(), transition.to(),
+                    result, attempt);
+        }
+        attempts.send(new ProducerRecord<>(Topics.DELIVERIES.name(), transition.dedupKey(), deliveryAttempt));
+    }
+
+    private static String abbreviate(String text) {
+        return text == null ? "" : text.length() <= 300 ? text : text.substring(0, 300) + "…";
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+    }
+}

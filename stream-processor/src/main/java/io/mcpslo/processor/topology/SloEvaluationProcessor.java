@@ -1,0 +1,270 @@
+package io.mcpslo.processor.topology;
+
+import io.mcpslo.engine.alert.AlertKind;
+import io.mcpslo.engine.alert.AlertState;
+import io.mcpslo.engine.alert.AlertStatus;
+import io.mcpslo.engine.alert.AlertTransition;
+import io.mcpslo.engine.alert.SloAlerting;
+import io.mcpslo.engine.rollup.CallRollup;
+import io.mcpslo.engine.rollup.RollupAggregate;
+import io.mcpslo.engine.rollup.RollupKey;
+import io.mcpslo.engine.slo.MinuteSeries;
+import io.mcpslo.engine.slo.SloCalculator;
+import io.mcpslo.engine.slo.SloDefinition;
+import io.mcpslo.engine.slo.SloStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives the pure SLO engine from the rollup stream. All rollups reach this one task (a single-partition
+ * repartition topic), so every SLO sees every call in its scope.
+ *
+ * <p>Per rollup, the latest revision of each (server, tool, version, minute) is kept for the allowed lateness;
+ * the minute's aggregate for each SLO whose scope matches is recomputed from them and stored, so an SLO's
+ * history outlives the lateness. A wall-clock punctuator evaluates every SLO each {@code evaluationInterval}:
+ * burn rates, budget and alert state; transitions go out at once, a status snapshot once a minute per SLO.
+ * Alert states live in a changelogged store, so a restart neither forgets a firing alert nor fires it again.
+ */
+final class SloEvaluationProcessor implements Processor<String, CallRollup, String, Object> {
+
+    static final String ROLLUPS_STORE = "slo-rollups-latest";
+    static final String MINUTES_STORE = "slo-minutes";
+    static final String ALERTS_STORE = "slo-alert-states";
+    private static final char SEPARATOR = '\u001f';
+    /** History kept beyond an SLO's window, so the longest burn-rate window (3 d) is always whole. */
+    private static final Duration EXTRA_HISTORY = Duration.ofDays(3).plusHours(1);
+    private static final Logger LOG = LoggerFactory.getLogger(SloEvaluationProcessor.class);
+
+    private final Supplier<List<SloDefinition>> slos;
+    private final Duration evaluationInterval;
+    private final Duration lateness;
+    private final Counter staleRollups;
+    private final Counter transitionsOut;
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, CallRollup> latestRollups;
+    private KeyValueStore<String, RollupAggregate> minutes;
+    private KeyValueStore<String, String> alertStates;
+    private List<SloDefinition> loaded = List.of();
+    private final Map<String, TrackedSlo> tracked = new LinkedHashMap<>();
+
+    /** An SLO in force with its per-minute SLI series, alert states and last snapshot minute, all in memory. */
+    private static final class TrackedSlo {
+        final SloDefinition definition;
+        final MinuteSeries series = new MinuteSeries();
+        Map<AlertKind, AlertState> alerts = new EnumMap<>(AlertKind.class);
+        long lastSnapshotMinute = Long.MIN_VALUE;
+
+        TrackedSlo(SloDefinition definition) {
+            this.definition = definition;
+        }
+    }
+
+    SloEvaluationProcessor(Supplier<List<SloDefinition>> slos, Duration evaluationInterval, Duration lateness,
+                           MeterRegistry registry) {
+        this.slos = slos;
+        this.evaluationInterval = evaluationInterval;
+        this.lateness = lateness;
+        this.staleRollups = Counter.builder("mcp_processor_slo_stale_rollups")
+                .description("Rollup revisions older than one already seen; ignored").register(registry);
+        this.transitionsOut = Counter.builder("mcp_processor_alert_transitions")
+                .description("Alert state transitions published").register(registry);
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.latestRollups = context.getStateStore(ROLLUPS_STORE);
+        this.minutes = context.getStateStore(MINUTES_STORE);
+        this.alertStates = context.getStateStore(ALERTS_STORE);
+        applyCatalog(slos.get());
+        context.schedule(evaluationInterval, PunctuationType.WALL_CLOCK_TIME,
+                timestamp -> evaluate(Instant.ofEpochMilli(timestamp)));
+    }
+
+    @Override
+    public void process(Record<String, CallRollup> record) {
+        CallRollup rollup = record.value();
+        if (rollup == null) {
+            return;
+        }
+        String key = rollup.key().storeKey();
+        CallRollup previous = latestRollups.get(key);
+        if (previous != null && previous.revision() >= rollup.revision()) {
+            staleRollups.increment();
+            return;
+        }
+        latestRollups.put(key, rollup);
+        for (TrackedSlo slo : tracked.values()) {
+            if (slo.definition.scope().matches(rollup.key())) {
+                recomputeMinute(slo, rollup.windowStart());
+            }
+        }
+    }
+
+    /** Sums the latest rollups of one minute that fall in the SLO's scope, and stores the sum. */
+    private void recomputeMinute(TrackedSlo slo, Instant minute) {
+        RollupAggregate aggregate = RollupAggregate.EMPTY;
+        String prefix = RollupKey.timePrefix(minute) + SEPARATOR;
+        try (KeyValueIterator<String, CallRollup> it = latestRollups.prefixScan(prefix, Serdes.String().serializer())) {
+            while (it.hasNext()) {
+                CallRollup rollup = it.next().value;
+                if (slo.definition.scope().matches(rollup.key())) {
+                    aggregate = aggregate.plus(RollupAggregate.of(rollup));
+                }
+            }
+        }
+        minutes.put(minuteKey(slo.definition, minute), aggregate);
+        slo.series.put(minute, slo.definition.sli().count(aggregate));
+    }
+
+    private void applyCatalog(List<SloDefinition> definitions) {
+        if (definitions.equals(loaded)) {
+            return;
+        }
+        Map<String, TrackedSlo> previous = new HashMap<>(tracked);
+        tracked.clear();
+        for (SloDefinition definition : definitions) {
+            TrackedSlo before = previous.get(definition.id());
+            TrackedSlo slo = new TrackedSlo(definition);
+            loadHistory(slo);
+            slo.alerts = before != null ? before.alerts : loadAlerts(definition.id());
+            tracked.put(definition.id(), slo);
+        }
+        loaded = definitions;
+        LOG.info("evaluating {} SLOs", tracked.size());
+    }
+
+    /** Reads the SLO's stored minutes, then folds in the recent rollups it has not seen (a new or rescoped SLO). */
+    private void loadHistory(TrackedSlo slo) {
+        String prefix = slo.definition.historyKey() + SEPARATOR;
+        int stored = 0;
+        try (KeyValueIterator<String, RollupAggregate> it = minutes.prefixScan(prefix, Serdes.String().serializer())) {
+            while (it.hasNext()) {
+                KeyValue<String, RollupAggregate> entry = it.next();
+                Instant minute = Instant.ofEpochMilli(Long.parseLong(entry.key.substring(prefix.length())));
+                slo.series.put(minute, slo.definition.sli().count(entry.value));
+                stored++;
+            }
+        }
+        if (stored == 0) {
+            List<Instant> seen = new ArrayList<>();
+            try (KeyValueIterator<String, CallRollup> it = latestRollups.all()) {
+                while (it.hasNext()) {
+                    CallRollup rollup = it.next().value;
+                    if (slo.definition.scope().matches(rollup.key())
+                            && (seen.isEmpty() || !seen.get(seen.size() - 1).equals(rollup.windowStart()))) {
+                        seen.add(rollup.windowStart());
+                    }
+                }
+            }
+            seen.forEach(minute -> recomputeMinute(slo, minute));
+        }
+    }
+
+    private Map<AlertKind, AlertState> loadAlerts(String sloId) {
+        Map<AlertKind, AlertState> states = new EnumMap<>(AlertKind.class);
+        for (AlertKind kind : AlertKind.values()) {
+            String stored = alertStates.get(alertKey(sloId, kind));
+            if (stored != null) {
+                states.put(kind, AlertStateText.decode(sloId, kind, stored));
+            }
+        }
+        return states;
+    }
+
+    private void evaluate(Instant now) {
+        applyCatalog(slos.get());
+        long minute = Math.floorDiv(now.getEpochSecond(), 60);
+        for (TrackedSlo slo : tracked.values()) {
+            SloStatus status = SloCalculator.status(slo.definition, slo.series, now);
+            SloAlerting.Step step = SloAlerting.advance(slo.definition, status, slo.alerts);
+            for (AlertTransition transition : step.transitions()) {
+                context.forward(new Record<>(transition.dedupKey(), transition, now.toEpochMilli()));
+                transitionsOut.increment();
+                LOG.info("alert {} {} → {}: {}", transition.dedupKey(), transition.from(), transition.to(),
+                        transition.summary());
+            }
+            for (var entry : step.states().entrySet()) {
+                AlertState before = slo.alerts.get(entry.getKey());
+                if (!entry.getValue().equals(before)) {
+                    alertStates.put(alertKey(slo.definition.id(), entry.getKey()), AlertStateText.encode(entry.getValue()));
+                }
+            }
+            slo.alerts = new EnumMap<>(step.states());
+            if (minute != slo.lastSnapshotMinute || !step.transitions().isEmpty()) {
+                context.forward(new Record<>(slo.definition.id(), status, now.toEpochMilli()));
+                if (minute != slo.lastSnapshotMinute) {
+                    prune(slo, now);
+                }
+                slo.lastSnapshotMinute = minute;
+            }
+        }
+        pruneRollups(now);
+    }
+
+    private void prune(TrackedSlo slo, Instant now) {
+        Instant cutoff = slo.definition.window().start(now).minus(EXTRA_HISTORY);
+        slo.series.pruneBefore(cutoff);
+        String prefix = slo.definition.historyKey() + SEPARATOR;
+        deleteRange(minutes, prefix, prefix + RollupKey.timePrefix(cutoff));
+    }
+
+    private void pruneRollups(Instant now) {
+        deleteRange(latestRollups, "", RollupKey.timePrefix(now.minus(lateness).minus(Duration.ofMinutes(10))));
+    }
+
+    private static <V> void deleteRange(KeyValueStore<String, V> store, String from, String to) {
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, V> it = store.range(from, to)) {
+            while (it.hasNext()) {
+                expired.add(it.next().key);
+            }
+        }
+        expired.forEach(store::delete);
+    }
+
+    private static String minuteKey(SloDefinition slo, Instant minute) {
+        return slo.historyKey() + SEPARATOR + RollupKey.timePrefix(minute);
+    }
+
+    private static String alertKey(String sloId, AlertKind kind) {
+        return sloId + SEPARATOR + kind.label();
+    }
+
+    /** Alert states in the store as text: status, since (epoch ms) and dedup key, tab-separated. */
+    static final class AlertStateText {
+
+        private AlertStateText() {
+        }
+
+        static String encode(AlertState state) {
+            return state.status() + "\t" + state.since().toEpochMilli() + "\t"
+                    + (state.dedupKey() == null ? "" : state.dedupKey());
+        }
+
+        static AlertState decode(String sloId, AlertKind kind, String text) {
+            String[] parts = text.split("\t", -1);
+            return new AlertState(sloId, kind, AlertStatus.valueOf(parts[0]), Instant.ofEpochMilli(Long.parseLong(parts[1])),
+                    parts[2].isEmpty() ? null : parts[2]);
+        }
+    }
+}
