@@ -19,6 +19,7 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
@@ -85,39 +86,50 @@ public final class DeliveryLoop implements Runnable, AutoCloseable {
         try {
             consumer.subscribe(List.of(Topics.ALERTS.name()));
             while (running.get()) {
-                for (ConsumerRecord<String, AlertTransition> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.value() != null) {
-                        handle(record.value());
-                    }
-                    if (!running.get()) {
-                        return;
-                    }
-                    consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
-                            new OffsetAndMetadata(record.offset() + 1)));
+                ConsumerRecords<String, AlertTransition> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(200));
+                } catch (WakeupException e) {
+                    return;
                 }
-            }
-        } catch (WakeupException e) {
-            if (running.get()) {
-                throw e;
+                for (ConsumerRecord<String, AlertTransition> record : records) {
+                    boolean settled = record.value() == null || handle(record.value());
+                    if (!settled) {
+                        return; // shutting down mid-retry: the transition stays uncommitted and is sent after restart
+                    }
+                    commit(record);
+                }
             }
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
     }
 
-    private void handle(AlertTransition transition) {
+    /** Commits past a settled record, even when shutdown was requested meanwhile (a wakeup is one-shot). */
+    private void commit(ConsumerRecord<String, AlertTransition> record) {
+        Map<TopicPartition, OffsetAndMetadata> offset = Map.of(new TopicPartition(record.topic(), record.partition()),
+                new OffsetAndMetadata(record.offset() + 1));
+        try {
+            consumer.commitSync(offset);
+        } catch (WakeupException e) {
+            consumer.commitSync(offset);
+        }
+    }
+
+    /** Settles one transition: delivered, silenced, skipped or refused for good (true), or aborted by shutdown. */
+    private boolean handle(AlertTransition transition) {
         if (!transition.notifies() || !receiver.takes(transition)) {
-            return;
+            return true;
         }
         Instant now = clock.instant();
         if (transition.at().isBefore(now.minus(settings.maxAge()))) {
             LOG.warn("receiver {}: not sending {} {} from {}, older than NOTIFY_MAX_AGE {}", receiver.name(),
                     transition.dedupKey(), transition.to(), transition.at(), settings.maxAge());
-            return;
+            return true;
         }
         if (silenced(transition, now)) {
             record(transition, 1, DeliveryAttempt.Result.SILENCED, 0, "");
-            return;
+            return true;
         }
         consumer.pause(consumer.assignment());
         try {
@@ -126,23 +138,28 @@ public final class DeliveryLoop implements Runnable, AutoCloseable {
                 Outcome outcome = send(transition);
                 if (outcome.delivered()) {
                     record(transition, attempt, DeliveryAttempt.Result.DELIVERED, outcome.status(), "");
-                    return;
+                    return true;
                 }
                 record(transition, attempt, DeliveryAttempt.Result.FAILED, outcome.status(), outcome.error());
                 if (outcome.permanent()) {
                     LOG.error("receiver {} refused {} for good (HTTP {}): {}; moving on", receiver.name(),
                             transition.dedupKey(), outcome.status(), outcome.error());
-                    return;
+                    return true;
                 }
                 // poll while paused keeps the group membership alive during a long outage of the receiver
-                consumer.poll(backoff);
+                try {
+                    consumer.poll(backoff);
+                } catch (WakeupException e) {
+                    return false;
+                }
                 backoff = backoff.multipliedBy(2).compareTo(settings.maxRetryBackoff()) > 0
                         ? settings.maxRetryBackoff() : backoff.multipliedBy(2);
                 if (silenced(transition, clock.instant())) {
                     record(transition, attempt + 1, DeliveryAttempt.Result.SILENCED, 0, "");
-                    return;
+                    return true;
                 }
             }
+            return false;
         } finally {
             consumer.resume(consumer.paused());
         }
