@@ -6,9 +6,14 @@ import io.mcpslo.clickhouse.SchemaMigrator;
 import io.mcpslo.common.config.Settings;
 import io.mcpslo.query.api.QueryApp;
 import io.mcpslo.query.store.ClickHouseRollupStore;
+import io.mcpslo.query.store.ClickHouseSloStore;
+import io.mcpslo.sloconfig.SloDirectory;
+import io.mcpslo.sloconfig.SloFileParser;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +39,19 @@ public final class QueryApiMain {
         } catch (RuntimeException e) {
             LOG.warn("tables not checked, ClickHouse unavailable for now: {}", e.getMessage());
         }
-        Javalin app = QueryApp.create(config.bindHost(), new ClickHouseRollupStore(client), Clock.systemUTC(),
-                config.maxPoints(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(config.port());
+        var slos = new SloDirectory(config.sloDirectory(), new SloFileParser(System::getenv));
+        slos.reload();
+        var reloads = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "query-api-slo-reload");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long reloadMs = config.sloReloadInterval().toMillis();
+        reloads.scheduleWithFixedDelay(slos::reload, reloadMs, reloadMs, TimeUnit.MILLISECONDS);
+        Javalin app = QueryApp.create(config.bindHost(), new ClickHouseRollupStore(client), new ClickHouseSloStore(client),
+                () -> slos.current().slos(), Clock.systemUTC(), config.maxPoints(),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(config.port());
+        app.events(events -> events.serverStopped(reloads::shutdownNow));
         LOG.info("query-api listening on http://{}:{}/api/v1/", config.bindHost(), app.port());
         return app;
     }

@@ -2,19 +2,24 @@ package io.mcpslo.query;
 
 import io.mcpslo.clickhouse.ClickHouseConfig;
 import io.mcpslo.common.config.Settings;
+import java.nio.file.Path;
+import java.time.Duration;
 
 /** Query-API settings, read once at start. */
-public record QueryConfig(String bindHost, int port, int maxPoints, ClickHouseConfig clickHouse) {
+public record QueryConfig(String bindHost, int port, int maxPoints, ClickHouseConfig clickHouse, Path sloDirectory,
+                          Duration sloReloadInterval) {
 
     public static QueryConfig from(Settings settings) {
         return new QueryConfig(
                 settings.string("QUERY_API_BIND", "127.0.0.1"),
                 settings.integer("QUERY_API_PORT", 8080, 0, 65535),
                 settings.integer("QUERY_MAX_POINTS", 10_000, 1, 1_000_000),
-                ClickHouseConfig.from(settings));
+                ClickHouseConfig.from(settings),
+                Path.of(settings.string("SLO_DIR", "slos")),
+                settings.duration("SLO_RELOAD_INTERVAL", Duration.ofSeconds(10)));
     }
 
     public String describe() {
-        return "query-api on " + bindHost + ":" + port + " maxPoints=" + maxPoints + "; " + clickHouse.describe();
+        return "query-api on " + bindHost + ":" + port + " maxPoints=" + maxPoints + " slos=" + sloDirectory + "; " + clickHouse.describe();
     }
 }

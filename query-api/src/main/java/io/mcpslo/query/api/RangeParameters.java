@@ -29,15 +29,7 @@ final class RangeParameters {
     }
 
     static RollupQuery parse(Map<String, List<String>> params, Clock clock, int maxPoints) {
-        for (var entry : params.entrySet()) {
-            if (!ALLOWED.contains(entry.getKey())) {
-                throw new BadRequestException(abbreviate(entry.getKey()), "unknown parameter "
-                        + abbreviate(entry.getKey()) + "; allowed: server, tool, version, from, to, step");
-            }
-            if (entry.getValue().size() > 1) {
-                throw new BadRequestException(entry.getKey(), entry.getKey() + " given more than once");
-            }
-        }
+        checkNames(params, ALLOWED);
         Optional<String> server = name(params, "server");
         Optional<String> tool = name(params, "tool");
         Optional<String> version = name(params, "version");
@@ -66,12 +58,25 @@ final class RangeParameters {
         return new RollupQuery(server, tool, version, from, to, step);
     }
 
-    private static Optional<String> single(Map<String, List<String>> params, String name) {
+    /** Refuses unknown and repeated parameters, naming the first one. */
+    static void checkNames(Map<String, List<String>> params, Set<String> allowed) {
+        for (var entry : params.entrySet()) {
+            if (!allowed.contains(entry.getKey())) {
+                throw new BadRequestException(abbreviate(entry.getKey()), "unknown parameter "
+                        + abbreviate(entry.getKey()) + "; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
+            }
+            if (entry.getValue().size() > 1) {
+                throw new BadRequestException(entry.getKey(), entry.getKey() + " given more than once");
+            }
+        }
+    }
+
+    static Optional<String> single(Map<String, List<String>> params, String name) {
         List<String> values = params.get(name);
         return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
     }
 
-    private static Optional<String> name(Map<String, List<String>> params, String field) {
+    static Optional<String> name(Map<String, List<String>> params, String field) {
         Optional<String> value = single(params, field);
         if (value.isPresent() && !PRINTABLE.matcher(value.get()).matches()) {
             throw new BadRequestException(field, field + " must be 1 to 200 printable characters");
@@ -79,7 +84,7 @@ final class RangeParameters {
         return value;
     }
 
-    private static Optional<Instant> instant(Map<String, List<String>> params, String field) {
+    static Optional<Instant> instant(Map<String, List<String>> params, String field) {
         Optional<String> value = single(params, field);
         if (value.isEmpty()) {
             return Optional.empty();
@@ -97,12 +102,12 @@ final class RangeParameters {
         }
     }
 
-    private static Instant ceilToMinute(Instant instant) {
+    static Instant ceilToMinute(Instant instant) {
         long minute = 60;
         return Instant.ofEpochSecond(Math.floorDiv(instant.getEpochSecond() + minute - 1, minute) * minute);
     }
 
-    private static String abbreviate(String value) {
+    static String abbreviate(String value) {
         String printable = value.replaceAll("\\p{Cntrl}", "?");
         return printable.length() <= 60 ? printable : printable.substring(0, 60) + "…";
     }

@@ -14,6 +14,7 @@ import io.mcpslo.engine.sketch.LatencySketch;
 import io.mcpslo.processor.sink.ClickHousePipelineStore;
 import io.mcpslo.processor.sink.PipelineStore;
 import io.mcpslo.query.store.ClickHouseRollupStore;
+import io.mcpslo.query.store.ClickHouseSloStore;
 import io.mcpslo.schemas.CallEvent;
 import io.mcpslo.schemas.EventEnvelope;
 import io.mcpslo.schemas.Outcome;
@@ -82,7 +83,7 @@ class QueryApiIT {
         store.write(new PipelineStore.Batch(List.of(), List.of(), rollups.subList(0, rollups.size() / 2)));
         store.write(new PipelineStore.Batch(List.of(), List.of(), rollups.subList(rollups.size() / 2, rollups.size())));
         store.write(new PipelineStore.Batch(List.of(), List.of(), rollups)); // a replay
-        app = QueryApp.create("127.0.0.1", new ClickHouseRollupStore(client),
+        app = QueryApp.create("127.0.0.1", new ClickHouseRollupStore(client), new ClickHouseSloStore(client), List::of,
                 Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC), 10_000,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(0);
     }

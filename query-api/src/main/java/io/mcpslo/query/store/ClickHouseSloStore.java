@@ -1,0 +1,198 @@
+package io.mcpslo.query.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpslo.clickhouse.ClickHouseClient;
+import io.mcpslo.clickhouse.ClickHouseSilences;
+import io.mcpslo.clickhouse.SqlLiteral;
+import io.mcpslo.engine.alert.Silence;
+import io.mcpslo.engine.slo.DurationText;
+import io.mcpslo.engine.slo.SloStatus;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The SLO tables in ClickHouse (written by the stream-processor's sink; silences and acks by this API). */
+public final class ClickHouseSloStore implements SloStore {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String SNAPSHOT_COLUMNS = "slo_id, team, toUnixTimestamp(at) AS at,"
+            + " toUnixTimestamp(window_start) AS window_start, toUnixTimestamp(window_end) AS window_end, sli, objective,"
+            + " good, bad, budget_remaining, budget_consumed, time_to_exhaustion_s, " + burnColumns()
+            + ", page, ticket, budget_exhausted";
+    private static final Duration ACTIVE_LOOKBACK = Duration.ofDays(90);
+
+    private final ClickHouseClient client;
+    private final ClickHouseSilences silences;
+
+    public ClickHouseSloStore(ClickHouseClient client) {
+        this.client = client;
+        this.silences = new ClickHouseSilences(client);
+    }
+
+    private static String burnColumns() {
+        return String.join(", ", SloStatus.BURN_RATE_WINDOWS.stream()
+                .map(window -> "burn_" + DurationText.format(window)).toList());
+    }
+
+    private String table(String name) {
+        return client.database() + "." + name;
+    }
+
+    @Override
+    public List<SloSnapshot> latestSnapshots() {
+        return client.query("SELECT " + SNAPSHOT_COLUMNS + " FROM " + table("slo_status")
+                + " ORDER BY slo_id, at DESC LIMIT 1 BY slo_id").stream().map(ClickHouseSloStore::snapshot).toList();
+    }
+
+    @Override
+    public List<SloSnapshot> snapshots(String sloId, Instant from, Instant to, Duration step) {
+        String sql = "SELECT " + SNAPSHOT_COLUMNS + ", intDiv(toUInt32(at), " + step.toSeconds() + ") AS bucket FROM "
+                + table("slo_status") + " WHERE slo_id = " + SqlLiteral.string(sloId)
+                + " AND at >= toDateTime(" + from.getEpochSecond() + ") AND at < toDateTime(" + to.getEpochSecond()
+                + ") ORDER BY bucket, at DESC LIMIT 1 BY bucket";
+        return client.query(sql).stream().map(ClickHouseSloStore::snapshot).toList();
+    }
+
+    private static SloSnapshot snapshot(JsonNode row) {
+        Map<String, Double> burnRates = new HashMap<>();
+        for (Duration window : SloStatus.BURN_RATE_WINDOWS) {
+            String name = DurationText.format(window);
+            burnRates.put(name, row.get("burn_" + name).asDouble());
+        }
+        JsonNode sli = row.get("sli");
+        JsonNode exhaustion = row.get("time_to_exhaustion_s");
+        return new SloSnapshot(row.get("slo_id").asText(), row.get("team").asText(),
+                Instant.ofEpochSecond(row.get("at").asLong()), Instant.ofEpochSecond(row.get("window_start").asLong()),
+                Instant.ofEpochSecond(row.get("window_end").asLong()), sli.isNull() ? null : sli.asDouble(),
+                row.get("objective").asDouble(), row.get("good").asLong(), row.get("bad").asLong(),
+                row.get("budget_remaining").asDouble(), row.get("budget_consumed").asDouble(),
+                exhaustion.isNull() ? null : exhaustion.asLong(), burnRates, row.get("page").asInt() == 1,
+                row.get("ticket").asInt() == 1, row.get("budget_exhausted").asInt() == 1);
+    }
+
+    @Override
+    public List<AlertRecord> alerts(AlertQuery query) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        query.sloId().ifPresent(v -> where.append(" AND e.slo_id = ").append(SqlLiteral.string(v)));
+        query.team().ifPresent(v -> where.append(" AND e.team = ").append(SqlLiteral.string(v)));
+        query.alert().ifPresent(v -> where.append(" AND e.alert = ").append(SqlLiteral.string(v)));
+        query.severity().ifPresent(v -> where.append(" AND e.severity = ").append(SqlLiteral.string(v)));
+        String events;
+        if (query.activeOnly()) {
+            Instant since = query.to().minus(ACTIVE_LOOKBACK);
+            events = "(SELECT * FROM " + table("alert_events") + " FINAL WHERE at >= toDateTime(" + since.getEpochSecond()
+                    + ") ORDER BY at_ms DESC LIMIT 1 BY dedup_key) AS e";
+            where.append(" AND e.to_state IN ('pending', 'firing')");
+        } else {
+            events = "(SELECT * FROM " + table("alert_events") + " FINAL WHERE at >= toDateTime("
+                    + query.from().getEpochSecond() + ") AND at < toDateTime(" + query.to().getEpochSecond() + ")) AS e";
+        }
+        String sql = "SELECT e.dedup_key AS dedup_key, e.slo_id AS slo_id, e.team AS team, e.alert AS alert,"
+                + " e.severity AS severity, e.from_state AS from_state, e.to_state AS to_state, e.at_ms AS at_ms,"
+                + " toUnixTimestamp(e.incident_start) AS incident_start, e.summary AS summary, e.rule AS rule,"
+                + " e.budget_remaining AS budget_remaining, e.burn_5m AS burn_5m, e.burn_30m AS burn_30m,"
+                + " e.burn_1h AS burn_1h, e.burn_2h AS burn_2h, e.burn_6h AS burn_6h, e.burn_1d AS burn_1d,"
+                + " e.burn_3d AS burn_3d, a.acked_by AS acked_by, toUnixTimestamp(a.at) AS acked_at FROM " + events
+                + " ANY LEFT JOIN (SELECT dedup_key, acked_by, at FROM " + table("alert_acks") + " FINAL) AS a"
+                + " USING dedup_key" + where + " ORDER BY at_ms DESC LIMIT " + query.limit();
+        return client.query(sql).stream().map(row -> {
+            Map<String, Double> burnRates = new HashMap<>();
+            for (Duration window : SloStatus.BURN_RATE_WINDOWS) {
+                String name = DurationText.format(window);
+                burnRates.put(name, row.get("burn_" + name).asDouble());
+            }
+            String ackedBy = row.get("acked_by").asText();
+            return new AlertRecord(row.get("dedup_key").asText(), row.get("slo_id").asText(), row.get("team").asText(),
+                    row.get("alert").asText(), row.get("severity").asText(), row.get("from_state").asText(),
+                    row.get("to_state").asText(), Instant.ofEpochMilli(row.get("at_ms").asLong()),
+                    Instant.ofEpochSecond(row.get("incident_start").asLong()), row.get("summary").asText(),
+                    row.get("rule").asText(), row.get("budget_remaining").asDouble(), burnRates, ackedBy,
+                    ackedBy.isEmpty() ? null : Instant.ofEpochSecond(row.get("acked_at").asLong()));
+        }).toList();
+    }
+
+    @Override
+    public void acknowledge(String dedupKey, String by, String comment, Instant at) {
+        ObjectNode row = MAPPER.createObjectNode();
+        row.put("dedup_key", dedupKey);
+        row.put("acked_by", by);
+        row.put("comment", comment);
+        row.put("at", at.getEpochSecond());
+        insert("alert_acks", row);
+    }
+
+    @Override
+    public boolean alertExists(String dedupKey) {
+        return client.query("SELECT count() AS n FROM " + table("alert_events") + " WHERE dedup_key = "
+                + SqlLiteral.string(dedupKey)).get(0).get("n").asLong() > 0;
+    }
+
+    @Override
+    public void saveSilence(Silence silence, Instant at) {
+        silences.save(silence, at);
+    }
+
+    @Override
+    public List<Silence> silences(boolean includeExpired, Instant now) {
+        return includeExpired ? silences.all(1000) : silences.unexpired(now);
+    }
+
+    @Override
+    public Optional<Silence> silence(String id) {
+        return silences.find(id);
+    }
+
+    @Override
+    public void audit(String actor, String action, String resource, String details, String reason, Instant at) {
+        ObjectNode row = MAPPER.createObjectNode();
+        row.put("event_id", UUID.randomUUID().toString());
+        row.put("ts", at.getEpochSecond());
+        row.put("ts_ms", at.toEpochMilli());
+        row.put("source", "query-api");
+        row.put("server", "mcp-slo");
+        row.put("server_version", "");
+        row.put("tool", "");
+        row.put("method", "");
+        row.put("session_id", "");
+        row.put("user", actor);
+        row.put("team", "");
+        row.put("trace_id", "");
+        row.put("span_id", "");
+        row.put("actor", actor);
+        row.put("action", action);
+        row.put("resource", resource);
+        row.put("args_hash", sha256(details));
+        row.put("decision", "allow");
+        row.put("outcome", "ok");
+        row.put("reason", reason);
+        row.put("ingested_at", at.getEpochSecond());
+        insert("audit_events", row);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private void insert(String table, ObjectNode row) {
+        try {
+            client.insertJsonEachRow(table, (MAPPER.writeValueAsString(row) + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

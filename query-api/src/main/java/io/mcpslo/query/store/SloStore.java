@@ -1,0 +1,32 @@
+package io.mcpslo.query.store;
+
+import io.mcpslo.engine.alert.Silence;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** What the SLO endpoints read and write: status snapshots, alert history, acknowledgements, silences, audit. */
+public interface SloStore {
+
+    /** The latest snapshot of every SLO that has one. */
+    List<SloSnapshot> latestSnapshots();
+
+    /** The last snapshot of each {@code step} in [from, to), oldest first. */
+    List<SloSnapshot> snapshots(String sloId, Instant from, Instant to, Duration step);
+
+    List<AlertRecord> alerts(AlertQuery query);
+
+    void acknowledge(String dedupKey, String by, String comment, Instant at);
+
+    boolean alertExists(String dedupKey);
+
+    void saveSilence(Silence silence, Instant at);
+
+    List<Silence> silences(boolean includeExpired, Instant now);
+
+    Optional<Silence> silence(String id);
+
+    /** Records a change made through the API in the audit trail. */
+    void audit(String actor, String action, String resource, String details, String reason, Instant at);
+}

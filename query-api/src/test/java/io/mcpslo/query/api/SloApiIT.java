@@ -1,0 +1,236 @@
+package io.mcpslo.query.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.mcpslo.clickhouse.ClickHouseClient;
+import io.mcpslo.clickhouse.ClickHouseTestSupport;
+import io.mcpslo.engine.alert.AlertKind;
+import io.mcpslo.engine.alert.AlertStatus;
+import io.mcpslo.engine.alert.AlertTransition;
+import io.mcpslo.engine.slo.AlertPolicy;
+import io.mcpslo.engine.slo.AvailabilitySli;
+import io.mcpslo.engine.slo.ErrorBudget;
+import io.mcpslo.engine.slo.EventCounts;
+import io.mcpslo.engine.slo.FailureLocus;
+import io.mcpslo.engine.slo.Objective;
+import io.mcpslo.engine.slo.RollingWindow;
+import io.mcpslo.engine.slo.Severity;
+import io.mcpslo.engine.slo.SloDefinition;
+import io.mcpslo.engine.slo.SloScope;
+import io.mcpslo.engine.slo.SloStatus;
+import io.mcpslo.processor.sink.ClickHousePipelineStore;
+import io.mcpslo.processor.sink.PipelineStore;
+import io.mcpslo.query.store.ClickHouseRollupStore;
+import io.mcpslo.query.store.ClickHouseSloStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The SLO endpoints over real HTTP against the real ClickHouse, fed through the sink's store. */
+class SloApiIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+    private static final RollingWindow WINDOW = new RollingWindow(Duration.ofDays(30));
+    private static final String DEDUP_KEY = "mcp-slo:jira-availability:page:1795600000";
+    private static ClickHouseClient client;
+    private static Javalin app;
+
+    private static SloDefinition slo(String id, String team, String server) {
+        return new SloDefinition(id, team, "calls to " + server + " succeed", new SloScope(server, null, null),
+                new AvailabilitySli(FailureLocus.BOTH, false, false), new Objective(0.999), WINDOW,
+                AlertPolicy.defaultsFor(WINDOW));
+    }
+
+    private static SloStatus status(String id, String team, Instant at, long good, long bad, boolean page) {
+        var budget = ErrorBudget.of(new Objective(0.999), new EventCounts(good, bad), new EventCounts(good / 10, bad));
+        return new SloStatus(id, team, at, at.minus(WINDOW.length()), at, (double) good / (good + bad), 0.999, budget,
+                Map.of("5m", page ? 30.0 : 0.5, "30m", 10.0, "1h", page ? 20.0 : 0.5, "2h", 1.0, "6h", 1.0, "1d", 1.0,
+                        "3d", 1.0), List.of(), page, false, false);
+    }
+
+    private static AlertTransition transition(AlertStatus from, AlertStatus to, Instant at) {
+        return new AlertTransition("jira-availability", "tracker", AlertKind.PAGE, Severity.PAGE, from, to, at,
+                NOW.minusSeconds(600), DEDUP_KEY, "jira-availability is burning its error budget fast",
+                Map.of("1h", 20.0, "5m", 30.0), 0.4, "page-1h-5m");
+    }
+
+    @BeforeAll
+    static void start() {
+        client = ClickHouseTestSupport.freshDatabase("sloapi");
+        var store = new ClickHousePipelineStore(client, Clock.systemUTC());
+        store.prepare();
+        List<SloStatus> statuses = new ArrayList<>();
+        for (int minute = 60; minute >= 1; minute--) {
+            statuses.add(status("jira-availability", "tracker", NOW.minus(Duration.ofMinutes(minute)), 100_000,
+                    minute <= 10 ? 400 : 10, minute <= 10));
+            statuses.add(status("github-transport", "devtools", NOW.minus(Duration.ofMinutes(minute)), 50_000, 1, false));
+        }
+        List<AlertTransition> alerts = List.of(
+                transition(AlertStatus.INACTIVE, AlertStatus.FIRING, NOW.minusSeconds(600)),
+                new AlertTransition("github-transport", "devtools", AlertKind.TICKET, Severity.TICKET,
+                        AlertStatus.INACTIVE, AlertStatus.FIRING, NOW.minusSeconds(7200), NOW.minusSeconds(7200),
+                        "mcp-slo:github-transport:ticket:1", "slow", Map.of(), 0.9, "ticket-1d-2h"),
+                new AlertTransition("github-transport", "devtools", AlertKind.TICKET, Severity.TICKET,
+                        AlertStatus.FIRING, AlertStatus.RESOLVED, NOW.minusSeconds(3600), NOW.minusSeconds(7200),
+                        "mcp-slo:github-transport:ticket:1", "slow", Map.of(), 0.9, ""));
+        store.write(new PipelineStore.Batch(List.of(), List.of(), List.of(), alerts, statuses, List.of()));
+        store.write(new PipelineStore.Batch(List.of(), List.of(), List.of(), alerts, statuses, List.of())); // a replay
+        List<SloDefinition> slos = List.of(slo("jira-availability", "tracker", "jira"),
+                slo("github-transport", "devtools", "github"), slo("new-slo", "devtools", "slack"));
+        app = QueryApp.create("127.0.0.1", new ClickHouseRollupStore(client), new ClickHouseSloStore(client),
+                () -> slos, Clock.fixed(NOW, ZoneOffset.UTC), 10_000,
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(0);
+    }
+
+    @AfterAll
+    static void stop() {
+        app.stop();
+        ClickHouseTestSupport.drop(client);
+    }
+
+    private static HttpResponse<String> call(String method, String pathAndQuery, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + pathAndQuery));
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body));
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode ok(String method, String pathAndQuery, String body, int status) throws Exception {
+        HttpResponse<String> response = call(method, pathAndQuery, body);
+        assertEquals(status, response.statusCode(), response.body());
+        return JSON.readTree(response.body());
+    }
+
+    private static JsonNode get(String pathAndQuery) throws Exception {
+        return ok("GET", pathAndQuery, null, 200);
+    }
+
+    @Test
+    void listsEverySloWithItsStateBudgetAndBurnRates() throws Exception {
+        JsonNode slos = get("/api/v1/slos").get("slos");
+        assertEquals(3, slos.size());
+        JsonNode jira = slos.get(0);
+        assertEquals("jira-availability", jira.get("id").asText());
+        assertEquals("page", jira.get("state").asText(), "a firing page makes the state");
+        assertEquals(400, jira.get("status").get("bad").asLong());
+        assertEquals(20.0, jira.get("status").get("burn_rates").get("1h").asDouble(), 1e-9);
+        double remaining = jira.get("status").get("budget_remaining").asDouble();
+        assertEquals(1 - 400 / (0.001 * 100_400), remaining, 1e-9);
+        assertEquals(DEDUP_KEY, jira.get("active_alerts").get(0).get("dedup_key").asText());
+        assertEquals("ok", slos.get(1).get("state").asText(), "github's ticket resolved");
+        assertEquals("no-data", slos.get(2).get("state").asText());
+        assertEquals(1, get("/api/v1/slos?team=devtools&server=github").get("slos").size());
+    }
+
+    @Test
+    void oneSloCarriesItsSeriesAndAlertHistoryForTheRange() throws Exception {
+        JsonNode jira = get("/api/v1/slos/jira-availability?from=2026-11-25T11:00:00Z&to=2026-11-25T12:00:00Z&step=5m");
+        JsonNode series = jira.get("series");
+        assertEquals(12, series.size(), "one point per 5 minutes");
+        assertEquals("2026-11-25T11:04:00Z", series.get(0).get("at").asText(), "the last snapshot of each step");
+        assertEquals(1, jira.get("alerts").size());
+        assertEquals(404, call("GET", "/api/v1/slos/nope", null).statusCode());
+    }
+
+    @Test
+    void alertsFilterByStateAndSloAndAcknowledgementsAreRecordedAndAudited() throws Exception {
+        assertEquals(1, get("/api/v1/alerts?state=active").get("alerts").size());
+        JsonNode history = get("/api/v1/alerts?slo=github-transport&from=2026-11-25T09:00:00Z").get("alerts");
+        assertEquals(List.of("resolved", "firing"), List.of(history.get(0).get("to").asText(),
+                history.get(1).get("to").asText()), "newest first, the replay collapsed");
+        ok("POST", "/api/v1/alerts/" + DEDUP_KEY + "/ack", "{\"by\":\"alice\",\"comment\":\"looking\"}", 201);
+        JsonNode acked = get("/api/v1/alerts?state=active").get("alerts").get(0);
+        assertEquals("alice", acked.get("acked_by").asText());
+        assertEquals(404, call("POST", "/api/v1/alerts/mcp-slo:none:page:1/ack", "{\"by\":\"alice\"}").statusCode());
+        JsonNode audit = client.query("SELECT actor, action, resource FROM " + client.database()
+                + ".audit_events WHERE action = 'alert.acknowledge'").get(0);
+        assertEquals("alice", audit.get("actor").asText());
+        assertEquals("alert/" + DEDUP_KEY, audit.get("resource").asText());
+    }
+
+    @Test
+    void silencesAreCreatedListedExpiredAndAudited() throws Exception {
+        JsonNode created = ok("POST", "/api/v1/silences", """
+                {"matchers": {"slo": "jira-availability"}, "duration": "2h", "created_by": "bob",
+                 "comment": "jira maintenance"}""", 201);
+        String id = created.get("id").asText();
+        assertEquals("active", created.get("state").asText());
+        assertEquals("2026-11-25T14:00:00Z", created.get("ends_at").asText());
+        assertTrue(get("/api/v1/silences").get("silences").findValuesAsText("id").contains(id));
+        JsonNode expired = ok("DELETE", "/api/v1/silences/" + id + "?by=bob", null, 200);
+        assertEquals("expired", expired.get("state").asText());
+        assertTrue(!get("/api/v1/silences").get("silences").findValuesAsText("id").contains(id));
+        assertTrue(get("/api/v1/silences?expired=true").get("silences").findValuesAsText("id").contains(id));
+        List<String> actions = client.query("SELECT action FROM " + client.database() + ".audit_events WHERE resource = "
+                + "'silence/" + id + "' ORDER BY ts_ms").stream().map(row -> row.get("action").asText()).toList();
+        assertEquals(List.of("silence.create", "silence.expire"), actions);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"matchers\": {}, \"duration\": \"1h\", \"created_by\": \"x\", \"comment\": \"c\"}|matchers",
+        "{\"matchers\": {\"host\": \"a\"}, \"duration\": \"1h\", \"created_by\": \"x\", \"comment\": \"c\"}|matchers.host",
+        "{\"matchers\": {\"slo\": 7}, \"duration\": \"1h\", \"created_by\": \"x\", \"comment\": \"c\"}|matchers.slo",
+        "{\"matchers\": {\"slo\": \"a\"}, \"duration\": \"banana\", \"created_by\": \"x\", \"comment\": \"c\"}|duration",
+        "{\"matchers\": {\"slo\": \"a\"}, \"duration\": \"90d\", \"created_by\": \"x\", \"comment\": \"c\"}|ends_at",
+        "{\"matchers\": {\"slo\": \"a\"}, \"ends_at\": \"2020-01-01T00:00:00Z\", \"created_by\": \"x\", \"comment\": \"c\"}|ends_at",
+        "{\"matchers\": {\"slo\": \"a\"}, \"duration\": \"1h\", \"comment\": \"c\"}|created_by",
+        "{\"matchers\": {\"slo\": \"a\"}, \"duration\": \"1h\", \"created_by\": \"x\", \"comment\": \"c\", \"admin\": true}|admin",
+        "not json|body",
+        "[1, 2]|body"})
+    void badSilencesAreRefusedNamingTheField(String bodyAndField) throws Exception {
+        String[] parts = bodyAndField.split("\\|");
+        HttpResponse<String> response = call("POST", "/api/v1/silences", parts[0]);
+        assertEquals(400, response.statusCode(), response.body());
+        assertEquals(parts[1], JSON.readTree(response.body()).get("field").asText(), response.body());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "/api/v1/alerts?slo=x'%20OR%201=1%20--|slo",
+        "/api/v1/alerts?team=%00|team",
+        "/api/v1/alerts?state=everything|state",
+        "/api/v1/alerts?limit=1e9|limit",
+        "/api/v1/alerts?severity=critical|severity",
+        "/api/v1/alerts?wat=1|wat",
+        "/api/v1/slos?team=a&team=b|team",
+        "/api/v1/slos/jira-availability?step=7m|step",
+        "/api/v1/slos/jira-availability?from=yesterday|from",
+        "/api/v1/slos/DROP%20TABLE|id",
+        "/api/v1/silences/not-a-uuid|id"})
+    void hostileParametersAreRefusedNamingTheField(String pathAndField) throws Exception {
+        String[] parts = pathAndField.split("\\|");
+        HttpResponse<String> response = call("GET", parts[0], null);
+        assertEquals(400, response.statusCode(), response.body());
+        assertEquals(parts[1], JSON.readTree(response.body()).get("field").asText(), response.body());
+    }
+
+    @Test
+    void aHugeQuotedTeamNameFindsNothingRatherThanBreakingTheQuery() throws Exception {
+        String team = URLEncoder.encode("a".repeat(99), StandardCharsets.UTF_8);
+        assertEquals(0, get("/api/v1/alerts?team=" + team).get("alerts").size());
+    }
+}
