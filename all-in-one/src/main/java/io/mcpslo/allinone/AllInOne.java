@@ -55,6 +55,11 @@ public final class AllInOne {
         System.out.println("  send events   POST http://127.0.0.1:" + pipeline.collectorPort() + "/v1/events");
         System.out.println("  p50/p95/p99   " + query + "/api/v1/latency?server=github&tool=search_code_v2&step=1m");
         System.out.println("  failures      " + query + "/api/v1/failures?server=jira&step=1m");
+        System.out.println("  SLOs          " + query + "/api/v1/slos   (defined in "
+                + pipeline.settings().string("SLO_DIR", "slos") + "/)");
+        System.out.println("  alerts        " + query + "/api/v1/alerts?state=active");
+        System.out.println("  pages         " + pipeline.receiver().url() + "/pages   (the local test receiver; also "
+                + pipeline.receiver().log() + ")");
         System.out.println("  metrics       http://127.0.0.1:" + pipeline.collectorPort() + "/metrics  "
                 + "http://127.0.0.1:" + pipeline.processorMetricsPort() + "/metrics  " + query + "/metrics");
         System.out.println("  Kafka         " + pipeline.settings().string("KAFKA_BOOTSTRAP_SERVERS", "?"));

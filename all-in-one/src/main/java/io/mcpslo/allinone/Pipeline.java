@@ -32,6 +32,7 @@ public final class Pipeline implements AutoCloseable {
     private final int collectorPort;
     private final int queryPort;
     private final int processorMetricsPort;
+    private final LocalReceiver receiver;
 
     private Pipeline(Settings base) {
         Settings effective = base;
@@ -46,6 +47,11 @@ public final class Pipeline implements AutoCloseable {
                         "KAFKA_REPLICATION_FACTOR", "1", "PROCESSOR_STATE_DIR", stateDir.toString()));
                 LOG.info("embedded Kafka broker at {}", broker.bootstrapServers());
             }
+            receiver = LocalReceiver.start("127.0.0.1", effective.integer("LOCAL_RECEIVER_PORT", 8090, 0, 65535),
+                    Path.of(effective.string("MCP_SLO_DATA_DIR", ".data"), "received-pages.ndjson"));
+            started.push(receiver);
+            // the example receivers in slos/receivers.yaml point here
+            effective = effective.with(Map.of("MCP_SLO_LOCAL_RECEIVER_URL", receiver.url()));
             this.settings = effective;
             StreamProcessor processor = StreamProcessor.start(ProcessorConfig.from(settings));
             started.push(processor);
@@ -80,6 +86,10 @@ public final class Pipeline implements AutoCloseable {
 
     public int queryPort() {
         return queryPort;
+    }
+
+    public LocalReceiver receiver() {
+        return receiver;
     }
 
     public int processorMetricsPort() {

@@ -47,7 +47,9 @@ class PipelineEndToEndIT {
                 "KAFKA_BOOTSTRAP_SERVERS", "",
                 "COLLECTOR_PORT", "0", "QUERY_API_PORT", "0", "PROCESSOR_METRICS_PORT", "0",
                 "PROCESSOR_APPLICATION_ID", "e2e-" + UUID.randomUUID(),
-                "SINK_FLUSH_INTERVAL", "200ms")));
+                "SINK_FLUSH_INTERVAL", "200ms",
+                "LOCAL_RECEIVER_PORT", "0", "SLO_DIR", "../slos",
+                "MCP_SLO_DATA_DIR", Files.createTempDirectory("mcp-slo-e2e").toString())));
     }
 
     @AfterAll
@@ -177,5 +179,48 @@ class PipelineEndToEndIT {
         awaitAtLeast("replayed raw rows written", writtenBefore + V1_CALLS + V2_CALLS + 2,
                 () -> Math.min(processorMetric("mcp_sink_records_written_total"), writtenBefore + V1_CALLS + V2_CALLS + 2));
         assertStoredOnce();
+    }
+
+    @Test
+    void theSimulatedIncidentPagesTheLocalReceiverAndTheSloShowsIt() throws Exception {
+        var simulator = new TrafficSimulator(new TrafficSimulator.Options(
+                URI.create("http://127.0.0.1:" + pipeline.collectorPort() + "/v1/events"), 300,
+                Duration.ofSeconds(5), Duration.ofSeconds(40), 42), java.time.Clock.systemUTC());
+        Thread thread = Thread.ofPlatform().name("e2e-simulator").daemon().start(simulator);
+        try {
+            String pages = "http://127.0.0.1:" + pipeline.receiver().port() + "/pages";
+            JsonNode trigger = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (trigger == null && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                for (JsonNode page : EventCodec.MAPPER.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(pages))
+                        .build(), HttpResponse.BodyHandlers.ofString()).body())) {
+                    if (page.get("path").asText().equals("/pagerduty")
+                            && page.get("body").path("payload").path("component").asText().equals("jira-availability")) {
+                        trigger = page.get("body");
+                    }
+                }
+            }
+            if (trigger == null) {
+                throw new AssertionError("the jira incident did not page the local receiver within 90 s");
+            }
+            assertEquals("trigger", trigger.get("event_action").asText());
+            assertEquals("local-test-routing-key", trigger.get("routing_key").asText());
+            assertEquals("critical", trigger.get("payload").get("severity").asText());
+
+            String slos = "http://127.0.0.1:" + pipeline.queryPort() + "/api/v1/slos?team=tracker";
+            String state = "";
+            deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!state.equals("page") && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                JsonNode jira = EventCodec.MAPPER.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(slos)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body()).get("slos").get(0);
+                state = jira.get("state").asText();
+            }
+            assertEquals("page", state, "the SLO list shows the page once the history reached ClickHouse");
+        } finally {
+            simulator.close();
+            thread.join(5_000);
+        }
     }
 }

@@ -39,7 +39,7 @@ public final class QueryApiMain {
         } catch (RuntimeException e) {
             LOG.warn("tables not checked, ClickHouse unavailable for now: {}", e.getMessage());
         }
-        var slos = new SloDirectory(config.sloDirectory(), new SloFileParser(System::getenv));
+        var slos = new SloDirectory(config.sloDirectory(), new SloFileParser(config.environment()));
         slos.reload();
         var reloads = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "query-api-slo-reload");

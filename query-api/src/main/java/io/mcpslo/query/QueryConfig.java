@@ -4,10 +4,11 @@ import io.mcpslo.clickhouse.ClickHouseConfig;
 import io.mcpslo.common.config.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Function;
 
 /** Query-API settings, read once at start. */
 public record QueryConfig(String bindHost, int port, int maxPoints, ClickHouseConfig clickHouse, Path sloDirectory,
-                          Duration sloReloadInterval) {
+                          Duration sloReloadInterval, Function<String, String> environment) {
 
     public static QueryConfig from(Settings settings) {
         return new QueryConfig(
@@ -16,7 +17,8 @@ public record QueryConfig(String bindHost, int port, int maxPoints, ClickHouseCo
                 settings.integer("QUERY_MAX_POINTS", 10_000, 1, 1_000_000),
                 ClickHouseConfig.from(settings),
                 Path.of(settings.string("SLO_DIR", "slos")),
-                settings.duration("SLO_RELOAD_INTERVAL", Duration.ofSeconds(10)));
+                settings.duration("SLO_RELOAD_INTERVAL", Duration.ofSeconds(10)),
+                settings::optional);
     }
 
     public String describe() {

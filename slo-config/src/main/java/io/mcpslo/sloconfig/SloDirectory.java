@@ -77,8 +77,11 @@ public final class SloDirectory {
             receivers.addAll(file.receivers());
         }
         boolean changed = !slos.equals(current.slos()) || !receivers.equals(current.receivers());
+        boolean newProblems = !problems.equals(current.problems());
         current = new SloCatalog(changed ? current.revision() + 1 : current.revision(), slos, receivers, problems);
-        problems.forEach(problem -> LOG.warn("SLO files: {}", problem));
+        if (newProblems) {
+            problems.forEach(problem -> LOG.warn("SLO files: {}", problem));
+        }
         if (changed) {
             LOG.info("SLO files in {}: {} SLOs and {} receivers in force", folder, slos.size(), receivers.size());
         }

@@ -8,12 +8,14 @@ import io.mcpslo.processor.notify.NotifySettings;
 import io.mcpslo.processor.sink.SinkSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Function;
 
 /** Stream-processor settings, read once at start. */
 public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolicy lateness, Duration emitInterval,
                               Duration maxFutureSkew, SinkSettings sink, String metricsBind, int metricsPort,
                               KafkaSettings kafka, ClickHouseConfig clickHouse, Path sloDirectory,
-                              Duration sloReloadInterval, Duration evaluationInterval, NotifySettings notifications) {
+                              Duration sloReloadInterval, Duration evaluationInterval, NotifySettings notifications,
+                              Function<String, String> environment) {
 
     public ProcessorConfig {
         if (evaluationInterval.compareTo(Duration.ofMillis(100)) < 0 || evaluationInterval.compareTo(Duration.ofMinutes(1)) > 0) {
@@ -45,7 +47,8 @@ public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolic
                 new NotifySettings(settings.duration("NOTIFY_REQUEST_TIMEOUT", Duration.ofSeconds(10)),
                         settings.duration("NOTIFY_MAX_RETRY_BACKOFF", Duration.ofSeconds(30)),
                         settings.duration("NOTIFY_MAX_AGE", Duration.ofHours(24)),
-                        settings.string("QUERY_API_PUBLIC_URL", "http://127.0.0.1:8080")));
+                        settings.string("QUERY_API_PUBLIC_URL", "http://127.0.0.1:8080")),
+                settings::optional);
     }
 
     public String describe() {

@@ -70,7 +70,7 @@ public final class StreamProcessor implements AutoCloseable {
         LOG.info("starting {}", config.describe());
         TopicAdmin.ensureTopics(config.kafka(), Duration.ofSeconds(60));
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        var slos = new SloDirectory(config.sloDirectory(), new SloFileParser(System::getenv));
+        var slos = new SloDirectory(config.sloDirectory(), new SloFileParser(config.environment()));
         SloCatalog catalog = slos.reload();
         LOG.info("{} SLOs and {} receivers from {}", catalog.slos().size(), catalog.receivers().size(),
                 config.sloDirectory().toAbsolutePath());

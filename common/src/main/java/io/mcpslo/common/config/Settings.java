@@ -29,6 +29,12 @@ public record Settings(Map<String, String> values) {
         return value == null || value.isBlank() ? defaultValue : value.trim();
     }
 
+    /** The value of {@code name}, or null when it is unset or empty (for ${NAME} references in config files). */
+    public String optional(String name) {
+        String value = values.get(name);
+        return value == null || value.isEmpty() ? null : value;
+    }
+
     public int integer(String name, int defaultValue, int min, int max) {
         return parse(name, defaultValue, raw -> {
             int value = Integer.parseInt(raw);

@@ -18,7 +18,17 @@ import java.util.Map;
  */
 public final class SloAlerting {
 
+    /**
+     * An exhausted budget is a ticket, never urgent, and early in a window (little traffic, little budget) it can
+     * flicker; it fires once it has held this long.
+     */
+    public static final Duration BUDGET_EXHAUSTED_PENDING = Duration.ofMinutes(5);
+
     private SloAlerting() {
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /** The states after a status, and the transitions that led there. */
@@ -38,7 +48,9 @@ public final class SloAlerting {
                 case BUDGET_EXHAUSTED -> status.budgetExhaustedCondition();
             };
             boolean inhibited = kind == AlertKind.TICKET && pageActive;
-            AlertState after = step(state, holds, inhibited, status.at(), slo.alerting().pendingFor());
+            Duration pendingFor = kind == AlertKind.BUDGET_EXHAUSTED
+                    ? max(slo.alerting().pendingFor(), BUDGET_EXHAUSTED_PENDING) : slo.alerting().pendingFor();
+            AlertState after = step(state, holds, inhibited, status.at(), pendingFor);
             if (after.status() != state.status()) {
                 transitions.add(transition(slo, status, kind, state, after));
             }

@@ -27,7 +27,9 @@ public record MultiWindowRule(Severity severity, Duration longWindow, Duration s
     /**
      * The Workbook's recommended rules, defined for a 30-day window by the share of budget each spends in
      * its long window (2 % in 1 h, 5 % in 6 h: page; 10 % in 1 d, 10 % in 3 d: ticket) and scaled to
-     * {@code sloWindow}: threshold = budget share × sloWindow / longWindow (14.4, 6, 3, 1 for 30 days).
+     * {@code sloWindow}: threshold = budget share × sloWindow / longWindow (14.4, 6, 3, 1 for 30 days). For windows
+     * shorter than 30 days the slow rules would fall below 1 (0.23 for 7 days), firing while the budget is spent
+     * slower than it accrues; thresholds are therefore never below 1.
      */
     public static List<MultiWindowRule> workbookDefaults(Duration sloWindow) {
         return List.of(
@@ -39,7 +41,7 @@ public record MultiWindowRule(Severity severity, Duration longWindow, Duration s
 
     private static MultiWindowRule scaled(Severity severity, Duration longWindow, Duration shortWindow,
                                           double budgetShare, Duration sloWindow) {
-        double threshold = budgetShare * sloWindow.toMinutes() / longWindow.toMinutes();
+        double threshold = Math.max(1, budgetShare * sloWindow.toMinutes() / longWindow.toMinutes());
         return new MultiWindowRule(severity, longWindow, shortWindow, threshold);
     }
 }

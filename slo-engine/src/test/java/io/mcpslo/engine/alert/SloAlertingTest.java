@@ -90,11 +90,22 @@ class SloAlertingTest {
     }
 
     @Test
-    void exhaustedBudgetRaisesItsOwnTicketEvenDuringAPage() {
+    void exhaustedBudgetRaisesItsOwnTicketEvenDuringAPageOnceItHeldFiveMinutes() {
         var slo = slo(Duration.ZERO);
         var transitions = advance(slo, status(T0, true, false, true));
         assertEquals(List.of(AlertKind.PAGE, AlertKind.BUDGET_EXHAUSTED),
                 transitions.stream().map(AlertTransition::kind).toList());
-        assertTrue(transitions.get(1).summary().contains("has exhausted its error budget"), transitions.get(1).summary());
+        assertEquals(AlertStatus.PENDING, transitions.get(1).to(), "an exhausted budget must hold a while");
+        assertTrue(advance(slo, status(T0.plusSeconds(240), true, false, true)).isEmpty());
+        var fired = advance(slo, status(T0.plusSeconds(300), true, false, true));
+        assertEquals(AlertStatus.FIRING, fired.get(0).to());
+        assertTrue(fired.get(0).summary().contains("has exhausted its error budget"), fired.get(0).summary());
+    }
+
+    @Test
+    void slowRulesOfShortWindowsNeverFireBelowABurnRateOfOne() {
+        List<Double> sevenDays = MultiWindowRule.workbookDefaults(Duration.ofDays(7)).stream()
+                .map(MultiWindowRule::burnRateThreshold).toList();
+        assertEquals(List.of(3.36, 1.4, 1.0, 1.0), sevenDays.stream().map(t -> Math.round(t * 100) / 100.0).toList());
     }
 }
