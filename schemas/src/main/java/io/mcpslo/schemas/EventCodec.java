@@ -66,10 +66,10 @@ public final class EventCodec {
                     text(node, "error_type"),
                     node.has("retry") ? node.get("retry").asInt() : null,
                     node.has("response_bytes") ? node.get("response_bytes").asLong() : null);
-            case "audit" -> new AuditEvent(envelope, text(node, "actor"), text(node, "action"),
+            case "audit" -> new AuditEvent(envelope, text(node, "actor"), text(node, "agent"), text(node, "action"),
                     text(node, "resource"), text(node, "args_hash"),
                     AuditEvent.Decision.valueOf(node.get("decision").asText().toUpperCase(Locale.ROOT)),
-                    text(node, "outcome"), text(node, "reason"));
+                    text(node, "policy"), text(node, "outcome"), text(node, "reason"));
             default -> throw new IllegalArgumentException("unknown kind");
         };
     }
@@ -108,10 +108,12 @@ public final class EventCodec {
             }
             case AuditEvent audit -> {
                 node.put("actor", audit.actor());
+                putIfPresent(node, "agent", audit.agent());
                 node.put("action", audit.action());
                 putIfPresent(node, "resource", audit.resource());
                 putIfPresent(node, "args_hash", audit.argsHash());
                 node.put("decision", audit.decision().name().toLowerCase(Locale.ROOT));
+                putIfPresent(node, "policy", audit.policy());
                 putIfPresent(node, "outcome", audit.outcome());
                 putIfPresent(node, "reason", audit.reason());
             }
