@@ -4,7 +4,9 @@ import io.mcpslo.engine.alert.AlertTransition;
 import io.mcpslo.engine.notify.DeliveryAttempt;
 import io.mcpslo.engine.rollup.CallRollup;
 import io.mcpslo.engine.slo.SloStatus;
+import io.mcpslo.schemas.AuditDigest;
 import io.mcpslo.schemas.AuditEvent;
+import io.mcpslo.schemas.ChainedAudit;
 import io.mcpslo.schemas.CallEvent;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -38,8 +40,15 @@ public final class Topics {
     public static final Topic<String, DeliveryAttempt> DELIVERIES =
             new Topic<>("mcp.alert-deliveries.v1", Serdes.String(), SloMessages.deliveryAttempts());
 
+    /** Audit events with their hash-chain link, in chain order per partition: what the audit log stores. */
+    public static final Topic<String, ChainedAudit> AUDIT_CHAINED =
+            new Topic<>("mcp.audit.chained.v1", Serdes.String(), AuditMessages.chainedAudits());
+    /** Keyed digests (HMAC) of audit chain links, written periodically. */
+    public static final Topic<String, AuditDigest> AUDIT_DIGESTS =
+            new Topic<>("mcp.audit.digests.v1", Serdes.String(), AuditMessages.digests());
+
     public static final List<Topic<?, ?>> ALL = List.of(EVENTS, DEAD_LETTERS, CALLS, AUDIT, ROLLUPS, ALERTS, SLO_STATUS,
-            DELIVERIES);
+            DELIVERIES, AUDIT_CHAINED, AUDIT_DIGESTS);
 
     private Topics() {
     }

@@ -1,7 +1,9 @@
 package io.mcpslo.processor;
 
 import io.mcpslo.clickhouse.ClickHouseConfig;
+import io.mcpslo.common.config.AuditDigestKey;
 import io.mcpslo.common.config.Settings;
+import io.mcpslo.processor.topology.PipelineTopology;
 import io.mcpslo.engine.rollup.LatenessPolicy;
 import io.mcpslo.kafka.KafkaSettings;
 import io.mcpslo.processor.notify.NotifySettings;
@@ -15,7 +17,8 @@ public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolic
                               Duration maxFutureSkew, SinkSettings sink, String metricsBind, int metricsPort,
                               KafkaSettings kafka, ClickHouseConfig clickHouse, Path sloDirectory,
                               Duration sloReloadInterval, Duration evaluationInterval, NotifySettings notifications,
-                              Function<String, String> environment) {
+                              Function<String, String> environment, PipelineTopology.AuditChainSettings audit,
+                              int auditRetentionDays) {
 
     public ProcessorConfig {
         if (evaluationInterval.compareTo(Duration.ofMillis(100)) < 0 || evaluationInterval.compareTo(Duration.ofMinutes(1)) > 0) {
@@ -48,13 +51,19 @@ public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolic
                         settings.duration("NOTIFY_MAX_RETRY_BACKOFF", Duration.ofSeconds(30)),
                         settings.duration("NOTIFY_MAX_AGE", Duration.ofHours(24)),
                         settings.string("QUERY_API_PUBLIC_URL", "http://127.0.0.1:8080")),
-                settings::optional);
+                settings::optional,
+                new PipelineTopology.AuditChainSettings(AuditDigestKey.from(settings),
+                        settings.integer("AUDIT_DIGEST_EVERY", 1000, 1, 10_000_000),
+                        settings.duration("AUDIT_DIGEST_INTERVAL", Duration.ofMinutes(1))),
+                settings.integer("AUDIT_RETENTION_DAYS", 400, 1, 100_000));
     }
 
     public String describe() {
         return "stream-processor " + applicationId + " state=" + stateDir + " lateness=" + lateness.allowedLateness()
                 + " emitEvery=" + emitInterval + " sinkBatch=" + sink.maxBatchRecords() + "/" + sink.flushInterval()
                 + " metrics=" + metricsBind + ":" + metricsPort + " slos=" + sloDirectory + " (reload every "
-                + sloReloadInterval + ", evaluate every " + evaluationInterval + "); " + kafka.describe() + "; " + clickHouse.describe();
+                + sloReloadInterval + ", evaluate every " + evaluationInterval + ") audit digest every "
+                + audit.digestEvery() + " events/" + audit.digestInterval() + " key=*** retention="
+                + auditRetentionDays + "d; " + kafka.describe() + "; " + clickHouse.describe();
     }
 }

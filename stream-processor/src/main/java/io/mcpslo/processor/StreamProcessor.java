@@ -4,6 +4,7 @@ import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.ClickHouseSilences;
 import io.mcpslo.kafka.TopicAdmin;
 import io.mcpslo.processor.notify.NotificationDispatcher;
+import io.mcpslo.processor.sink.AuditRetention;
 import io.mcpslo.sloconfig.SloCatalog;
 import io.mcpslo.sloconfig.SloDirectory;
 import io.mcpslo.sloconfig.SloFileParser;
@@ -75,7 +76,7 @@ public final class StreamProcessor implements AutoCloseable {
         LOG.info("{} SLOs and {} receivers from {}", catalog.slos().size(), catalog.receivers().size(),
                 config.sloDirectory().toAbsolutePath());
         var options = new PipelineTopology.Options(Clock.systemUTC(), config.lateness(), config.emitInterval(),
-                config.maxFutureSkew(), registry, () -> slos.current().slos(), config.evaluationInterval(), true);
+                config.maxFutureSkew(), registry, () -> slos.current().slos(), config.evaluationInterval(), true, config.audit());
         var streams = new KafkaStreams(PipelineTopology.build(options), streamsProperties(config));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
@@ -108,6 +109,14 @@ public final class StreamProcessor implements AutoCloseable {
                 LOG.error("reloading SLO files failed; the SLOs in force stay", e);
             }
         }, reloadMs, reloadMs, TimeUnit.MILLISECONDS);
+        var retention = new AuditRetention(new ClickHouseClient(config.clickHouse()), config.auditRetentionDays());
+        processor.reloads.scheduleWithFixedDelay(() -> {
+            try {
+                retention.dropExpired(Clock.systemUTC().instant());
+            } catch (RuntimeException e) {
+                LOG.warn("audit retention could not run now (retried in an hour): {}", e.getMessage());
+            }
+        }, 1, 60, TimeUnit.MINUTES);
         LOG.info("stream-processor metrics on http://{}:{}/metrics", config.metricsBind(), metrics.port());
         return processor;
     }

@@ -96,8 +96,8 @@ class SloApiIT {
                 new AlertTransition("github-transport", "devtools", AlertKind.TICKET, Severity.TICKET,
                         AlertStatus.FIRING, AlertStatus.RESOLVED, NOW.minusSeconds(3600), NOW.minusSeconds(7200),
                         "mcp-slo:github-transport:ticket:1", "slow", Map.of(), 0.9, ""));
-        store.write(new PipelineStore.Batch(List.of(), List.of(), List.of(), alerts, statuses, List.of()));
-        store.write(new PipelineStore.Batch(List.of(), List.of(), List.of(), alerts, statuses, List.of())); // a replay
+        store.write(new PipelineStore.Batch(List.of(), List.of(), List.of(), alerts, statuses, List.of(), List.of(), List.of()));
+        store.write(new PipelineStore.Batch(List.of(), List.of(), List.of(), alerts, statuses, List.of(), List.of(), List.of())); // a replay
         List<SloDefinition> slos = List.of(slo("jira-availability", "tracker", "jira"),
                 slo("github-transport", "devtools", "github"), slo("new-slo", "devtools", "slack"));
         app = QueryApp.create("127.0.0.1", new ClickHouseRollupStore(client), new ClickHouseSloStore(client),

@@ -10,7 +10,10 @@ import io.mcpslo.engine.rollup.CallRollup;
 import io.mcpslo.engine.slo.DurationText;
 import io.mcpslo.engine.slo.SloStatus;
 import io.mcpslo.engine.sketch.SketchBins;
+import io.mcpslo.schemas.AuditChain;
+import io.mcpslo.schemas.AuditDigest;
 import io.mcpslo.schemas.AuditEvent;
+import io.mcpslo.schemas.ChainedAudit;
 import io.mcpslo.schemas.CallEvent;
 import io.mcpslo.schemas.EventCodec;
 import io.mcpslo.schemas.EventEnvelope;
@@ -50,6 +53,32 @@ public final class ClickHousePipelineStore implements PipelineStore {
         insert("alert_events", batch.alerts(), alert -> alertRow(alert, ingestedAt));
         insert("slo_status", batch.statuses(), status -> statusRow(status, ingestedAt));
         insert("alert_deliveries", batch.deliveries(), ClickHousePipelineStore::deliveryRow);
+        insert("audit_log", batch.chainedAudits(), ClickHousePipelineStore::auditLogRow);
+        insert("audit_digests", batch.digests(), ClickHousePipelineStore::digestRow);
+    }
+
+    /** The audit log row holds exactly the field texts the chain hashed, so the verifier can hash them again. */
+    private static ObjectNode auditLogRow(ChainedAudit chained) {
+        ObjectNode row = EventCodec.MAPPER.createObjectNode();
+        AuditChain.textFields(chained.event()).forEach(row::put);
+        row.put("ts", chained.event().envelope().ts().getEpochSecond());
+        row.put("ts_ms", chained.event().envelope().ts().toEpochMilli());
+        row.put("chain_partition", chained.link().partition());
+        row.put("chain_seq", chained.link().seq());
+        row.put("prev_hash", chained.link().prevHash());
+        row.put("hash", chained.link().hash());
+        row.put("chained_at", chained.chainedAt().getEpochSecond());
+        return row;
+    }
+
+    private static ObjectNode digestRow(AuditDigest digest) {
+        ObjectNode row = EventCodec.MAPPER.createObjectNode();
+        row.put("chain_partition", digest.partition());
+        row.put("chain_seq", digest.seq());
+        row.put("hash", digest.hash());
+        row.put("hmac", digest.hmac());
+        row.put("at", digest.at().getEpochSecond());
+        return row;
     }
 
     private static ObjectNode alertRow(AlertTransition alert, long ingestedAt) {

@@ -5,6 +5,8 @@ import io.mcpslo.engine.alert.AlertTransition;
 import io.mcpslo.engine.notify.DeliveryAttempt;
 import io.mcpslo.engine.slo.SloStatus;
 import io.mcpslo.kafka.Topics;
+import io.mcpslo.schemas.AuditDigest;
+import io.mcpslo.schemas.ChainedAudit;
 import io.mcpslo.schemas.AuditEvent;
 import io.mcpslo.schemas.CallEvent;
 import io.micrometer.core.instrument.Counter;
@@ -81,7 +83,8 @@ public final class ClickHouseSinkLoop implements Runnable, AutoCloseable {
     public void run() {
         try {
             consumer.subscribe(List.of(Topics.CALLS.name(), Topics.AUDIT.name(), Topics.ROLLUPS.name(),
-                            Topics.ALERTS.name(), Topics.SLO_STATUS.name(), Topics.DELIVERIES.name()),
+                            Topics.ALERTS.name(), Topics.SLO_STATUS.name(), Topics.DELIVERIES.name(),
+                            Topics.AUDIT_CHAINED.name(), Topics.AUDIT_DIGESTS.name()),
                     new DropBufferOnRevoke());
             Duration backoff = Duration.ofMillis(250);
             while (running.get()) {
@@ -157,6 +160,8 @@ public final class ClickHouseSinkLoop implements Runnable, AutoCloseable {
         List<AlertTransition> alerts = new ArrayList<>();
         List<SloStatus> statuses = new ArrayList<>();
         List<DeliveryAttempt> deliveries = new ArrayList<>();
+        List<ChainedAudit> chainedAudits = new ArrayList<>();
+        List<AuditDigest> digests = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             try {
                 String topic = record.topic();
@@ -170,6 +175,10 @@ public final class ClickHouseSinkLoop implements Runnable, AutoCloseable {
                     alerts.add(Topics.ALERTS.valueSerde().deserializer().deserialize(topic, record.value()));
                 } else if (topic.equals(Topics.SLO_STATUS.name())) {
                     statuses.add(Topics.SLO_STATUS.valueSerde().deserializer().deserialize(topic, record.value()));
+                } else if (topic.equals(Topics.AUDIT_CHAINED.name())) {
+                    chainedAudits.add(Topics.AUDIT_CHAINED.valueSerde().deserializer().deserialize(topic, record.value()));
+                } else if (topic.equals(Topics.AUDIT_DIGESTS.name())) {
+                    digests.add(Topics.AUDIT_DIGESTS.valueSerde().deserializer().deserialize(topic, record.value()));
                 } else {
                     deliveries.add(Topics.DELIVERIES.valueSerde().deserializer().deserialize(topic, record.value()));
                 }
@@ -179,7 +188,7 @@ public final class ClickHouseSinkLoop implements Runnable, AutoCloseable {
                         record.offset(), e.getMessage());
             }
         }
-        return new PipelineStore.Batch(calls, audits, rollups, alerts, statuses, deliveries);
+        return new PipelineStore.Batch(calls, audits, rollups, alerts, statuses, deliveries, chainedAudits, digests);
     }
 
     /** Waits while still polling, so the paused consumer keeps its place in the group. */

@@ -7,7 +7,9 @@ import io.mcpslo.engine.slo.SloDefinition;
 import io.mcpslo.engine.slo.SloStatus;
 import io.mcpslo.kafka.RollupStateSerde;
 import io.mcpslo.kafka.Topics;
+import io.mcpslo.schemas.AuditDigest;
 import io.mcpslo.schemas.AuditEvent;
+import io.mcpslo.schemas.ChainedAudit;
 import io.mcpslo.schemas.CallEvent;
 import io.mcpslo.schemas.EventValidator;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,7 +43,19 @@ public final class PipelineTopology {
      */
     public record Options(Clock clock, LatenessPolicy lateness, Duration emitInterval, Duration maxFutureSkew,
                           MeterRegistry registry, Supplier<List<SloDefinition>> slos, Duration evaluationInterval,
-                          boolean persistentStores) {
+                          boolean persistentStores, AuditChainSettings audit) {
+    }
+
+    /** The audit chain's digest key (HMAC), and how often a chain head is signed: every N events or interval. */
+    public record AuditChainSettings(byte[] digestKey, int digestEvery, Duration digestInterval) {
+        public AuditChainSettings {
+            if (digestKey.length < 16) {
+                throw new IllegalArgumentException("the audit digest key must be at least 16 bytes");
+            }
+            if (digestEvery < 1) {
+                throw new IllegalArgumentException("AUDIT_DIGEST_EVERY must be >= 1");
+            }
+        }
     }
 
     private PipelineTopology() {
@@ -55,6 +69,7 @@ public final class PipelineTopology {
         StreamsBuilder builder = new StreamsBuilder();
         addValidation(builder, options);
         addSloEvaluation(builder, addRollups(builder, options), options);
+        addAuditChain(builder, options);
         return builder.build();
     }
 
@@ -105,6 +120,31 @@ public final class PipelineTopology {
                         RollupProcessor.SEEN_STORE, RollupProcessor.STREAM_TIME_STORE);
         rollups.to(Topics.ROLLUPS.name(), Produced.with(Topics.ROLLUPS.keySerde(), Topics.ROLLUPS.valueSerde()));
         return rollups;
+    }
+
+    /** Audit events are chained per partition of the audit topic and signed now and then (tamper evidence). */
+    static void addAuditChain(StreamsBuilder builder, Options options) {
+        Duration seenRetention = options.lateness().allowedLateness().plus(Duration.ofMinutes(10));
+        builder.addStateStore(Stores.keyValueStoreBuilder(keyValueStore(options, AuditChainProcessor.HEADS_STORE),
+                Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.windowStoreBuilder(options.persistentStores()
+                ? Stores.persistentWindowStore(AuditChainProcessor.SEEN_STORE, seenRetention, Duration.ofMillis(1), false)
+                : Stores.inMemoryWindowStore(AuditChainProcessor.SEEN_STORE, seenRetention, Duration.ofMillis(1), false),
+                Serdes.String(), Serdes.Long()));
+        KStream<String, Object> chained = builder
+                .stream(Topics.AUDIT.name(), Consumed.with(Topics.AUDIT.keySerde(), Topics.AUDIT.valueSerde())
+                        .withName("validated-audit"))
+                .process(() -> new AuditChainProcessor(options.audit().digestKey(), options.audit().digestEvery(),
+                                options.audit().digestInterval(), options.clock(), options.registry()),
+                        Named.as("audit-chain"), AuditChainProcessor.HEADS_STORE, AuditChainProcessor.SEEN_STORE);
+        chained.filter((key, value) -> value instanceof ChainedAudit, Named.as("chained-audit"))
+                .mapValues(value -> (ChainedAudit) value, Named.as("as-chained"))
+                .to(Topics.AUDIT_CHAINED.name(), Produced.with(Topics.AUDIT_CHAINED.keySerde(),
+                        Topics.AUDIT_CHAINED.valueSerde()));
+        chained.filter((key, value) -> value instanceof AuditDigest, Named.as("audit-digests"))
+                .mapValues(value -> (AuditDigest) value, Named.as("as-digest"))
+                .to(Topics.AUDIT_DIGESTS.name(), Produced.with(Topics.AUDIT_DIGESTS.keySerde(),
+                        Topics.AUDIT_DIGESTS.valueSerde()));
     }
 
     /**

@@ -46,6 +46,8 @@ class PipelineTopologyTest {
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
     private static final Duration EMIT = Duration.ofSeconds(1);
 
+    static final PipelineTopology.AuditChainSettings TEST_AUDIT = new PipelineTopology.AuditChainSettings(
+            "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8), 3, Duration.ofMinutes(1));
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> events;
@@ -56,7 +58,7 @@ class PipelineTopologyTest {
     @BeforeEach
     void start() throws Exception {
         var options = new PipelineTopology.Options(Clock.fixed(NOW, ZoneOffset.UTC),
-                new LatenessPolicy(Duration.ofHours(6)), EMIT, Duration.ofMinutes(5), registry, List::of, EMIT, false);
+                new LatenessPolicy(Duration.ofHours(6)), EMIT, Duration.ofMinutes(5), registry, List::of, EMIT, false, TEST_AUDIT);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
