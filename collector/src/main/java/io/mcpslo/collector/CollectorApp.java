@@ -2,6 +2,9 @@ package io.mcpslo.collector;
 
 import io.javalin.Javalin;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.HttpResponseException;
+import io.mcpslo.common.auth.Access;
+import io.mcpslo.common.auth.BearerAuth;
 import io.mcpslo.schemas.EventValidator;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
@@ -16,8 +19,13 @@ public final class CollectorApp {
     private CollectorApp() {
     }
 
+    /** Attribute under which a request's authenticated principal is kept. */
+    static final String PRINCIPAL = "principal";
+
     public static Javalin create(CollectorConfig config, EventValidator validator, EventPublisher publisher,
-                                 PrometheusMeterRegistry registry) {
+                                 PrometheusMeterRegistry registry, BearerAuth auth) {
+        Map<String, Access> access = Map.of("POST /v1/events", Access.GATEWAY, "GET /health", Access.OPEN,
+                "GET /metrics", Access.OPERATIONS);
         Javalin app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
             javalin.startupWatcherEnabled = false;
@@ -26,6 +34,20 @@ public final class CollectorApp {
             javalin.jetty.defaultHost = config.bindHost();
         });
         app.events(events -> events.serverStopped(publisher::close));
+        app.beforeMatched(ctx -> {
+            Access required = access.getOrDefault(ctx.method() + " " + ctx.endpointHandlerPath(), Access.ADMIN);
+            switch (auth.check(ctx.header("Authorization"), required)) {
+                case BearerAuth.Allowed allowed -> ctx.attribute(PRINCIPAL, allowed.principal());
+                case BearerAuth.Unauthenticated refused -> {
+                    ctx.header("WWW-Authenticate", "Bearer");
+                    throw new HttpResponseException(HttpStatus.UNAUTHORIZED.getCode(), refused.message());
+                }
+                case BearerAuth.Forbidden refused ->
+                        throw new HttpResponseException(HttpStatus.FORBIDDEN.getCode(), refused.message());
+            }
+        });
+        app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus())
+                .json(Map.of("error", e.getMessage(), "field", "Authorization")));
         app.post("/v1/events", new IngestHandler(config, validator, publisher, registry));
         app.get("/health", ctx -> ctx.json(Map.of("status", "up", "service", "collector")));
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));

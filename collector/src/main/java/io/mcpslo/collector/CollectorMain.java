@@ -1,6 +1,8 @@
 package io.mcpslo.collector;
 
 import io.javalin.Javalin;
+import io.mcpslo.common.auth.BearerAuth;
+import io.mcpslo.common.auth.TokenStore;
 import io.mcpslo.common.config.Settings;
 import io.mcpslo.kafka.TopicAdmin;
 import io.mcpslo.schemas.EventValidator;
@@ -35,7 +37,7 @@ public final class CollectorMain {
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var publisher = new KafkaEventPublisher(config.kafka(), config.kafkaTimeout());
         Javalin app = CollectorApp.create(config, new EventValidator(Clock.systemUTC(), config.maxFutureSkew()),
-                publisher, registry).start(config.port());
+                publisher, registry, new BearerAuth(new TokenStore(config.tokensFile()))).start(config.port());
         LOG.info("collector listening on http://{}:{}/v1/events", config.bindHost(), app.port());
         return app;
     }

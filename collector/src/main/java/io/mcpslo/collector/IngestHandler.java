@@ -3,6 +3,7 @@ package io.mcpslo.collector;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
+import io.mcpslo.common.auth.Principal;
 import io.mcpslo.schemas.EventValidator;
 import io.mcpslo.schemas.McpEvent;
 import io.mcpslo.schemas.ValidationOutcome;
@@ -79,6 +80,8 @@ final class IngestHandler implements Handler {
             return;
         }
 
+        Principal principal = ctx.attribute(CollectorApp.PRINCIPAL);
+        String gatewayId = principal == null || principal.isAdmin() ? null : principal.gatewayId().orElse(null);
         List<McpEvent> valid = new ArrayList<>(items.size());
         List<IngestResult.EventError> errors = new ArrayList<>();
         for (BatchParser.Item item : items) {
@@ -87,7 +90,16 @@ final class IngestHandler implements Handler {
                 continue;
             }
             switch (validator.validate(item.json())) {
-                case ValidationOutcome.Accepted ok -> valid.add(ok.event());
+                case ValidationOutcome.Accepted ok -> {
+                    String source = ok.event().envelope().source();
+                    if (gatewayId != null && !gatewayId.equals(source)) {
+                        errors.add(new IngestResult.EventError(item.index(), ok.event().envelope().eventId().toString(),
+                                "source", "gateway", "source: this token may only send events of source \""
+                                + gatewayId + "\", not \"" + abbreviate(source) + "\""));
+                    } else {
+                        valid.add(ok.event());
+                    }
+                }
                 case ValidationOutcome.Rejected refused -> {
                     String eventId = item.json().isObject() && item.json().path("event_id").isTextual()
                             ? abbreviate(item.json().get("event_id").asText()) : null;

@@ -53,7 +53,7 @@ class CollectorAppTest {
             }
         };
         app = CollectorApp.create(config, new EventValidator(CLOCK), publisher,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(0);
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), TestTokens.auth()).start(0);
         port = app.port();
     }
 
@@ -177,7 +177,9 @@ class CollectorAppTest {
     void healthAndMetricsAnswer() throws Exception {
         post("application/json", call(UUID.randomUUID().toString(), "ok"));
         assertEquals(200, HttpTestClient.get(port, "/health").statusCode());
+        HttpTestClient.token = TestTokens.sre;
         var metrics = HttpTestClient.get(port, "/metrics");
+        HttpTestClient.token = TestTokens.gateway;
         assertEquals(200, metrics.statusCode());
         assertTrue(metrics.body().contains("mcp_collector_events_total{result=\"accepted\"} 1.0"), metrics.body());
         var unknown = HttpTestClient.get(port, "/v2/nothing");

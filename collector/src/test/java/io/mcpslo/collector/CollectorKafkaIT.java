@@ -48,7 +48,7 @@ class CollectorKafkaIT {
                 "COLLECTOR_KAFKA_TIMEOUT", timeout)));
         return CollectorApp.create(config, new EventValidator(Clock.systemUTC()),
                 new KafkaEventPublisher(config.kafka(), config.kafkaTimeout()),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(0);
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), TestTokens.auth()).start(0);
     }
 
     private static String call(String tool) {

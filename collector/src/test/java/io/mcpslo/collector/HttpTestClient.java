@@ -12,19 +12,26 @@ final class HttpTestClient {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** The bearer token sent with every request, set by the test that started the collector. */
+    static volatile String token;
+
     private HttpTestClient() {
+    }
+
+    private static HttpRequest.Builder authorized(HttpRequest.Builder builder) {
+        return token == null ? builder : builder.header("Authorization", "Bearer " + token);
     }
 
     static HttpResponse<String> post(int port, String path, String contentType, byte[] body)
             throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        return HTTP.send(authorized(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)))
                 .header("Content-Type", contentType)
                 .timeout(Duration.ofSeconds(60))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+        return HTTP.send(authorized(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }
