@@ -3,6 +3,7 @@ package io.mcpslo.clickhouse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -81,6 +82,30 @@ public final class ClickHouseClient {
             return rows;
         } catch (IOException e) {
             throw new ClickHouseException("unreadable answer to: " + abbreviate(sql), 200, e);
+        }
+    }
+
+    /**
+     * Runs a SELECT whose text ends in its own FORMAT clause and returns the answer as a stream, so a result
+     * of any size passes through without being held in memory. The caller closes the stream.
+     */
+    public InputStream queryStream(String sqlWithFormat) {
+        try {
+            HttpResponse<InputStream> response = http.send(request(uri(null)
+                            + "&output_format_json_quote_64bit_integers=0",
+                    HttpRequest.BodyPublishers.ofString(sqlWithFormat)), HttpResponse.BodyHandlers.ofInputStream());
+            if (response.statusCode() != 200) {
+                try (InputStream error = response.body()) {
+                    throw refused(response.statusCode(), new String(error.readNBytes(MAX_ERROR_CHARS),
+                            StandardCharsets.UTF_8), sqlWithFormat);
+                }
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw unreachable(e, sqlWithFormat);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClickHouseException("interrupted", 0, e);
         }
     }
 

@@ -5,6 +5,10 @@ import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.SchemaMigrator;
 import io.mcpslo.common.config.Settings;
 import io.mcpslo.query.api.QueryApp;
+import io.mcpslo.common.auth.BearerAuth;
+import io.mcpslo.common.auth.TokenStore;
+import io.mcpslo.query.audit.ClickHouseAuditStore;
+import io.mcpslo.query.audit.KafkaAuditRecorder;
 import io.mcpslo.query.store.ClickHouseRollupStore;
 import io.mcpslo.query.store.ClickHouseSloStore;
 import io.mcpslo.sloconfig.SloDirectory;
@@ -12,6 +16,7 @@ import io.mcpslo.sloconfig.SloFileParser;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -48,10 +53,16 @@ public final class QueryApiMain {
         });
         long reloadMs = config.sloReloadInterval().toMillis();
         reloads.scheduleWithFixedDelay(slos::reload, reloadMs, reloadMs, TimeUnit.MILLISECONDS);
-        Javalin app = QueryApp.create(config.bindHost(), new ClickHouseRollupStore(client), new ClickHouseSloStore(client),
-                () -> slos.current().slos(), Clock.systemUTC(), config.maxPoints(),
+        var recorder = new KafkaAuditRecorder(config.kafkaBootstrapServers(), Duration.ofSeconds(10));
+        var services = new QueryApp.Services(new ClickHouseRollupStore(client), new ClickHouseSloStore(client),
+                new ClickHouseAuditStore(client), recorder, () -> slos.current().slos(),
+                new BearerAuth(new TokenStore(config.tokensFile())), config.auditDigestKey());
+        Javalin app = QueryApp.create(config.bindHost(), services, Clock.systemUTC(), config.maxPoints(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(config.port());
-        app.events(events -> events.serverStopped(reloads::shutdownNow));
+        app.events(events -> events.serverStopped(() -> {
+            reloads.shutdownNow();
+            recorder.close();
+        }));
         LOG.info("query-api listening on http://{}:{}/api/v1/", config.bindHost(), app.port());
         return app;
     }

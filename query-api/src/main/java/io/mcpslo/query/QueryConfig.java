@@ -1,14 +1,17 @@
 package io.mcpslo.query;
 
 import io.mcpslo.clickhouse.ClickHouseConfig;
+import io.mcpslo.common.config.AuditDigestKey;
 import io.mcpslo.common.config.Settings;
+import io.mcpslo.kafka.KafkaSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Function;
 
 /** Query-API settings, read once at start. */
 public record QueryConfig(String bindHost, int port, int maxPoints, ClickHouseConfig clickHouse, Path sloDirectory,
-                          Duration sloReloadInterval, Function<String, String> environment) {
+                          Duration sloReloadInterval, Function<String, String> environment, Path tokensFile,
+                          String kafkaBootstrapServers, byte[] auditDigestKey) {
 
     public static QueryConfig from(Settings settings) {
         return new QueryConfig(
@@ -18,10 +21,15 @@ public record QueryConfig(String bindHost, int port, int maxPoints, ClickHouseCo
                 ClickHouseConfig.from(settings),
                 Path.of(settings.string("SLO_DIR", "slos")),
                 settings.duration("SLO_RELOAD_INTERVAL", Duration.ofSeconds(10)),
-                settings::optional);
+                settings::optional,
+                Path.of(settings.string("AUTH_TOKENS_FILE",
+                        Path.of(settings.string("MCP_SLO_DATA_DIR", ".data"), "tokens").toString())),
+                KafkaSettings.from(settings).bootstrapServers(),
+                AuditDigestKey.from(settings));
     }
 
     public String describe() {
-        return "query-api on " + bindHost + ":" + port + " maxPoints=" + maxPoints + " slos=" + sloDirectory + "; " + clickHouse.describe();
+        return "query-api on " + bindHost + ":" + port + " maxPoints=" + maxPoints + " slos=" + sloDirectory + " tokens=" + tokensFile + " audit via Kafka "
+                + kafkaBootstrapServers + "; " + clickHouse.describe();
     }
 }

@@ -1,7 +1,15 @@
 package io.mcpslo.query.api;
 
 import io.javalin.Javalin;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import io.mcpslo.common.auth.Access;
+import io.mcpslo.common.auth.BearerAuth;
+import io.mcpslo.query.audit.AuditRecorder;
+import io.mcpslo.query.audit.AuditStore;
+import io.mcpslo.query.audit.AuditVerifier;
 import io.mcpslo.clickhouse.ClickHouseException;
 import io.mcpslo.engine.slo.SloDefinition;
 import io.mcpslo.query.store.RollupStore;
@@ -23,28 +31,66 @@ public final class QueryApp {
     private QueryApp() {
     }
 
-    public static Javalin create(String bindHost, RollupStore store, SloStore sloStore,
-                                 Supplier<List<SloDefinition>> slos, Clock clock, int maxPoints,
+    /** Attribute under which a request's authenticated principal is kept. */
+    static final String PRINCIPAL = "principal";
+
+    /** What the API reads from and writes to, and who may do what. */
+    public record Services(RollupStore rollups, SloStore slos, AuditStore audit, AuditRecorder recorder,
+                           Supplier<List<SloDefinition>> definitions, BearerAuth auth, byte[] digestKey) {
+    }
+
+    public static Javalin create(String bindHost, Services services, Clock clock, int maxPoints,
                                  PrometheusMeterRegistry registry) {
-        var handlers = new QueryHandlers(store, clock, maxPoints);
-        var sloHandlers = new SloHandlers(slos, sloStore, clock, maxPoints);
+        var handlers = new QueryHandlers(services.rollups(), clock, maxPoints);
+        var sloHandlers = new SloHandlers(services.definitions(), services.slos(), services.recorder(), clock, maxPoints);
+        var auditHandlers = new AuditHandlers(services.audit(), services.recorder(),
+                new AuditVerifier(services.digestKey()), clock);
+        Map<String, Access> access = new LinkedHashMap<>();
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
             config.jetty.defaultHost = bindHost;
+            // long filter values must reach the validator (and get a 400 naming the field), not Jetty's 414
+            config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(64 * 1024));
         });
-        app.get("/api/v1/latency", handlers::latency);
-        app.get("/api/v1/failures", handlers::failures);
-        app.get("/api/v1/slos", sloHandlers::list);
-        app.get("/api/v1/slos/{id}", sloHandlers::one);
-        app.get("/api/v1/alerts", sloHandlers::alerts);
-        app.post("/api/v1/alerts/{dedupKey}/ack", sloHandlers::acknowledge);
-        app.get("/api/v1/silences", sloHandlers::silences);
-        app.post("/api/v1/silences", sloHandlers::createSilence);
-        app.get("/api/v1/silences/{id}", sloHandlers::silence);
-        app.delete("/api/v1/silences/{id}", sloHandlers::expireSilence);
-        app.get("/health", ctx -> ctx.json(Map.of("status", "up", "service", "query-api")));
-        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+        route(app, access, HandlerType.GET, "/api/v1/latency", Access.READ, handlers::latency);
+        route(app, access, HandlerType.GET, "/api/v1/failures", Access.READ, handlers::failures);
+        route(app, access, HandlerType.GET, "/api/v1/slos", Access.READ, sloHandlers::list);
+        route(app, access, HandlerType.GET, "/api/v1/slos/{id}", Access.READ, sloHandlers::one);
+        route(app, access, HandlerType.GET, "/api/v1/alerts", Access.READ, sloHandlers::alerts);
+        route(app, access, HandlerType.POST, "/api/v1/alerts/{dedupKey}/ack", Access.READ, sloHandlers::acknowledge);
+        route(app, access, HandlerType.GET, "/api/v1/silences", Access.MANAGE, sloHandlers::silences);
+        route(app, access, HandlerType.POST, "/api/v1/silences", Access.MANAGE, sloHandlers::createSilence);
+        route(app, access, HandlerType.GET, "/api/v1/silences/{id}", Access.MANAGE, sloHandlers::silence);
+        route(app, access, HandlerType.DELETE, "/api/v1/silences/{id}", Access.MANAGE, sloHandlers::expireSilence);
+        route(app, access, HandlerType.GET, "/api/v1/audit", Access.AUDIT, auditHandlers::list);
+        route(app, access, HandlerType.GET, "/api/v1/audit/export", Access.AUDIT, auditHandlers::export);
+        route(app, access, HandlerType.GET, "/api/v1/audit/verify", Access.AUDIT, auditHandlers::verify);
+        route(app, access, HandlerType.GET, "/api/v1/audit/break-glass", Access.BREAK_GLASS, auditHandlers::breakGlass);
+        route(app, access, HandlerType.GET, "/health", Access.OPEN,
+                ctx -> ctx.json(Map.of("status", "up", "service", "query-api")));
+        route(app, access, HandlerType.GET, "/metrics", Access.OPERATIONS,
+                ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+        app.beforeMatched(ctx -> {
+            Access required = access.getOrDefault(ctx.method() + " " + ctx.endpointHandlerPath(), Access.ADMIN);
+            switch (services.auth().check(ctx.header("Authorization"), required)) {
+                case BearerAuth.Allowed allowed -> ctx.attribute(PRINCIPAL, allowed.principal());
+                case BearerAuth.Unauthenticated refused -> {
+                    ctx.header("WWW-Authenticate", "Bearer");
+                    throw new HttpResponseException(HttpStatus.UNAUTHORIZED.getCode(), refused.message());
+                }
+                case BearerAuth.Forbidden refused ->
+                        throw new HttpResponseException(HttpStatus.FORBIDDEN.getCode(), refused.message());
+            }
+        });
+        app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus())
+                .json(error(e.getMessage(), "Authorization")));
+        app.exception(AuditRecorder.AuditUnavailableException.class, (e, ctx) -> {
+            LOG.warn("refusing {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            ctx.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5")
+                    .json(error("the audit trail cannot record this request now, so it is not served; try again shortly",
+                            null));
+        });
         app.after(ctx -> registry.counter("mcp_query_requests", "path", ctx.endpointHandlerPath(),
                 "status", String.valueOf(ctx.statusCode())).increment());
         app.exception(BadRequestException.class, (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST)
@@ -64,6 +110,12 @@ public final class QueryApp {
         app.error(HttpStatus.NOT_FOUND, ctx -> ctx.json(error("no such endpoint: " + ctx.method() + " " + ctx.path(),
                 "path")));
         return app;
+    }
+
+    private static void route(Javalin app, Map<String, Access> access, HandlerType method, String path, Access required,
+                              Handler handler) {
+        access.put(method + " " + path, required);
+        app.addHttpHandler(method, path, handler);
     }
 
     private static Map<String, Object> error(String message, String field) {

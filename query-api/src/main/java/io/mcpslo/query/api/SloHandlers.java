@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import io.mcpslo.common.auth.Principal;
+import io.mcpslo.common.auth.Role;
 import io.mcpslo.engine.alert.Silence;
 import io.mcpslo.engine.slo.DurationText;
 import io.mcpslo.engine.slo.SloDefinition;
 import io.mcpslo.engine.slo.SloStatus;
+import io.mcpslo.schemas.ArgsHash;
+import io.mcpslo.query.audit.AuditRecorder;
 import io.mcpslo.query.store.AlertQuery;
 import io.mcpslo.query.store.AlertRecord;
 import io.mcpslo.query.store.SloSnapshot;
@@ -42,14 +46,39 @@ final class SloHandlers {
 
     private final Supplier<List<SloDefinition>> slos;
     private final SloStore store;
+    private final AuditRecorder recorder;
     private final Clock clock;
     private final int maxPoints;
 
-    SloHandlers(Supplier<List<SloDefinition>> slos, SloStore store, Clock clock, int maxPoints) {
+    SloHandlers(Supplier<List<SloDefinition>> slos, SloStore store, AuditRecorder recorder, Clock clock, int maxPoints) {
         this.slos = slos;
         this.store = store;
+        this.recorder = recorder;
         this.clock = clock;
         this.maxPoints = maxPoints;
+    }
+
+    /** The teams a team token is limited to; empty for sre and admin, who see every team. */
+    private static Optional<Set<String>> teamScope(Context ctx) {
+        Principal principal = ctx.attribute(QueryApp.PRINCIPAL);
+        if (principal == null || principal.has(new Role.Sre())) {
+            return Optional.empty();
+        }
+        return Optional.of(principal.teams());
+    }
+
+    private static boolean visible(Context ctx, String team) {
+        return teamScope(ctx).map(teams -> teams.contains(team)).orElse(true);
+    }
+
+    private static String actor(Context ctx) {
+        Principal principal = ctx.attribute(QueryApp.PRINCIPAL);
+        return principal == null ? "anonymous" : principal.name();
+    }
+
+    private void audit(Context ctx, String action, String resource, String details, String reason) {
+        recorder.record(AuditHandlers.apiAuditEvent(clock.instant(), ctx.attribute(QueryApp.PRINCIPAL), action,
+                resource, ArgsHash.of(details), reason));
     }
 
     void list(Context ctx) {
@@ -59,10 +88,11 @@ final class SloHandlers {
         Optional<String> server = RangeParameters.name(params, "server");
         Map<String, SloSnapshot> latest = new LinkedHashMap<>();
         store.latestSnapshots().forEach(snapshot -> latest.put(snapshot.sloId(), snapshot));
-        Map<String, List<AlertRecord>> active = activeAlertsBySlo();
+        Map<String, List<AlertRecord>> active = activeAlertsBySlo(teamScope(ctx).orElse(Set.of()));
         List<Map<String, Object>> body = new ArrayList<>();
         for (SloDefinition slo : slos.get()) {
-            if (team.isPresent() && !team.get().equals(slo.team())
+            if (!visible(ctx, slo.team())
+                    || team.isPresent() && !team.get().equals(slo.team())
                     || server.isPresent() && !server.get().equals(slo.scope().server())) {
                 continue;
             }
@@ -73,6 +103,9 @@ final class SloHandlers {
 
     void one(Context ctx) {
         SloDefinition slo = find(ctx.pathParam("id"));
+        if (!visible(ctx, slo.team())) {
+            throw new NotFoundException("id", "no SLO with id " + slo.id());
+        }
         var params = ctx.queryParamMap();
         RangeParameters.checkNames(params, Set.of("from", "to", "step"));
         Instant to = RangeParameters.instant(params, "to").orElseGet(() -> RangeParameters.ceilToMinute(clock.instant()));
@@ -96,13 +129,13 @@ final class SloHandlers {
         }
         SloSnapshot latest = store.latestSnapshots().stream().filter(s -> s.sloId().equals(slo.id())).findFirst()
                 .orElse(null);
-        Map<String, Object> body = sloBody(slo, latest, activeAlertsBySlo().getOrDefault(slo.id(), List.of()));
+        Map<String, Object> body = sloBody(slo, latest, activeAlertsBySlo(Set.of()).getOrDefault(slo.id(), List.of()));
         body.put("from", from.toString());
         body.put("to", to.toString());
         body.put("step", stepText);
         body.put("series", store.snapshots(slo.id(), from, to, step).stream().map(SloHandlers::point).toList());
         body.put("alerts", store.alerts(new AlertQuery(false, Optional.of(slo.id()), Optional.empty(), Optional.empty(),
-                Optional.empty(), from, to, 500)).stream().map(SloHandlers::alertBody).toList());
+                Optional.empty(), Set.of(), from, to, 500)).stream().map(SloHandlers::alertBody).toList());
         ctx.json(body);
     }
 
@@ -133,7 +166,11 @@ final class SloHandlers {
             }
         }).orElse(100);
         var query = new AlertQuery(state.equals("active"), sloName(params, "slo"), sloName(params, "team"), alert,
-                severity, from, to, limit);
+                severity, teamScope(ctx).orElse(Set.of()), from, to, limit);
+        if (teamScope(ctx).map(Set::isEmpty).orElse(false)) {
+            ctx.json(Map.of("state", state, "alerts", List.of()));
+            return;
+        }
         ctx.json(Map.of("state", state, "alerts", store.alerts(query).stream().map(SloHandlers::alertBody).toList()));
     }
 
@@ -142,15 +179,17 @@ final class SloHandlers {
         if (!DEDUP_KEY.matcher(dedupKey).matches()) {
             throw new BadRequestException("dedup_key", "not a dedup key");
         }
-        JsonNode body = jsonBody(ctx, Set.of("by", "comment"));
-        String by = text(body, "by", true, TEXT);
+        JsonNode body = jsonBody(ctx, Set.of("comment"));
+        String by = actor(ctx);
         String comment = text(body, "comment", false, null);
-        if (!store.alertExists(dedupKey)) {
+        String team = store.alertTeam(dedupKey)
+                .orElseThrow(() -> new NotFoundException("dedup_key", "no alert with dedup key " + dedupKey));
+        if (!visible(ctx, team)) {
             throw new NotFoundException("dedup_key", "no alert with dedup key " + dedupKey);
         }
         Instant now = clock.instant();
+        audit(ctx, "alert.acknowledge", "alert/" + dedupKey, body.toString(), comment);
         store.acknowledge(dedupKey, by, comment, now);
-        store.audit(by, "alert.acknowledge", "alert/" + dedupKey, body.toString(), comment, now);
         ctx.status(HttpStatus.CREATED).json(Map.of("dedup_key", dedupKey, "acked_by", by, "acked_at", now.toString()));
     }
 
@@ -173,7 +212,7 @@ final class SloHandlers {
     }
 
     void createSilence(Context ctx) {
-        JsonNode body = jsonBody(ctx, Set.of("matchers", "starts_at", "ends_at", "duration", "created_by", "comment"));
+        JsonNode body = jsonBody(ctx, Set.of("matchers", "starts_at", "ends_at", "duration", "comment"));
         JsonNode matcherNode = body.get("matchers");
         if (matcherNode == null || !matcherNode.isObject() || matcherNode.isEmpty()) {
             throw new BadRequestException("matchers", "matchers must be an object such as {\"slo\": \"github-transport\"}");
@@ -210,21 +249,20 @@ final class SloHandlers {
         if (Duration.between(startsAt, endsAt).compareTo(MAX_SILENCE) > 0) {
             throw new BadRequestException("ends_at", "a silence lasts at most 30 days");
         }
-        String createdBy = text(body, "created_by", true, TEXT);
+        String createdBy = actor(ctx);
         String comment = text(body, "comment", true, null);
         Silence silence = new Silence(UUID.randomUUID().toString(), matchers, startsAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
                 endsAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), createdBy, comment);
+        audit(ctx, "silence.create", "silence/" + silence.id(), body.toString(), comment);
         store.saveSilence(silence, now);
-        store.audit(createdBy, "silence.create", "silence/" + silence.id(), body.toString(), comment, now);
         ctx.status(HttpStatus.CREATED).json(silenceBody(silence, now));
     }
 
     void expireSilence(Context ctx) {
         String id = silenceId(ctx);
         var params = ctx.queryParamMap();
-        RangeParameters.checkNames(params, Set.of("by"));
-        String by = RangeParameters.name(params, "by").orElseThrow(() ->
-                new BadRequestException("by", "by (who expires the silence) is required"));
+        RangeParameters.checkNames(params, Set.of());
+        String by = actor(ctx);
         Silence silence = store.silence(id).orElseThrow(() -> new NotFoundException("id", "no silence with id " + id));
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         if (!silence.endsAt().isAfter(now)) {
@@ -234,8 +272,8 @@ final class SloHandlers {
         Instant startsAt = silence.startsAt().isBefore(now) ? silence.startsAt() : now.minusSeconds(1);
         Silence expired = new Silence(silence.id(), silence.matchers(), startsAt, now, silence.createdBy(),
                 silence.comment());
+        audit(ctx, "silence.expire", "silence/" + id, silence.matchers().toString(), "expired by " + by);
         store.saveSilence(expired, clock.instant());
-        store.audit(by, "silence.expire", "silence/" + id, silence.matchers().toString(), "expired by " + by, now);
         ctx.json(silenceBody(expired, now));
     }
 
@@ -256,11 +294,11 @@ final class SloHandlers {
                 .orElseThrow(() -> new NotFoundException("id", "no SLO with id " + id));
     }
 
-    private Map<String, List<AlertRecord>> activeAlertsBySlo() {
+    private Map<String, List<AlertRecord>> activeAlertsBySlo(Set<String> teams) {
         Instant now = clock.instant();
         Map<String, List<AlertRecord>> active = new LinkedHashMap<>();
         for (AlertRecord alert : store.alerts(new AlertQuery(true, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), now.minus(Duration.ofDays(90)), now.plusSeconds(1), 1000))) {
+                Optional.empty(), teams, now.minus(Duration.ofDays(90)), now.plusSeconds(1), 1000))) {
             active.computeIfAbsent(alert.sloId(), id -> new ArrayList<>()).add(alert);
         }
         return active;

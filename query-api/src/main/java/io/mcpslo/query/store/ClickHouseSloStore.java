@@ -10,16 +10,12 @@ import io.mcpslo.engine.alert.Silence;
 import io.mcpslo.engine.slo.DurationText;
 import io.mcpslo.engine.slo.SloStatus;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /** The SLO tables in ClickHouse (written by the stream-processor's sink; silences and acks by this API). */
 public final class ClickHouseSloStore implements SloStore {
@@ -87,6 +83,10 @@ public final class ClickHouseSloStore implements SloStore {
         query.team().ifPresent(v -> where.append(" AND e.team = ").append(SqlLiteral.string(v)));
         query.alert().ifPresent(v -> where.append(" AND e.alert = ").append(SqlLiteral.string(v)));
         query.severity().ifPresent(v -> where.append(" AND e.severity = ").append(SqlLiteral.string(v)));
+        if (!query.teams().isEmpty()) {
+            where.append(" AND e.team IN (").append(String.join(", ", query.teams().stream().sorted()
+                    .map(SqlLiteral::string).toList())).append(")");
+        }
         String events;
         if (query.activeOnly()) {
             Instant since = query.to().minus(ACTIVE_LOOKBACK);
@@ -132,9 +132,9 @@ public final class ClickHouseSloStore implements SloStore {
     }
 
     @Override
-    public boolean alertExists(String dedupKey) {
-        return client.query("SELECT count() AS n FROM " + table("alert_events") + " WHERE dedup_key = "
-                + SqlLiteral.string(dedupKey)).get(0).get("n").asLong() > 0;
+    public Optional<String> alertTeam(String dedupKey) {
+        return client.query("SELECT team FROM " + table("alert_events") + " WHERE dedup_key = "
+                + SqlLiteral.string(dedupKey) + " LIMIT 1").stream().map(row -> row.get("team").asText()).findFirst();
     }
 
     @Override
@@ -150,42 +150,6 @@ public final class ClickHouseSloStore implements SloStore {
     @Override
     public Optional<Silence> silence(String id) {
         return silences.find(id);
-    }
-
-    @Override
-    public void audit(String actor, String action, String resource, String details, String reason, Instant at) {
-        ObjectNode row = MAPPER.createObjectNode();
-        row.put("event_id", UUID.randomUUID().toString());
-        row.put("ts", at.getEpochSecond());
-        row.put("ts_ms", at.toEpochMilli());
-        row.put("source", "query-api");
-        row.put("server", "mcp-slo");
-        row.put("server_version", "");
-        row.put("tool", "");
-        row.put("method", "");
-        row.put("session_id", "");
-        row.put("user", actor);
-        row.put("team", "");
-        row.put("trace_id", "");
-        row.put("span_id", "");
-        row.put("actor", actor);
-        row.put("action", action);
-        row.put("resource", resource);
-        row.put("args_hash", sha256(details));
-        row.put("decision", "allow");
-        row.put("outcome", "ok");
-        row.put("reason", reason);
-        row.put("ingested_at", at.getEpochSecond());
-        insert("audit_events", row);
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 
     private void insert(String table, ObjectNode row) {

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** What the SLO endpoints read and write: status snapshots, alert history, acknowledgements, silences, audit. */
+/** What the SLO endpoints read and write: status snapshots, alert history, acknowledgements, silences. */
 public interface SloStore {
 
     /** The latest snapshot of every SLO that has one. */
@@ -19,14 +19,12 @@ public interface SloStore {
 
     void acknowledge(String dedupKey, String by, String comment, Instant at);
 
-    boolean alertExists(String dedupKey);
+    /** The team of the alert with this dedup key, or empty when there is none. */
+    Optional<String> alertTeam(String dedupKey);
 
     void saveSilence(Silence silence, Instant at);
 
     List<Silence> silences(boolean includeExpired, Instant now);
 
     Optional<Silence> silence(String id);
-
-    /** Records a change made through the API in the audit trail. */
-    void audit(String actor, String action, String resource, String details, String reason, Instant at);
 }

@@ -83,9 +83,7 @@ class QueryApiIT {
         store.write(new PipelineStore.Batch(List.of(), List.of(), rollups.subList(0, rollups.size() / 2)));
         store.write(new PipelineStore.Batch(List.of(), List.of(), rollups.subList(rollups.size() / 2, rollups.size())));
         store.write(new PipelineStore.Batch(List.of(), List.of(), rollups)); // a replay
-        app = QueryApp.create("127.0.0.1", new ClickHouseRollupStore(client), new ClickHouseSloStore(client), List::of,
-                Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC), 10_000,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(0);
+        app = ApiTestKit.start(client, List::of, Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC));
     }
 
     @AfterAll
@@ -101,7 +99,8 @@ class QueryApiIT {
     }
 
     private static HttpResponse<String> get(String pathAndQuery) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + pathAndQuery)).GET().build(),
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + pathAndQuery))
+                        .header("Authorization", "Bearer " + ApiTestKit.sre).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -100,9 +100,7 @@ class SloApiIT {
         store.write(new PipelineStore.Batch(List.of(), List.of(), List.of(), alerts, statuses, List.of(), List.of(), List.of())); // a replay
         List<SloDefinition> slos = List.of(slo("jira-availability", "tracker", "jira"),
                 slo("github-transport", "devtools", "github"), slo("new-slo", "devtools", "slack"));
-        app = QueryApp.create("127.0.0.1", new ClickHouseRollupStore(client), new ClickHouseSloStore(client),
-                () -> slos, Clock.fixed(NOW, ZoneOffset.UTC), 10_000,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(0);
+        app = ApiTestKit.start(client, () -> slos, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @AfterAll
@@ -111,11 +109,8 @@ class SloApiIT {
         ClickHouseTestSupport.drop(client);
     }
 
-    private static HttpResponse<String> call(String method, String pathAndQuery, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + pathAndQuery));
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body));
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> call(String method, String pathAndQuery, String body) {
+        return ApiTestKit.call(app, ApiTestKit.sre, method, pathAndQuery, body);
     }
 
     private static JsonNode ok(String method, String pathAndQuery, String body, int status) throws Exception {
@@ -161,44 +156,44 @@ class SloApiIT {
         JsonNode history = get("/api/v1/alerts?slo=github-transport&from=2026-11-25T09:00:00Z").get("alerts");
         assertEquals(List.of("resolved", "firing"), List.of(history.get(0).get("to").asText(),
                 history.get(1).get("to").asText()), "newest first, the replay collapsed");
-        ok("POST", "/api/v1/alerts/" + DEDUP_KEY + "/ack", "{\"by\":\"alice\",\"comment\":\"looking\"}", 201);
+        ok("POST", "/api/v1/alerts/" + DEDUP_KEY + "/ack", "{\"comment\":\"looking\"}", 201);
         JsonNode acked = get("/api/v1/alerts?state=active").get("alerts").get(0);
-        assertEquals("alice", acked.get("acked_by").asText());
-        assertEquals(404, call("POST", "/api/v1/alerts/mcp-slo:none:page:1/ack", "{\"by\":\"alice\"}").statusCode());
-        JsonNode audit = client.query("SELECT actor, action, resource FROM " + client.database()
-                + ".audit_events WHERE action = 'alert.acknowledge'").get(0);
-        assertEquals("alice", audit.get("actor").asText());
-        assertEquals("alert/" + DEDUP_KEY, audit.get("resource").asText());
+        assertEquals("sre-sam", acked.get("acked_by").asText(), "the token's owner acknowledged");
+        assertEquals(404, call("POST", "/api/v1/alerts/mcp-slo:none:page:1/ack", "{}").statusCode());
+        var audit = ApiTestKit.publishedAuditEvents().stream()
+                .filter(event -> event.action().equals("alert.acknowledge")).findFirst().orElseThrow();
+        assertEquals("sre-sam", audit.actor());
+        assertEquals("alert/" + DEDUP_KEY, audit.resource());
     }
 
     @Test
     void silencesAreCreatedListedExpiredAndAudited() throws Exception {
         JsonNode created = ok("POST", "/api/v1/silences", """
-                {"matchers": {"slo": "jira-availability"}, "duration": "2h", "created_by": "bob",
-                 "comment": "jira maintenance"}""", 201);
+                {"matchers": {"slo": "jira-availability"}, "duration": "2h", "comment": "jira maintenance"}""", 201);
+        assertEquals("sre-sam", created.get("created_by").asText());
         String id = created.get("id").asText();
         assertEquals("active", created.get("state").asText());
         assertEquals("2026-11-25T14:00:00Z", created.get("ends_at").asText());
         assertTrue(get("/api/v1/silences").get("silences").findValuesAsText("id").contains(id));
-        JsonNode expired = ok("DELETE", "/api/v1/silences/" + id + "?by=bob", null, 200);
+        JsonNode expired = ok("DELETE", "/api/v1/silences/" + id, null, 200);
         assertEquals("expired", expired.get("state").asText());
         assertTrue(!get("/api/v1/silences").get("silences").findValuesAsText("id").contains(id));
         assertTrue(get("/api/v1/silences?expired=true").get("silences").findValuesAsText("id").contains(id));
-        List<String> actions = client.query("SELECT action FROM " + client.database() + ".audit_events WHERE resource = "
-                + "'silence/" + id + "' ORDER BY ts_ms").stream().map(row -> row.get("action").asText()).toList();
+        List<String> actions = ApiTestKit.publishedAuditEvents().stream()
+                .filter(event -> ("silence/" + id).equals(event.resource())).map(event -> event.action()).toList();
         assertEquals(List.of("silence.create", "silence.expire"), actions);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "{\"matchers\": {}, \"duration\": \"1h\", \"created_by\": \"x\", \"comment\": \"c\"}|matchers",
-        "{\"matchers\": {\"host\": \"a\"}, \"duration\": \"1h\", \"created_by\": \"x\", \"comment\": \"c\"}|matchers.host",
-        "{\"matchers\": {\"slo\": 7}, \"duration\": \"1h\", \"created_by\": \"x\", \"comment\": \"c\"}|matchers.slo",
-        "{\"matchers\": {\"slo\": \"a\"}, \"duration\": \"banana\", \"created_by\": \"x\", \"comment\": \"c\"}|duration",
-        "{\"matchers\": {\"slo\": \"a\"}, \"duration\": \"90d\", \"created_by\": \"x\", \"comment\": \"c\"}|ends_at",
-        "{\"matchers\": {\"slo\": \"a\"}, \"ends_at\": \"2020-01-01T00:00:00Z\", \"created_by\": \"x\", \"comment\": \"c\"}|ends_at",
-        "{\"matchers\": {\"slo\": \"a\"}, \"duration\": \"1h\", \"comment\": \"c\"}|created_by",
-        "{\"matchers\": {\"slo\": \"a\"}, \"duration\": \"1h\", \"created_by\": \"x\", \"comment\": \"c\", \"admin\": true}|admin",
+        "{\"matchers\": {}, \"duration\": \"1h\", \"comment\": \"c\"}|matchers",
+        "{\"matchers\": {\"host\": \"a\"}, \"duration\": \"1h\", \"comment\": \"c\"}|matchers.host",
+        "{\"matchers\": {\"slo\": 7}, \"duration\": \"1h\", \"comment\": \"c\"}|matchers.slo",
+        "{\"matchers\": {\"slo\": \"a\"}, \"duration\": \"banana\", \"comment\": \"c\"}|duration",
+        "{\"matchers\": {\"slo\": \"a\"}, \"duration\": \"90d\", \"comment\": \"c\"}|ends_at",
+        "{\"matchers\": {\"slo\": \"a\"}, \"ends_at\": \"2020-01-01T00:00:00Z\", \"comment\": \"c\"}|ends_at",
+        "{\"matchers\": {\"slo\": \"a\"}, \"duration\": \"1h\"}|comment",
+        "{\"matchers\": {\"slo\": \"a\"}, \"duration\": \"1h\", \"comment\": \"c\", \"created_by\": \"x\"}|created_by",
         "not json|body",
         "[1, 2]|body"})
     void badSilencesAreRefusedNamingTheField(String bodyAndField) throws Exception {

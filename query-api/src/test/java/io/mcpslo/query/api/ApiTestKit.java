@@ -1,0 +1,145 @@
+package io.mcpslo.query.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.Javalin;
+import io.mcpslo.clickhouse.ClickHouseClient;
+import io.mcpslo.common.auth.BearerAuth;
+import io.mcpslo.common.auth.Role;
+import io.mcpslo.common.auth.TokenStore;
+import io.mcpslo.common.config.Settings;
+import io.mcpslo.engine.slo.SloDefinition;
+import io.mcpslo.kafka.EmbeddedKafkaBroker;
+import io.mcpslo.kafka.KafkaSettings;
+import io.mcpslo.kafka.TopicAdmin;
+import io.mcpslo.kafka.Topics;
+import io.mcpslo.query.audit.ClickHouseAuditStore;
+import io.mcpslo.query.audit.KafkaAuditRecorder;
+import io.mcpslo.query.store.ClickHouseRollupStore;
+import io.mcpslo.query.store.ClickHouseSloStore;
+import io.mcpslo.schemas.AuditEvent;
+import io.mcpslo.schemas.EventCodec;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * What the query API's integration tests share: one real broker (the API writes its audit events there), a token
+ * per role, and a way to start the API and call it with a token.
+ */
+final class ApiTestKit {
+
+    static final byte[] DIGEST_KEY = "integration-test-digest-key-0123".getBytes(StandardCharsets.UTF_8);
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static EmbeddedKafkaBroker broker;
+    static Path tokens;
+    static String sre;
+    static String auditor;
+    static String devtools;
+    static String tracker;
+    static String admin;
+    static String gateway;
+
+    private ApiTestKit() {
+    }
+
+    static synchronized String bootstrapServers() {
+        if (broker == null) {
+            broker = EmbeddedKafkaBroker.start();
+            TopicAdmin.ensureTopics(KafkaSettings.from(new Settings(Map.of("KAFKA_BOOTSTRAP_SERVERS",
+                    broker.bootstrapServers()))), Duration.ofSeconds(30));
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
+            try {
+                tokens = Files.createTempDirectory("mcp-slo-api-tokens").resolve("tokens");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            sre = TokenStore.create(tokens, "sre-sam", Set.of(new Role.Sre()));
+            auditor = TokenStore.create(tokens, "auditor-ada", Set.of(new Role.Auditor()));
+            devtools = TokenStore.create(tokens, "dev-dora", Set.of(new Role.Team("devtools")));
+            tracker = TokenStore.create(tokens, "tracker-tim", Set.of(new Role.Team("tracker")));
+            admin = TokenStore.create(tokens, "admin-al", Set.of(new Role.Admin()));
+            gateway = TokenStore.create(tokens, "gw", Set.of(new Role.Gateway("gw")));
+        }
+        return broker.bootstrapServers();
+    }
+
+    static Javalin start(ClickHouseClient client, Supplier<List<SloDefinition>> slos, Clock clock) {
+        var recorder = new KafkaAuditRecorder(bootstrapServers(), Duration.ofSeconds(10));
+        var services = new QueryApp.Services(new ClickHouseRollupStore(client), new ClickHouseSloStore(client),
+                new ClickHouseAuditStore(client), recorder, slos, new BearerAuth(new TokenStore(tokens)), DIGEST_KEY);
+        Javalin app = QueryApp.create("127.0.0.1", services, clock, 10_000,
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(0);
+        app.events(events -> events.serverStopped(recorder::close));
+        return app;
+    }
+
+    static HttpResponse<String> call(Javalin app, String token, String method, String pathAndQuery, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + pathAndQuery))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode json(HttpResponse<String> response) {
+        try {
+            return EventCodec.MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The audit events the API published, read back from the raw event topic. */
+    static List<AuditEvent> publishedAuditEvents() {
+        List<AuditEvent> found = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrapServers(),
+                "group.id", "api-it-" + UUID.randomUUID(), "auto.offset.reset", "earliest"), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.EVENTS.name()));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline) {
+                var records = consumer.poll(Duration.ofMillis(300));
+                for (var record : records) {
+                    try {
+                        if (EventCodec.decodeTrusted(EventCodec.parse(record.value())) instanceof AuditEvent audit) {
+                            found.add(audit);
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+                if (records.isEmpty() && !consumer.assignment().isEmpty()) {
+                    break;
+                }
+            }
+        }
+        return found;
+    }
+}
