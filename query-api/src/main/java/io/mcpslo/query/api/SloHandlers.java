@@ -272,7 +272,8 @@ final class SloHandlers {
         Instant startsAt = silence.startsAt().isBefore(now) ? silence.startsAt() : now.minusSeconds(1);
         Silence expired = new Silence(silence.id(), silence.matchers(), startsAt, now, silence.createdBy(),
                 silence.comment());
-        audit(ctx, "silence.expire", "silence/" + id, silence.matchers().toString(), "expired by " + by);
+        audit(ctx, "silence.expire", "silence/" + id, MAPPER.valueToTree(silence.matchers()).toString(),
+                "expired by " + by);
         store.saveSilence(expired, clock.instant());
         ctx.json(silenceBody(expired, now));
     }

@@ -38,6 +38,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -116,17 +117,21 @@ final class ApiTestKit {
         }
     }
 
-    /** The audit events the API published, read back from the raw event topic. */
+    /** The audit events the API published, read back from the raw event topic up to its current end. */
     static List<AuditEvent> publishedAuditEvents() {
         List<AuditEvent> found = new ArrayList<>();
         try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrapServers(),
                 "group.id", "api-it-" + UUID.randomUUID(), "auto.offset.reset", "earliest"), new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.EVENTS.name()));
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (System.nanoTime() < deadline) {
-                var records = consumer.poll(Duration.ofMillis(300));
-                for (var record : records) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.EVENTS.name()).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))
+                    && System.nanoTime() < deadline) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
                     try {
                         if (EventCodec.decodeTrusted(EventCodec.parse(record.value())) instanceof AuditEvent audit) {
                             found.add(audit);
@@ -134,9 +139,6 @@ final class ApiTestKit {
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
-                }
-                if (records.isEmpty() && !consumer.assignment().isEmpty()) {
-                    break;
                 }
             }
         }

@@ -192,8 +192,12 @@ class QueryApiIT {
     }
 
     @Test
-    void tenKilobyteParameterIsRefusedByTheServerLimit() throws Exception {
-        assertEquals(414, get("/api/v1/failures?server=" + "x".repeat(10_000)).statusCode());
+    void tenKilobyteParameterIsRefusedNamingTheField() throws Exception {
+        HttpResponse<String> response = get("/api/v1/failures?server=" + "x".repeat(10_000));
+        assertEquals(400, response.statusCode());
+        assertEquals("server", JSON.readTree(response.body()).get("field").asText());
+        assertEquals(414, get("/api/v1/failures?server=" + "x".repeat(70_000)).statusCode(),
+                "beyond 64 kB the server refuses the request line itself");
     }
 
     @Test
