@@ -26,7 +26,7 @@ public final class AllInOne {
         TrafficSimulator simulator = null;
         if (!flags.contains("--no-simulator")) {
             simulator = new TrafficSimulator(new TrafficSimulator.Options(
-                    URI.create("http://127.0.0.1:" + pipeline.collectorPort() + "/v1/events"),
+                    URI.create("http://127.0.0.1:" + pipeline.collectorPort() + "/v1/events"), pipeline.tokens().gateway(),
                     settings.integer("SIMULATOR_EVENTS_PER_SECOND", 50, 1, 100_000),
                     settings.duration("SIMULATOR_INCIDENT_AFTER", Duration.ofMinutes(3)),
                     settings.duration("SIMULATOR_INCIDENT_LENGTH", Duration.ofMinutes(2)),
@@ -52,12 +52,16 @@ public final class AllInOne {
         String query = "http://127.0.0.1:" + pipeline.queryPort();
         System.out.println();
         System.out.println("mcp-slo is up" + (simulating ? " with simulated MCP gateway traffic" : ""));
-        System.out.println("  send events   POST http://127.0.0.1:" + pipeline.collectorPort() + "/v1/events");
+        System.out.println("  tokens        " + pipeline.tokens().file() + "   (one per role; `source` it, then send"
+                + " -H \"Authorization: Bearer $MCP_SLO_SRE_TOKEN\")");
+        System.out.println("  send events   POST http://127.0.0.1:" + pipeline.collectorPort() + "/v1/events"
+                + "   (gateway token: source \"" + LocalTokens.GATEWAY_ID + "\")");
         System.out.println("  p50/p95/p99   " + query + "/api/v1/latency?server=github&tool=search_code_v2&step=1m");
         System.out.println("  failures      " + query + "/api/v1/failures?server=jira&step=1m");
         System.out.println("  SLOs          " + query + "/api/v1/slos   (defined in "
                 + pipeline.settings().string("SLO_DIR", "slos") + "/)");
         System.out.println("  alerts        " + query + "/api/v1/alerts?state=active");
+        System.out.println("  audit         " + query + "/api/v1/audit   " + query + "/api/v1/audit/verify   (auditor token)");
         System.out.println("  pages         " + pipeline.receiver().url() + "/pages   (the local test receiver; also "
                 + pipeline.receiver().log() + ")");
         System.out.println("  metrics       http://127.0.0.1:" + pipeline.collectorPort() + "/metrics  "

@@ -90,7 +90,7 @@ public final class Benchmark {
             event.put("event_id", UUID.randomUUID().toString());
             event.put("kind", "call");
             event.put("ts", base.plusMillis(random.nextInt(30 * 60_000)).toString());
-            event.put("source", "bench-gw");
+            event.put("source", LocalTokens.GATEWAY_ID);
             event.put("server", servers[random.nextInt(servers.length)]);
             event.put("server_version", "1.0");
             event.put("tool", tools[random.nextInt(tools.length)]);
@@ -153,6 +153,7 @@ public final class Benchmark {
                     }
                     HttpResponse<String> response = http.send(HttpRequest.newBuilder(collector)
                             .header("Content-Type", "application/x-ndjson")
+                            .header("Authorization", "Bearer " + pipeline.tokens().gateway())
                             .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
                             HttpResponse.BodyHandlers.ofString());
                     if (response.statusCode() != 200) {
@@ -191,7 +192,8 @@ public final class Benchmark {
         double[] times = new double[20];
         for (int i = 0; i < times.length; i++) {
             long start = System.nanoTime();
-            http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+            http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + pipeline.tokens().sre()).build(),
+                    HttpResponse.BodyHandlers.ofString());
             times[i] = (System.nanoTime() - start) / 1e6;
         }
         java.util.Arrays.sort(times);

@@ -33,6 +33,7 @@ public final class Pipeline implements AutoCloseable {
     private final int queryPort;
     private final int processorMetricsPort;
     private final LocalReceiver receiver;
+    private final LocalTokens tokens;
 
     private Pipeline(Settings base) {
         Settings effective = base;
@@ -47,6 +48,8 @@ public final class Pipeline implements AutoCloseable {
                         "KAFKA_REPLICATION_FACTOR", "1", "PROCESSOR_STATE_DIR", stateDir.toString()));
                 LOG.info("embedded Kafka broker at {}", broker.bootstrapServers());
             }
+            Path dataDir = Path.of(effective.string("MCP_SLO_DATA_DIR", ".data"));
+            tokens = LocalTokens.ensure(dataDir, CollectorConfig.tokensFile(effective));
             receiver = LocalReceiver.start("127.0.0.1", effective.integer("LOCAL_RECEIVER_PORT", 8090, 0, 65535),
                     Path.of(effective.string("MCP_SLO_DATA_DIR", ".data"), "received-pages.ndjson"));
             started.push(receiver);
@@ -86,6 +89,10 @@ public final class Pipeline implements AutoCloseable {
 
     public int queryPort() {
         return queryPort;
+    }
+
+    public LocalTokens tokens() {
+        return tokens;
     }
 
     public LocalReceiver receiver() {

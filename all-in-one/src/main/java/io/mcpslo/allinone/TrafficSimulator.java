@@ -43,9 +43,12 @@ public final class TrafficSimulator implements Runnable, AutoCloseable {
             new SimulatedTool("filesystem", "0.6.2", "write_file", "tools/call", 15, 0.9, 0.02, 0.001, 2),
             new SimulatedTool("github", "2.4.1", null, "tools/list", 35, 0.4, 0, 0.002, 1));
 
-    /** Traffic settings: events per second, and when the incident on jira starts and how long it lasts. */
-    public record Options(URI collector, int eventsPerSecond, Duration incidentAfter, Duration incidentLength,
-                          long seed) {
+    /**
+     * Traffic settings: where to send (with a gateway token for {@link LocalTokens#GATEWAY_ID}), events per second,
+     * and when the incident on jira starts and how long it lasts.
+     */
+    public record Options(URI collector, String token, int eventsPerSecond, Duration incidentAfter,
+                          Duration incidentLength, long seed) {
     }
 
     private final Options options;
@@ -164,7 +167,7 @@ public final class TrafficSimulator implements Runnable, AutoCloseable {
         event.put("event_id", UUID.randomUUID().toString());
         event.put("kind", kind);
         event.put("ts", ts.toString());
-        event.put("source", "sim-gateway-1");
+        event.put("source", LocalTokens.GATEWAY_ID);
         event.put("server", server);
         event.put("server_version", version);
         if (tool != null) {
@@ -195,6 +198,7 @@ public final class TrafficSimulator implements Runnable, AutoCloseable {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(options.collector())
                     .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + options.token())
                     .POST(HttpRequest.BodyPublishers.ofByteArray(EventCodec.MAPPER.writeValueAsBytes(batch))).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 200) {

@@ -82,7 +82,7 @@ class PipelineEndToEndIT {
             event.put("event_id", UUID.randomUUID().toString());
             event.put("kind", "call");
             event.put("ts", BASE.plusMillis(random.nextInt(3 * 60_000)).toString());
-            event.put("source", "e2e-gateway");
+            event.put("source", LocalTokens.GATEWAY_ID);
             event.put("server", "e2e");
             event.put("server_version", "1.0");
             event.put("tool", v2 ? "search_code_v2" : "search_code_v1");
@@ -95,11 +95,12 @@ class PipelineEndToEndIT {
             audit.put("event_id", UUID.randomUUID().toString());
             audit.put("kind", "audit");
             audit.put("ts", BASE.plusSeconds(30).toString());
-            audit.put("source", "e2e-gateway");
+            audit.put("source", LocalTokens.GATEWAY_ID);
             audit.put("server", "e2e");
             audit.put("actor", "oncall@example.com");
             audit.put("action", action);
             audit.put("decision", "allow");
+            audit.put("reason", "INC-7: e2e drill");
         }
         return batch;
     }
@@ -107,6 +108,7 @@ class PipelineEndToEndIT {
     private static HttpResponse<String> postBatch() throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.collectorPort() + "/v1/events"))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + pipeline.tokens().gateway())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(EventCodec.MAPPER.writeValueAsBytes(BATCH))).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
@@ -129,6 +131,7 @@ class PipelineEndToEndIT {
         try {
             String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + pipeline.processorMetricsPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            // the processor's metrics port is bound to localhost and unauthenticated, like a Prometheus target
             return body.lines().filter(line -> line.startsWith(name + " "))
                     .mapToLong(line -> (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1))).sum();
         } catch (Exception e) {
@@ -139,10 +142,14 @@ class PipelineEndToEndIT {
     private static JsonNode query(String endpoint, String tool) throws Exception {
         String url = "http://127.0.0.1:" + pipeline.queryPort() + "/api/v1/" + endpoint + "?server=e2e&tool=" + tool
                 + "&step=all&from=" + BASE + "&to=" + BASE.plus(Duration.ofMinutes(3));
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = get(url, pipeline.tokens().sre());
         assertEquals(200, response.statusCode(), response.body());
         return EventCodec.MAPPER.readTree(response.body()).get("points").get(0);
+    }
+
+    private static HttpResponse<String> get(String url, String token) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private void assertStoredOnce() throws Exception {
@@ -184,7 +191,7 @@ class PipelineEndToEndIT {
     @Test
     void theSimulatedIncidentPagesTheLocalReceiverAndTheSloShowsIt() throws Exception {
         var simulator = new TrafficSimulator(new TrafficSimulator.Options(
-                URI.create("http://127.0.0.1:" + pipeline.collectorPort() + "/v1/events"), 300,
+                URI.create("http://127.0.0.1:" + pipeline.collectorPort() + "/v1/events"), pipeline.tokens().gateway(), 300,
                 Duration.ofSeconds(5), Duration.ofSeconds(40), 42), java.time.Clock.systemUTC());
         Thread thread = Thread.ofPlatform().name("e2e-simulator").daemon().start(simulator);
         try {
@@ -194,7 +201,7 @@ class PipelineEndToEndIT {
             while (trigger == null && System.nanoTime() < deadline) {
                 Thread.sleep(500);
                 for (JsonNode page : EventCodec.MAPPER.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(pages))
-                        .build(), HttpResponse.BodyHandlers.ofString()).body())) {
+                        .build(), HttpResponse.BodyHandlers.ofString()).body())) { // the local receiver needs no token
                     if (page.get("path").asText().equals("/pagerduty")
                             && page.get("body").path("payload").path("component").asText().equals("jira-availability")) {
                         trigger = page.get("body");
@@ -213,8 +220,7 @@ class PipelineEndToEndIT {
             deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (!state.equals("page") && System.nanoTime() < deadline) {
                 Thread.sleep(500);
-                JsonNode jira = EventCodec.MAPPER.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(slos)).build(),
-                        HttpResponse.BodyHandlers.ofString()).body()).get("slos").get(0);
+                JsonNode jira = EventCodec.MAPPER.readTree(get(slos, pipeline.tokens().sre()).body()).get("slos").get(0);
                 state = jira.get("state").asText();
             }
             assertEquals("page", state, "the SLO list shows the page once the history reached ClickHouse");
@@ -222,5 +228,30 @@ class PipelineEndToEndIT {
             simulator.close();
             thread.join(5_000);
         }
+    }
+
+    @Test
+    void auditEventsAreChainedStoredQueryableAndVerifyIntact() throws Exception {
+        assertEquals(200, postBatch().statusCode());
+        String query = "http://127.0.0.1:" + pipeline.queryPort() + "/api/v1/audit?actor=oncall%40example.com&from="
+                + BASE.minus(Duration.ofMinutes(1));
+        JsonNode events = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            events = EventCodec.MAPPER.readTree(get(query, pipeline.tokens().auditor()).body()).get("events");
+            if (events.size() >= 2) {
+                break;
+            }
+            Thread.sleep(250);
+        }
+        assertEquals(2, events.size(), "the two break-glass drill events, chained and stored once: " + events);
+        assertEquals(403, get(query, pipeline.tokens().sre()).statusCode(), "an sre token may not read the audit log");
+        JsonNode report = EventCodec.MAPPER.readTree(get("http://127.0.0.1:" + pipeline.queryPort()
+                + "/api/v1/audit/verify", pipeline.tokens().auditor()).body());
+        assertEquals(true, report.get("intact").asBoolean(), report.toString());
+        JsonNode acts = EventCodec.MAPPER.readTree(get("http://127.0.0.1:" + pipeline.queryPort()
+                + "/api/v1/audit/break-glass?from=" + BASE.minus(Duration.ofMinutes(1)), pipeline.tokens().sre()).body())
+                .get("acts");
+        assertEquals("server.disable", acts.get(0).get("action").asText());
     }
 }
