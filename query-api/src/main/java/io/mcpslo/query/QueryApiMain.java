@@ -9,6 +9,8 @@ import io.mcpslo.common.auth.BearerAuth;
 import io.mcpslo.common.auth.TokenStore;
 import io.mcpslo.query.audit.ClickHouseAuditStore;
 import io.mcpslo.query.audit.KafkaAuditRecorder;
+import io.mcpslo.query.report.ClickHouseReportStore;
+import io.mcpslo.query.report.ReportService;
 import io.mcpslo.query.store.ClickHouseRollupStore;
 import io.mcpslo.query.store.ClickHouseSloStore;
 import io.mcpslo.sloconfig.SloDirectory;
@@ -54,9 +56,19 @@ public final class QueryApiMain {
         long reloadMs = config.sloReloadInterval().toMillis();
         reloads.scheduleWithFixedDelay(slos::reload, reloadMs, reloadMs, TimeUnit.MILLISECONDS);
         var recorder = new KafkaAuditRecorder(config.kafkaBootstrapServers(), Duration.ofSeconds(10));
+        var reports = new ClickHouseReportStore(client);
+        var reportService = new ReportService(reports, () -> slos.current().slos(), config.reportZone(),
+                config.reportWebhook(), Clock.systemUTC());
+        reloads.scheduleWithFixedDelay(() -> {
+            try {
+                reportService.generateDue();
+            } catch (RuntimeException e) {
+                LOG.warn("weekly reports not generated now (retried in 5 minutes): {}", e.getMessage());
+            }
+        }, 1, 5, TimeUnit.MINUTES);
         var services = new QueryApp.Services(new ClickHouseRollupStore(client), new ClickHouseSloStore(client),
                 new ClickHouseAuditStore(client), recorder, () -> slos.current().slos(),
-                new BearerAuth(new TokenStore(config.tokensFile())), config.auditDigestKey());
+                new BearerAuth(new TokenStore(config.tokensFile())), config.auditDigestKey(), reports, reportService);
         Javalin app = QueryApp.create(config.bindHost(), services, Clock.systemUTC(), config.maxPoints(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(config.port());
         app.events(events -> events.serverStopped(() -> {

@@ -4,14 +4,18 @@ import io.mcpslo.clickhouse.ClickHouseConfig;
 import io.mcpslo.common.config.AuditDigestKey;
 import io.mcpslo.common.config.Settings;
 import io.mcpslo.kafka.KafkaSettings;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.function.Function;
 
 /** Query-API settings, read once at start. */
 public record QueryConfig(String bindHost, int port, int maxPoints, ClickHouseConfig clickHouse, Path sloDirectory,
                           Duration sloReloadInterval, Function<String, String> environment, Path tokensFile,
-                          String kafkaBootstrapServers, byte[] auditDigestKey) {
+                          String kafkaBootstrapServers, byte[] auditDigestKey, ZoneId reportZone,
+                          Optional<URI> reportWebhook) {
 
     public static QueryConfig from(Settings settings) {
         return new QueryConfig(
@@ -25,7 +29,18 @@ public record QueryConfig(String bindHost, int port, int maxPoints, ClickHouseCo
                 Path.of(settings.string("AUTH_TOKENS_FILE",
                         Path.of(settings.string("MCP_SLO_DATA_DIR", ".data"), "tokens").toString())),
                 KafkaSettings.from(settings).bootstrapServers(),
-                AuditDigestKey.from(settings));
+                AuditDigestKey.from(settings),
+                zone(settings.string("REPORT_TIME_ZONE", "UTC")),
+                Optional.ofNullable(settings.optional("REPORT_WEBHOOK_URL")).map(url -> settings.uri("REPORT_WEBHOOK_URL", url)));
+    }
+
+    private static ZoneId zone(String text) {
+        try {
+            return ZoneId.of(text);
+        } catch (java.time.DateTimeException e) {
+            throw new io.mcpslo.common.config.InvalidSettingException("REPORT_TIME_ZONE", text,
+                    "not a time zone such as UTC or Europe/Paris");
+        }
     }
 
     public String describe() {

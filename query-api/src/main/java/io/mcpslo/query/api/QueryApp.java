@@ -10,6 +10,8 @@ import io.mcpslo.common.auth.BearerAuth;
 import io.mcpslo.query.audit.AuditRecorder;
 import io.mcpslo.query.audit.AuditStore;
 import io.mcpslo.query.audit.AuditVerifier;
+import io.mcpslo.query.report.ReportService;
+import io.mcpslo.query.report.ReportStore;
 import io.mcpslo.clickhouse.ClickHouseException;
 import io.mcpslo.engine.slo.SloDefinition;
 import io.mcpslo.query.store.RollupStore;
@@ -36,7 +38,8 @@ public final class QueryApp {
 
     /** What the API reads from and writes to, and who may do what. */
     public record Services(RollupStore rollups, SloStore slos, AuditStore audit, AuditRecorder recorder,
-                           Supplier<List<SloDefinition>> definitions, BearerAuth auth, byte[] digestKey) {
+                           Supplier<List<SloDefinition>> definitions, BearerAuth auth, byte[] digestKey,
+                           ReportStore reports, ReportService reportService) {
     }
 
     public static Javalin create(String bindHost, Services services, Clock clock, int maxPoints,
@@ -45,6 +48,7 @@ public final class QueryApp {
         var sloHandlers = new SloHandlers(services.definitions(), services.slos(), services.recorder(), clock, maxPoints);
         var auditHandlers = new AuditHandlers(services.audit(), services.recorder(),
                 new AuditVerifier(services.digestKey()), clock);
+        var reportHandlers = new ReportHandlers(services.reportService(), services.reports());
         Map<String, Access> access = new LinkedHashMap<>();
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
@@ -67,6 +71,9 @@ public final class QueryApp {
         route(app, access, HandlerType.GET, "/api/v1/audit/export", Access.AUDIT, auditHandlers::export);
         route(app, access, HandlerType.GET, "/api/v1/audit/verify", Access.AUDIT, auditHandlers::verify);
         route(app, access, HandlerType.GET, "/api/v1/audit/break-glass", Access.BREAK_GLASS, auditHandlers::breakGlass);
+        route(app, access, HandlerType.GET, "/api/v1/reports", Access.READ, reportHandlers::list);
+        route(app, access, HandlerType.POST, "/api/v1/reports", Access.READ, reportHandlers::generate);
+        route(app, access, HandlerType.GET, "/api/v1/reports/{team}/{file}", Access.READ, reportHandlers::download);
         route(app, access, HandlerType.GET, "/health", Access.OPEN,
                 ctx -> ctx.json(Map.of("status", "up", "service", "query-api")));
         route(app, access, HandlerType.GET, "/metrics", Access.OPERATIONS,

@@ -21,7 +21,7 @@ import java.util.Optional;
 public final class ClickHouseSloStore implements SloStore {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final String SNAPSHOT_COLUMNS = "slo_id, team, toUnixTimestamp(at) AS at,"
+    public static final String SNAPSHOT_COLUMNS = "slo_id, team, toUnixTimestamp(at) AS at,"
             + " toUnixTimestamp(window_start) AS window_start, toUnixTimestamp(window_end) AS window_end, sli, objective,"
             + " good, bad, budget_remaining, budget_consumed, time_to_exhaustion_s, " + burnColumns()
             + ", page, ticket, budget_exhausted";
@@ -59,7 +59,7 @@ public final class ClickHouseSloStore implements SloStore {
         return client.query(sql).stream().map(ClickHouseSloStore::snapshot).toList();
     }
 
-    private static SloSnapshot snapshot(JsonNode row) {
+    public static SloSnapshot snapshot(JsonNode row) {
         Map<String, Double> burnRates = new HashMap<>();
         for (Duration window : SloStatus.BURN_RATE_WINDOWS) {
             String name = DurationText.format(window);

@@ -1,0 +1,158 @@
+package io.mcpslo.query.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpslo.clickhouse.ClickHouseClient;
+import io.mcpslo.clickhouse.SqlLiteral;
+import io.mcpslo.engine.rollup.OutcomeCounts;
+import io.mcpslo.engine.rollup.RollupAggregate;
+import io.mcpslo.engine.sketch.SketchBins;
+import io.mcpslo.engine.slo.SloScope;
+import io.mcpslo.query.store.ClickHouseSloStore;
+import io.mcpslo.query.store.SloSnapshot;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Report inputs from the rollup, status and alert tables; rendered reports in {@code weekly_reports}. */
+public final class ClickHouseReportStore implements ReportStore {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ClickHouseClient client;
+
+    public ClickHouseReportStore(ClickHouseClient client) {
+        this.client = client;
+    }
+
+    private String table(String name) {
+        return client.database() + "." + name;
+    }
+
+    private static String range(String column, Instant from, Instant to) {
+        return column + " >= toDateTime(" + from.getEpochSecond() + ") AND " + column + " < toDateTime("
+                + to.getEpochSecond() + ")";
+    }
+
+    @Override
+    public Map<Instant, RollupAggregate> minutes(SloScope scope, Instant from, Instant to) {
+        StringBuilder sql = new StringBuilder("SELECT toUInt32(window_start) AS minute, sum(ok) AS ok,"
+                + " sum(tool_error) AS tool_error, sum(transport_error) AS transport_error, sum(denied) AS denied,"
+                + " sum(rate_limited) AS rate_limited, sum(latency_zero_count) AS zero_count,"
+                + " sumMap(latency_bins, latency_counts) AS bins FROM " + table("call_rollups_1m") + " FINAL WHERE "
+                + range("window_start", from, to));
+        if (scope.server() != null) {
+            sql.append(" AND server = ").append(SqlLiteral.string(scope.server()));
+        }
+        if (scope.tool() != null) {
+            sql.append(" AND tool = ").append(SqlLiteral.string(scope.tool()));
+        }
+        if (scope.serverVersion() != null) {
+            sql.append(" AND server_version = ").append(SqlLiteral.string(scope.serverVersion()));
+        }
+        sql.append(" GROUP BY minute ORDER BY minute");
+        Map<Instant, RollupAggregate> minutes = new TreeMap<>();
+        for (JsonNode row : client.query(sql.toString())) {
+            JsonNode bins = row.get("bins");
+            int[] indexes = new int[bins.get(0).size()];
+            long[] counts = new long[indexes.length];
+            for (int i = 0; i < indexes.length; i++) {
+                indexes[i] = bins.get(0).get(i).asInt();
+                counts[i] = bins.get(1).get(i).asLong();
+            }
+            minutes.put(Instant.ofEpochSecond(row.get("minute").asLong()), new RollupAggregate(
+                    new OutcomeCounts(row.get("ok").asLong(), row.get("tool_error").asLong(),
+                            row.get("transport_error").asLong(), row.get("denied").asLong(), row.get("rate_limited").asLong()),
+                    new SketchBins(indexes, counts, row.get("zero_count").asLong())));
+        }
+        return minutes;
+    }
+
+    @Override
+    public Optional<SloSnapshot> snapshotBefore(String sloId, Instant at) {
+        return client.query("SELECT " + ClickHouseSloStore.SNAPSHOT_COLUMNS + " FROM " + table("slo_status")
+                + " WHERE slo_id = " + SqlLiteral.string(sloId) + " AND at < toDateTime(" + at.getEpochSecond()
+                + ") ORDER BY at DESC LIMIT 1").stream().map(ClickHouseSloStore::snapshot).findFirst();
+    }
+
+    @Override
+    public Map<String, Double> peakBurnRates(String sloId, Instant from, Instant to) {
+        Map<String, Double> peaks = new HashMap<>();
+        for (JsonNode row : client.query("SELECT count() AS n, max(burn_1h) AS b1h, max(burn_6h) AS b6h,"
+                + " max(burn_1d) AS b1d FROM " + table("slo_status") + " WHERE slo_id = " + SqlLiteral.string(sloId)
+                + " AND " + range("at", from, to))) {
+            if (row.get("n").asLong() > 0) {
+                peaks.put("1h", row.get("b1h").asDouble());
+                peaks.put("6h", row.get("b6h").asDouble());
+                peaks.put("1d", row.get("b1d").asDouble());
+            }
+        }
+        return peaks;
+    }
+
+    @Override
+    public List<WeeklyReport.ToolFailures> toolCalls(List<String> servers, Instant from, Instant to) {
+        String serverFilter = servers.isEmpty() ? "" : " AND server IN (" + String.join(", ",
+                servers.stream().map(SqlLiteral::string).toList()) + ")";
+        return client.query("SELECT server, tool, sum(calls) AS calls, sum(tool_error) AS tool_error,"
+                + " sum(transport_error) AS transport_error FROM " + table("call_rollups_1m") + " FINAL WHERE "
+                + range("window_start", from, to) + serverFilter + " GROUP BY server, tool ORDER BY server, tool")
+                .stream().map(row -> new WeeklyReport.ToolFailures(row.get("server").asText(), row.get("tool").asText(),
+                        row.get("calls").asLong(), row.get("tool_error").asLong(), row.get("transport_error").asLong()))
+                .toList();
+    }
+
+    @Override
+    public List<Map<String, String>> alertTransitions(String sloId, Instant from, Instant to) {
+        return client.query("SELECT dedup_key, alert, severity, to_state, at_ms FROM " + table("alert_events")
+                + " FINAL WHERE slo_id = " + SqlLiteral.string(sloId) + " AND " + range("at", from, to)
+                + " ORDER BY at_ms").stream().map(row -> {
+                    Map<String, String> transition = new LinkedHashMap<>();
+                    transition.put("dedup_key", row.get("dedup_key").asText());
+                    transition.put("alert", row.get("alert").asText());
+                    transition.put("severity", row.get("severity").asText());
+                    transition.put("to", row.get("to_state").asText());
+                    transition.put("at", Instant.ofEpochMilli(row.get("at_ms").asLong()).toString());
+                    return transition;
+                }).toList();
+    }
+
+    @Override
+    public void save(StoredReport report) {
+        ObjectNode row = JSON.createObjectNode();
+        row.put("team", report.team());
+        row.put("iso_week", report.isoWeek());
+        row.put("format", report.format());
+        row.put("generated_at", report.generatedAt().getEpochSecond());
+        row.put("body", report.body());
+        row.put("version", report.generatedAt().toEpochMilli());
+        client.insertJsonEachRow("weekly_reports", (row + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public List<StoredReport> list(List<String> teams, int limit) {
+        String filter = teams.isEmpty() ? "" : " WHERE team IN (" + String.join(", ",
+                teams.stream().map(SqlLiteral::string).toList()) + ")";
+        return client.query("SELECT team, iso_week, format, toUnixTimestamp(generated_at) AS generated_at FROM "
+                + table("weekly_reports") + " FINAL" + filter + " ORDER BY iso_week DESC, team, format LIMIT " + limit)
+                .stream().map(row -> new StoredReport(row.get("team").asText(), row.get("iso_week").asText(),
+                        row.get("format").asText(), Instant.ofEpochSecond(row.get("generated_at").asLong()), null))
+                .toList();
+    }
+
+    @Override
+    public Optional<StoredReport> find(String team, String isoWeek, String format) {
+        return client.query("SELECT team, iso_week, format, toUnixTimestamp(generated_at) AS generated_at, body FROM "
+                + table("weekly_reports") + " FINAL WHERE team = " + SqlLiteral.string(team) + " AND iso_week = "
+                + SqlLiteral.string(isoWeek) + " AND format = " + SqlLiteral.string(format) + " LIMIT 1").stream()
+                .map(row -> new StoredReport(row.get("team").asText(), row.get("iso_week").asText(),
+                        row.get("format").asText(), Instant.ofEpochSecond(row.get("generated_at").asLong()),
+                        row.get("body").asText())).findFirst();
+    }
+}

@@ -1,0 +1,209 @@
+package io.mcpslo.query.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.javalin.Javalin;
+import io.mcpslo.clickhouse.ClickHouseClient;
+import io.mcpslo.clickhouse.ClickHouseTestSupport;
+import io.mcpslo.engine.alert.AlertKind;
+import io.mcpslo.engine.alert.AlertStatus;
+import io.mcpslo.engine.alert.AlertTransition;
+import io.mcpslo.engine.rollup.CallRollup;
+import io.mcpslo.engine.rollup.RollupKey;
+import io.mcpslo.engine.sketch.LatencySketch;
+import io.mcpslo.engine.slo.AlertPolicy;
+import io.mcpslo.engine.slo.AvailabilitySli;
+import io.mcpslo.engine.slo.ErrorBudget;
+import io.mcpslo.engine.slo.EventCounts;
+import io.mcpslo.engine.slo.FailureLocus;
+import io.mcpslo.engine.slo.Objective;
+import io.mcpslo.engine.slo.RollingWindow;
+import io.mcpslo.engine.slo.Severity;
+import io.mcpslo.engine.slo.SloDefinition;
+import io.mcpslo.engine.slo.SloScope;
+import io.mcpslo.engine.slo.SloStatus;
+import io.mcpslo.processor.sink.ClickHousePipelineStore;
+import io.mcpslo.processor.sink.PipelineStore;
+import io.mcpslo.query.report.ClickHouseReportStore;
+import io.mcpslo.query.report.ReportBuilder;
+import io.mcpslo.query.report.WeeklyReport;
+import io.mcpslo.schemas.CallEvent;
+import io.mcpslo.schemas.EventEnvelope;
+import io.mcpslo.schemas.Outcome;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A known fortnight of rollups, statuses and alerts; the report's figures are recomputed here independently. */
+class WeeklyReportIT {
+
+    private static final Instant WEEK = Instant.parse("2026-11-16T00:00:00Z"); // Monday of 2026-W47
+    private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+    private static final RollingWindow WINDOW = new RollingWindow(Duration.ofDays(30));
+    private static final List<SloDefinition> SLOS = List.of(
+            new SloDefinition("github-transport", "devtools", "GitHub answers", new SloScope("github", null, null),
+                    new AvailabilitySli(FailureLocus.TRANSPORT, false, false), new Objective(0.99), WINDOW,
+                    AlertPolicy.defaultsFor(WINDOW)),
+            new SloDefinition("jira-availability", "tracker", "", new SloScope("jira", null, null),
+                    new AvailabilitySli(FailureLocus.BOTH, false, false), new Objective(0.99), WINDOW,
+                    AlertPolicy.defaultsFor(WINDOW)));
+    private static ClickHouseClient client;
+    private static Javalin app;
+    /** Independently kept truth: per tool and week (0 = W47, 1 = W46): calls, tool errors, transport errors. */
+    private static final Map<String, long[][]> truth = new HashMap<>();
+    private static final LatencySketch[] githubLatency = {LatencySketch.empty(), LatencySketch.empty()};
+
+    @BeforeAll
+    static void start() {
+        client = ClickHouseTestSupport.freshDatabase("report");
+        var store = new ClickHousePipelineStore(client, Clock.systemUTC());
+        store.prepare();
+        Random random = new Random(5);
+        List<CallRollup> rollups = new ArrayList<>();
+        String[][] tools = {{"github", "search_code_v1"}, {"github", "search_code_v2"}, {"github", "create_pull_request"},
+            {"jira", "search_issues"}};
+        for (int week = 0; week < 2; week++) {
+            Instant weekStart = WEEK.minus(Duration.ofDays(7L * week));
+            for (int hour = 0; hour < 7 * 24; hour += 3) {
+                Instant minute = weekStart.plus(Duration.ofHours(hour));
+                for (String[] tool : tools) {
+                    // v2 takes over: 70 % of search calls this week, 40 % the week before
+                    int calls = switch (tool[1]) {
+                        case "search_code_v1" -> week == 0 ? 3 : 6;
+                        case "search_code_v2" -> week == 0 ? 7 : 4;
+                        default -> 5;
+                    };
+                    CallRollup rollup = CallRollup.empty(new RollupKey(tool[0], tool[1], "1.0", minute));
+                    long[] counts = truth.computeIfAbsent(tool[1], t -> new long[2][3])[week];
+                    for (int i = 0; i < calls; i++) {
+                        double roll = random.nextDouble();
+                        Outcome outcome = roll < 0.05 ? Outcome.TOOL_ERROR : roll < (tool[0].equals("jira") ? 0.2 : 0.08)
+                                ? Outcome.TRANSPORT_ERROR : Outcome.OK;
+                        double latency = Math.round(Math.exp(4 + random.nextGaussian()) * 10) / 10.0;
+                        var envelope = new EventEnvelope(UUID.randomUUID(), minute.plusSeconds(i), "gw", tool[0], "1.0",
+                                tool[1], "tools/call", null, null, null, null, null, null);
+                        rollup = rollup.plus(new CallEvent(envelope, latency, outcome, null, null, null, null));
+                        counts[0]++;
+                        counts[1] += outcome == Outcome.TOOL_ERROR ? 1 : 0;
+                        counts[2] += outcome == Outcome.TRANSPORT_ERROR ? 1 : 0;
+                        if (tool[0].equals("github")) {
+                            githubLatency[week].record(latency);
+                        }
+                    }
+                    rollups.add(rollup);
+                }
+            }
+        }
+        List<SloStatus> statuses = new ArrayList<>();
+        double[] burn1h = {0.4, 17.5, 2.0};
+        for (int i = 0; i < burn1h.length; i++) {
+            Instant at = WEEK.plus(Duration.ofDays(2L * i + 1));
+            var budget = ErrorBudget.of(new Objective(0.99), new EventCounts(50_000, 100 * (i + 1)), EventCounts.NONE);
+            statuses.add(new SloStatus("github-transport", "devtools", at, at.minus(WINDOW.length()), at, 0.99, 0.99,
+                    budget, Map.of("1h", burn1h[i], "6h", burn1h[i] / 2, "1d", 1.0), List.of(), false, false, false));
+        }
+        Instant fired = WEEK.plus(Duration.ofDays(1)).plus(Duration.ofHours(10));
+        List<AlertTransition> alerts = List.of(
+                new AlertTransition("github-transport", "devtools", AlertKind.PAGE, Severity.PAGE, AlertStatus.INACTIVE,
+                        AlertStatus.FIRING, fired, fired, "k1", "s", Map.of(), 0.5, "page-1h-5m"),
+                new AlertTransition("github-transport", "devtools", AlertKind.PAGE, Severity.PAGE, AlertStatus.FIRING,
+                        AlertStatus.RESOLVED, fired.plus(Duration.ofMinutes(45)), fired, "k1", "s", Map.of(), 0.5, ""));
+        store.write(new PipelineStore.Batch(List.of(), List.of(), rollups, alerts, statuses, List.of(), List.of(),
+                List.of()));
+        app = ApiTestKit.start(client, () -> SLOS, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @AfterAll
+    static void stop() {
+        app.stop();
+        ClickHouseTestSupport.drop(client);
+    }
+
+    @Test
+    void theReportsFiguresMatchOnesComputedIndependently() {
+        WeeklyReport report = new ReportBuilder(new ClickHouseReportStore(client), Clock.fixed(NOW, ZoneOffset.UTC))
+                .build("devtools", "2026-W47", ZoneId.of("UTC"), SLOS);
+        assertEquals(1, report.slos().size(), "only the team's own SLOs");
+        WeeklyReport.SloSection github = report.slos().get(0);
+        long calls = 0;
+        long transport = 0;
+        for (String tool : List.of("search_code_v1", "search_code_v2", "create_pull_request")) {
+            calls += truth.get(tool)[0][0];
+            transport += truth.get(tool)[0][2];
+        }
+        assertEquals(calls - transport, github.good());
+        assertEquals(transport, github.bad());
+        assertEquals((double) (calls - transport) / calls, github.attainment(), 1e-12);
+        assertEquals(transport / (0.01 * (50_000 + 300)), github.budgetConsumedThisWeek(), 1e-9,
+                "this week's bad calls against the budget of the window at the week's end");
+        assertEquals(17.5, github.peakBurn1h(), 1e-9);
+        assertEquals(8.75, github.peakBurn6h(), 1e-9);
+        assertEquals(1, github.alerts().size());
+        assertEquals(Duration.ofMinutes(45), github.alerts().get(0).duration());
+        assertEquals(githubLatency[0].quantile(0.95), github.p95Ms(), 1e-9);
+        assertEquals(githubLatency[1].quantile(0.95), github.p95PreviousWeekMs(), 1e-9);
+        assertEquals(7, github.days().size());
+        assertEquals(calls, github.days().stream().mapToLong(day -> day.good() + day.bad()).sum());
+
+        List<String> expectedWorst = truth.entrySet().stream().filter(e -> !e.getKey().equals("search_issues"))
+                .filter(e -> e.getValue()[0][1] + e.getValue()[0][2] > 0)
+                .sorted((a, b) -> a.getValue()[0][1] + a.getValue()[0][2] != b.getValue()[0][1] + b.getValue()[0][2]
+                        ? Long.compare(b.getValue()[0][1] + b.getValue()[0][2], a.getValue()[0][1] + a.getValue()[0][2])
+                        : a.getKey().compareTo(b.getKey()))
+                .map(Map.Entry::getKey).toList();
+        assertEquals(expectedWorst, report.worstTools().stream().map(WeeklyReport.ToolFailures::tool).toList(),
+                "github's tools only, most failures first");
+        WeeklyReport.ToolFailures worst = report.worstTools().get(0);
+        assertEquals(truth.get(worst.tool())[0][1], worst.toolErrors());
+        assertEquals(truth.get(worst.tool())[0][2], worst.transportErrors());
+
+        WeeklyReport.Migration search = report.migrations().get(0);
+        assertEquals("search_code", search.baseName());
+        assertEquals("search_code_v1", search.versions().get(0).tool());
+        assertEquals(0.3, search.versions().get(0).share(), 1e-12, "v1 still takes 30 % of search calls");
+        assertEquals(0.6, search.versions().get(0).sharePreviousWeek(), 1e-12);
+        assertNull(report.slos().stream().filter(s -> s.alerts().isEmpty()).findFirst().orElse(null));
+    }
+
+    @Test
+    void reportsAreGeneratedOnDemandStoredAndDownloadableByTheirTeamOnly() {
+        HttpResponse<String> created = ApiTestKit.call(app, ApiTestKit.devtools, "POST", "/api/v1/reports",
+                "{\"team\":\"devtools\",\"week\":\"2026-W47\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        HttpResponse<String> markdown = ApiTestKit.call(app, ApiTestKit.devtools, "GET",
+                "/api/v1/reports/devtools/2026-W47.md", null);
+        assertEquals(200, markdown.statusCode());
+        assertTrue(markdown.body().contains("# SLO report — team devtools, week 2026-W47"), markdown.body());
+        assertTrue(markdown.body().contains("search_code_v1 30.000 % (was 60.000 %)"), markdown.body());
+        HttpResponse<String> html = ApiTestKit.call(app, ApiTestKit.sre, "GET", "/api/v1/reports/devtools/2026-W47.html",
+                null);
+        assertTrue(html.body().startsWith("<!doctype html>") && html.body().contains("<svg"), "self-contained HTML");
+        assertTrue(!html.body().contains("<script") && !html.body().contains("http://") || html.body().contains("xmlns"),
+                "no script, no external resource");
+        assertEquals(404, ApiTestKit.call(app, ApiTestKit.tracker, "GET", "/api/v1/reports/devtools/2026-W47.md", null)
+                .statusCode(), "team tracker does not see devtools' report");
+        assertEquals(404, ApiTestKit.call(app, ApiTestKit.tracker, "POST", "/api/v1/reports",
+                "{\"team\":\"devtools\"}").statusCode());
+        var listed = ApiTestKit.json(ApiTestKit.call(app, ApiTestKit.tracker, "GET", "/api/v1/reports", null))
+                .get("reports");
+        listed.forEach(report -> assertEquals("tracker", report.get("team").asText()));
+        assertEquals(400, ApiTestKit.call(app, ApiTestKit.devtools, "POST", "/api/v1/reports",
+                "{\"team\":\"devtools\",\"week\":\"2026-W99\"}").statusCode());
+        assertEquals(400, ApiTestKit.call(app, ApiTestKit.sre, "GET", "/api/v1/reports/devtools/latest.pdf", null)
+                .statusCode());
+    }
+}
