@@ -16,8 +16,8 @@ public final class AllInOne {
     public static void main(String[] args) throws InterruptedException {
         List<String> flags = List.of(args);
         for (String flag : flags) {
-            if (!flag.equals("--no-simulator")) {
-                System.err.println("unknown option " + flag + "; usage: mcp-slo up [--no-simulator]");
+            if (!flag.equals("--no-simulator") && !flag.equals("--backfill-week")) {
+                System.err.println("unknown option " + flag + "; usage: mcp-slo up [--no-simulator] [--backfill-week]");
                 System.exit(2);
             }
         }
@@ -31,6 +31,9 @@ public final class AllInOne {
                     settings.duration("SIMULATOR_INCIDENT_AFTER", Duration.ofMinutes(3)),
                     settings.duration("SIMULATOR_INCIDENT_LENGTH", Duration.ofMinutes(2)),
                     System.nanoTime()), Clock.systemUTC());
+            if (flags.contains("--backfill-week")) {
+                WeekBackfill.run(pipeline, simulator, settings.integer("SIMULATOR_BACKFILL_EVENTS_PER_MINUTE", 6, 1, 1000));
+            }
             Thread.ofPlatform().name("traffic-simulator").daemon().start(simulator);
         }
         printUrls(pipeline, simulator != null);
@@ -58,6 +61,9 @@ public final class AllInOne {
                 + "   (gateway token: source \"" + LocalTokens.GATEWAY_ID + "\")");
         System.out.println("  p50/p95/p99   " + query + "/api/v1/latency?server=github&tool=search_code_v2&step=1m");
         System.out.println("  failures      " + query + "/api/v1/failures?server=jira&step=1m");
+        System.out.println("  dashboards    " + query + "/ui/index.html#token=" + pipeline.tokens().sre()
+                + "   (the token stays in the browser session)");
+        System.out.println("  reports       " + query + "/api/v1/reports");
         System.out.println("  SLOs          " + query + "/api/v1/slos   (defined in "
                 + pipeline.settings().string("SLO_DIR", "slos") + "/)");
         System.out.println("  alerts        " + query + "/api/v1/alerts?state=active");

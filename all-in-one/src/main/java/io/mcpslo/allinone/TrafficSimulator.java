@@ -183,6 +183,36 @@ public final class TrafficSimulator implements Runnable, AutoCloseable {
         return event;
     }
 
+    /**
+     * Sends {@code span} of past traffic, oldest first, as fast as the collector takes it: {@code perMinute} calls
+     * for every minute, with a ten-minute jira incident every day at 14:00 UTC. Sent in time order, the stream never
+     * sees it as late. Returns the number of events sent.
+     */
+    public long backfill(Duration span, int perMinute) {
+        Instant end = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        Instant minute = end.minus(span);
+        ArrayNode batch = EventCodec.MAPPER.createArrayNode();
+        long before = sent.get();
+        while (minute.isBefore(end) && running.get()) {
+            int minuteOfDay = minute.atZone(java.time.ZoneOffset.UTC).getHour() * 60
+                    + minute.atZone(java.time.ZoneOffset.UTC).getMinute();
+            boolean incident = minuteOfDay >= 14 * 60 && minuteOfDay < 14 * 60 + 10;
+            for (int i = 0; i < perMinute; i++) {
+                batch.add(call(minute.plusMillis(random.nextInt(60_000)), incident));
+            }
+            if (batch.size() >= 5_000) {
+                post(batch);
+                batch = EventCodec.MAPPER.createArrayNode();
+            }
+            minute = minute.plus(Duration.ofMinutes(1));
+        }
+        if (!batch.isEmpty()) {
+            post(batch);
+        }
+        LOG.info("simulator: back-filled {} of traffic ({} events, {} refused)", span, sent.get() - before, refused.get());
+        return sent.get() - before;
+    }
+
     private SimulatedTool pick() {
         int ticket = random.nextInt(totalWeight);
         for (SimulatedTool tool : TOOLS) {

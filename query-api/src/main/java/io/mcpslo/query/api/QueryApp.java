@@ -54,11 +54,20 @@ public final class QueryApp {
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
             config.jetty.defaultHost = bindHost;
+            // the built-in pages: shells without data (the data comes from the API with the viewer's token)
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/ui";
+                files.directory = "/ui";
+                files.location = io.javalin.http.staticfiles.Location.CLASSPATH;
+            });
+            config.staticFiles.enableWebjars();
             // long filter values must reach the validator (and get a 400 naming the field), not Jetty's 414
             config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(64 * 1024));
         });
         route(app, access, HandlerType.GET, "/api/v1/latency", Access.READ, handlers::latency);
         route(app, access, HandlerType.GET, "/api/v1/failures", Access.READ, handlers::failures);
+        route(app, access, HandlerType.GET, "/api/v1/tools", Access.READ, handlers::tools);
+        route(app, access, HandlerType.GET, "/", Access.OPEN, ctx -> ctx.redirect("/ui/index.html"));
         route(app, access, HandlerType.GET, "/api/v1/slos", Access.READ, sloHandlers::list);
         route(app, access, HandlerType.GET, "/api/v1/slos/{id}", Access.READ, sloHandlers::one);
         route(app, access, HandlerType.GET, "/api/v1/alerts", Access.READ, sloHandlers::alerts);
@@ -79,6 +88,9 @@ public final class QueryApp {
         route(app, access, HandlerType.GET, "/metrics", Access.OPERATIONS,
                 ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
         app.beforeMatched(ctx -> {
+            if (ctx.method() == HandlerType.GET && (ctx.path().startsWith("/ui/") || ctx.path().startsWith("/webjars/"))) {
+                return; // page shells and the chart library hold no data
+            }
             Access required = access.getOrDefault(ctx.method() + " " + ctx.endpointHandlerPath(), Access.ADMIN);
             switch (services.auth().check(ctx.header("Authorization"), required)) {
                 case BearerAuth.Allowed allowed -> ctx.attribute(PRINCIPAL, allowed.principal());

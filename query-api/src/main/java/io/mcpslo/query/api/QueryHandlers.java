@@ -51,6 +51,25 @@ final class QueryHandlers {
         ctx.json(body);
     }
 
+    /** GET /api/v1/tools: per tool and server version over the range, for comparing versions side by side. */
+    void tools(Context ctx) {
+        RollupQuery query = RangeParameters.parse(ctx.queryParamMap(), clock, maxPoints);
+        List<Map<String, Object>> tools = store.byTool(query).stream().map(tool -> {
+            Map<String, Object> item = failurePoint(tool.merged());
+            item.remove("start");
+            item.put("tool", tool.tool());
+            item.put("server_version", tool.serverVersion());
+            LatencySketch sketch = LatencySketch.of(tool.merged().latency());
+            item.put("p50_ms", quantile(sketch, 0.50));
+            item.put("p95_ms", quantile(sketch, 0.95));
+            item.put("p99_ms", quantile(sketch, 0.99));
+            return item;
+        }).toList();
+        Map<String, Object> body = header(query);
+        body.put("tools", tools);
+        ctx.json(body);
+    }
+
     private static Map<String, Object> failurePoint(RollupBucket bucket) {
         OutcomeCounts counts = bucket.counts();
         long calls = counts.calls();

@@ -23,6 +23,39 @@ public final class ClickHouseRollupStore implements RollupStore {
     }
 
     @Override
+    public List<ToolVersion> byTool(RollupQuery query) {
+        String sql = "SELECT tool, server_version,"
+                + " sum(ok) AS ok, sum(tool_error) AS tool_error, sum(transport_error) AS transport_error,"
+                + " sum(denied) AS denied, sum(rate_limited) AS rate_limited,"
+                + " sum(latency_zero_count) AS zero_count, sumMap(latency_bins, latency_counts) AS bins"
+                + " FROM " + client.database() + ".call_rollups_1m FINAL"
+                + " WHERE window_start >= toDateTime(" + query.from().getEpochSecond() + ")"
+                + " AND window_start < toDateTime(" + query.to().getEpochSecond() + ")"
+                + filter("server", query.server()) + filter("tool", query.tool())
+                + filter("server_version", query.version())
+                + " GROUP BY tool, server_version ORDER BY tool, server_version LIMIT 1000";
+        List<ToolVersion> tools = new ArrayList<>();
+        for (JsonNode row : client.query(sql)) {
+            tools.add(new ToolVersion(row.get("tool").asText(), row.get("server_version").asText(),
+                    bucket(query.from(), row)));
+        }
+        return tools;
+    }
+
+    private static RollupBucket bucket(Instant start, JsonNode row) {
+        var counts = new OutcomeCounts(row.get("ok").asLong(), row.get("tool_error").asLong(),
+                row.get("transport_error").asLong(), row.get("denied").asLong(), row.get("rate_limited").asLong());
+        JsonNode bins = row.get("bins");
+        int[] indexes = new int[bins.get(0).size()];
+        long[] binCounts = new long[indexes.length];
+        for (int i = 0; i < indexes.length; i++) {
+            indexes[i] = bins.get(0).get(i).asInt();
+            binCounts[i] = bins.get(1).get(i).asLong();
+        }
+        return new RollupBucket(start, counts, new SketchBins(indexes, binCounts, row.get("zero_count").asLong()));
+    }
+
+    @Override
     public List<RollupBucket> buckets(RollupQuery query) {
         String bucket = query.step()
                 .map(step -> "intDiv(toUInt32(window_start), " + step.toSeconds() + ") * " + step.toSeconds())
@@ -39,17 +72,7 @@ public final class ClickHouseRollupStore implements RollupStore {
                 + " GROUP BY bucket ORDER BY bucket";
         List<RollupBucket> buckets = new ArrayList<>();
         for (JsonNode row : client.query(sql)) {
-            var counts = new OutcomeCounts(row.get("ok").asLong(), row.get("tool_error").asLong(),
-                    row.get("transport_error").asLong(), row.get("denied").asLong(), row.get("rate_limited").asLong());
-            JsonNode bins = row.get("bins");
-            int[] indexes = new int[bins.get(0).size()];
-            long[] binCounts = new long[indexes.length];
-            for (int i = 0; i < indexes.length; i++) {
-                indexes[i] = bins.get(0).get(i).asInt();
-                binCounts[i] = bins.get(1).get(i).asLong();
-            }
-            buckets.add(new RollupBucket(Instant.ofEpochSecond(row.get("bucket").asLong()), counts,
-                    new SketchBins(indexes, binCounts, row.get("zero_count").asLong())));
+            buckets.add(bucket(Instant.ofEpochSecond(row.get("bucket").asLong()), row));
         }
         return buckets;
     }

@@ -80,6 +80,10 @@ class QueryAuthMatrixIT {
         List<Endpoint> endpoints = List.of(
                 new Endpoint("GET", "/api/v1/latency", null, 200, read),
                 new Endpoint("GET", "/api/v1/failures", null, 200, read),
+                new Endpoint("GET", "/api/v1/tools", null, 200, read),
+                new Endpoint("POST", "/api/v1/reports", "{\"team\":\"devtools\",\"week\":\"2026-W47\"}", 201, read),
+                new Endpoint("GET", "/api/v1/reports", null, 200, read),
+                new Endpoint("GET", "/api/v1/reports/devtools/2026-W47.md", null, 200, read),
                 new Endpoint("GET", "/api/v1/slos", null, 200, read),
                 new Endpoint("GET", "/api/v1/slos/github-transport", null, 200, read),
                 new Endpoint("GET", "/api/v1/alerts", null, 200, read),
@@ -95,7 +99,11 @@ class QueryAuthMatrixIT {
                 new Endpoint("GET", "/api/v1/audit/break-glass", null, 200, List.of("auditor", "sre", "admin")),
                 new Endpoint("GET", "/metrics", null, 200, ops),
                 new Endpoint("GET", "/health", null, 200, List.of("none", "forged", "gateway:gw", "sre", "auditor", "team:devtools",
-                        "admin")));
+                        "admin")),
+                new Endpoint("GET", "/ui/index.html", null, 200, List.of("none", "forged", "gateway:gw", "sre", "auditor",
+                        "team:devtools", "admin")),
+                new Endpoint("GET", "/", null, 302, List.of("none", "forged", "gateway:gw", "sre", "auditor",
+                        "team:devtools", "admin")));
         Map<String, String> tokens = new LinkedHashMap<>();
         tokens.put("none", null);
         tokens.put("forged", "mcps_not-a-token");

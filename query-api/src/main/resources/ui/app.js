@@ -1,0 +1,109 @@
+// Shared by the built-in pages: the viewer's token, API calls, URL state, charts, errors, live refresh.
+"use strict";
+const ui = (() => {
+  const errors = [];
+  function reportError(message) {
+    errors.push(message);
+    const box = document.getElementById("errors");
+    if (box) box.textContent = errors.join("\n");
+  }
+  window.addEventListener("error", e => reportError("error: " + e.message));
+  window.addEventListener("unhandledrejection", e => reportError("error: " + (e.reason && e.reason.message || e.reason)));
+
+  // A token given once as #token=… is kept for the session and removed from the address, so links stay shareable.
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  if (fragment.get("token")) {
+    sessionStorage.setItem("mcp-slo-token", fragment.get("token"));
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  const token = () => sessionStorage.getItem("mcp-slo-token");
+
+  function notice(text) {
+    document.getElementById("notice").textContent = text;
+  }
+
+  function askForToken() {
+    notice("");
+    const box = document.getElementById("notice");
+    box.innerHTML = 'Paste a bearer token (see .data/local-tokens.env): <input id="tok" size="50"> <button id="tokgo">use</button>';
+    document.getElementById("tokgo").onclick = () => {
+      sessionStorage.setItem("mcp-slo-token", document.getElementById("tok").value.trim());
+      location.reload();
+    };
+  }
+
+  async function api(path) {
+    if (!token()) { askForToken(); throw new Error("no token"); }
+    const response = await fetch(path, {headers: {Authorization: "Bearer " + token()}});
+    if (response.status === 401) { askForToken(); throw new Error("token refused"); }
+    const body = await response.json();
+    if (response.status === 403) { notice(body.error); throw new Error(body.error); }
+    if (!response.ok) { throw new Error(path + ": " + (body.error || response.status)); }
+    return body;
+  }
+
+  const params = () => Object.fromEntries(new URLSearchParams(location.search));
+  function setParams(values) {
+    const next = new URLSearchParams(location.search);
+    for (const [k, v] of Object.entries(values)) { if (v === "" || v == null) next.delete(k); else next.set(k, v); }
+    history.replaceState(null, "", location.pathname + (next.toString() ? "?" + next : ""));
+  }
+  function range() {
+    const p = params();
+    const hours = Number(p.hours || 24);
+    const to = p.to ? new Date(p.to) : new Date();
+    const from = p.from ? new Date(p.from) : new Date(to.getTime() - hours * 3600e3);
+    return {from: from.toISOString(), to: to.toISOString()};
+  }
+
+  const pct = v => v == null ? "–" : (v * 100).toFixed(3) + " %";
+  const num = v => v == null ? "–" : Number(v).toFixed(2);
+  const esc = s => String(s == null ? "" : s).replace(/[&<>"]/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}[c]));
+  function duration(seconds) {
+    if (seconds == null) return "never at this burn";
+    if (seconds < 3600) return Math.round(seconds / 60) + " min";
+    if (seconds < 172800) return (seconds / 3600).toFixed(1) + " h";
+    return (seconds / 86400).toFixed(1) + " d";
+  }
+
+  const palette = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#4b5563"];
+  // A time chart; thresholds are drawn as dashed horizontal lines.
+  function chart(element, title, times, series, thresholds = [], height = 220) {
+    element.innerHTML = "";
+    const data = [times.map(t => Date.parse(t) / 1000)];
+    const specs = [{}];
+    series.forEach((s, i) => { data.push(s.values); specs.push({label: s.label, stroke: palette[i % palette.length], width: 2}); });
+    thresholds.forEach(t => {
+      data.push(times.map(() => t.value));
+      specs.push({label: t.label, stroke: "#b91c1c", dash: [6, 4], width: 1});
+    });
+    const width = Math.max(300, element.clientWidth || 520);
+    return new uPlot({title, width, height, series: specs, axes: [{}, {}]}, data, element);
+  }
+
+  function sparkline(element, values) {
+    const times = values.map((_, i) => i);
+    return new uPlot({width: 120, height: 30, legend: {show: false}, cursor: {show: false},
+      axes: [{show: false}, {show: false}], series: [{}, {stroke: "#2563eb", width: 1}], scales: {x: {time: false}}},
+      [times, values], element);
+  }
+
+  // Loads now and every 30 s; errors are shown, not swallowed.
+  function live(load) {
+    const run = () => load().catch(e => { if (e.message !== "no token" && e.message !== "token refused") reportError(e.message); });
+    run();
+    setInterval(run, 30000);
+  }
+
+  function sortable(table, rows, render) {
+    let key = null, ascending = true;
+    table.querySelectorAll("th[data-key]").forEach(th => th.onclick = () => {
+      ascending = key === th.dataset.key ? !ascending : true;
+      key = th.dataset.key;
+      rows.sort((a, b) => (a[key] > b[key] ? 1 : a[key] < b[key] ? -1 : 0) * (ascending ? 1 : -1));
+      render(rows);
+    });
+  }
+
+  return {api, params, setParams, range, pct, num, esc, duration, chart, sparkline, live, sortable, reportError};
+})();

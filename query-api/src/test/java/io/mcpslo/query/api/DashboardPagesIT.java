@@ -1,0 +1,213 @@
+package io.mcpslo.query.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.javalin.Javalin;
+import io.mcpslo.clickhouse.ClickHouseClient;
+import io.mcpslo.clickhouse.ClickHouseTestSupport;
+import io.mcpslo.engine.alert.AlertKind;
+import io.mcpslo.engine.alert.AlertStatus;
+import io.mcpslo.engine.alert.AlertTransition;
+import io.mcpslo.engine.rollup.CallRollup;
+import io.mcpslo.engine.rollup.RollupKey;
+import io.mcpslo.engine.slo.AlertPolicy;
+import io.mcpslo.engine.slo.AvailabilitySli;
+import io.mcpslo.engine.slo.ErrorBudget;
+import io.mcpslo.engine.slo.EventCounts;
+import io.mcpslo.engine.slo.FailureLocus;
+import io.mcpslo.engine.slo.Objective;
+import io.mcpslo.engine.slo.RollingWindow;
+import io.mcpslo.engine.slo.Severity;
+import io.mcpslo.engine.slo.SloDefinition;
+import io.mcpslo.engine.slo.SloScope;
+import io.mcpslo.engine.slo.SloStatus;
+import io.mcpslo.processor.sink.ClickHousePipelineStore;
+import io.mcpslo.processor.sink.PipelineStore;
+import io.mcpslo.schemas.AuditChain;
+import io.mcpslo.schemas.AuditEvent;
+import io.mcpslo.schemas.CallEvent;
+import io.mcpslo.schemas.ChainedAudit;
+import io.mcpslo.schemas.EventEnvelope;
+import io.mcpslo.schemas.Outcome;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The built-in pages in a real headless browser (Debian's chromium) against the real API and ClickHouse: each
+ * page loads its data, shows the expected numbers, reports no script error; screenshots go to
+ * target/screenshots.
+ */
+class DashboardPagesIT {
+
+    private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static final RollingWindow WINDOW = new RollingWindow(Duration.ofDays(30));
+    private static ClickHouseClient client;
+    private static Javalin app;
+    private static String chromium;
+    private static long jiraCalls;
+
+    @BeforeAll
+    static void start() throws IOException {
+        chromium = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser").stream()
+                .filter(path -> Files.isExecutable(Path.of(path))).findFirst()
+                .orElseThrow(() -> new AssertionError("chromium is not installed: ./mcp-slo test installs it "
+                        + "(apt-get install -y chromium)"));
+        Files.createDirectories(SCREENSHOTS);
+        client = ClickHouseTestSupport.freshDatabase("pages");
+        var store = new ClickHousePipelineStore(client, Clock.systemUTC());
+        store.prepare();
+        List<CallRollup> rollups = new ArrayList<>();
+        for (int minute = 1; minute <= 120; minute++) {
+            Instant start = NOW.minus(Duration.ofMinutes(minute));
+            for (String[] tool : new String[][] {{"jira", "search_issues", "1.9.0"}, {"github", "search_code_v1", "2.4.1"},
+                {"github", "search_code_v2", "2.4.1"}}) {
+                CallRollup rollup = CallRollup.empty(new RollupKey(tool[0], tool[1], tool[2], start));
+                for (int i = 0; i < 10; i++) {
+                    Outcome outcome = tool[0].equals("jira") && minute < 20 && i < 4 ? Outcome.TRANSPORT_ERROR : Outcome.OK;
+                    var envelope = new EventEnvelope(UUID.randomUUID(), start.plusSeconds(i), "gw", tool[0], tool[2],
+                            tool[1], "tools/call", null, null, null, null, null, null);
+                    rollup = rollup.plus(new CallEvent(envelope, 50 + 10 * i, outcome, null, null, null, null));
+                    jiraCalls += tool[0].equals("jira") ? 1 : 0;
+                }
+                rollups.add(rollup);
+            }
+        }
+        List<SloStatus> statuses = new ArrayList<>();
+        for (int minute = 1; minute <= 60; minute++) {
+            Instant at = NOW.minus(Duration.ofMinutes(minute));
+            boolean burning = minute < 20;
+            statuses.add(new SloStatus("jira-availability", "tracker", at, at.minus(WINDOW.length()), at, 0.98, 0.99,
+                    ErrorBudget.of(new Objective(0.99), new EventCounts(9_800, 200), EventCounts.NONE),
+                    Map.of("5m", burning ? 40.0 : 0.0, "30m", 20.0, "1h", burning ? 25.0 : 1.0, "2h", 10.0, "6h", 5.0,
+                            "1d", 2.0, "3d", 1.0), List.of(), burning, false, true));
+            statuses.add(new SloStatus("github-transport", "devtools", at, at.minus(WINDOW.length()), at, 1.0, 0.99,
+                    ErrorBudget.of(new Objective(0.99), new EventCounts(10_000, 0), EventCounts.NONE),
+                    Map.of("5m", 0.0, "30m", 0.0, "1h", 0.0, "2h", 0.0, "6h", 0.0, "1d", 0.0, "3d", 0.0), List.of(),
+                    false, false, false));
+        }
+        List<AlertTransition> alerts = List.of(new AlertTransition("jira-availability", "tracker", AlertKind.PAGE,
+                Severity.PAGE, AlertStatus.INACTIVE, AlertStatus.FIRING, NOW.minus(Duration.ofMinutes(18)),
+                NOW.minus(Duration.ofMinutes(18)), "mcp-slo:jira-availability:page:7", "jira-availability is burning",
+                Map.of("1h", 25.0), -1.0, "page-1h-5m"));
+        var envelope = new EventEnvelope(UUID.randomUUID(), NOW.minus(Duration.ofMinutes(19)), "gw", "jira", null, null,
+                null, null, null, null, null, null, null);
+        var act = new AuditEvent(envelope, "oncall@example.com", null, "server.disable", "jira", null,
+                AuditEvent.Decision.ALLOW, null, "ok", "INC-42: jira down");
+        store.write(new PipelineStore.Batch(List.of(), List.of(), rollups, alerts, statuses, List.of(),
+                List.of(new ChainedAudit(act, AuditChain.next(null, 0, act), NOW)), List.of()));
+        List<SloDefinition> slos = List.of(
+                new SloDefinition("jira-availability", "tracker", "Jira answers", new SloScope("jira", null, null),
+                        new AvailabilitySli(FailureLocus.TRANSPORT, false, false), new Objective(0.99), WINDOW,
+                        AlertPolicy.defaultsFor(WINDOW)),
+                new SloDefinition("github-transport", "devtools", "", new SloScope("github", null, null),
+                        new AvailabilitySli(FailureLocus.TRANSPORT, false, false), new Objective(0.99), WINDOW,
+                        AlertPolicy.defaultsFor(WINDOW)));
+        app = ApiTestKit.start(client, () -> slos, Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stop() {
+        app.stop();
+        ClickHouseTestSupport.drop(client);
+    }
+
+    /** The page's DOM after its scripts ran, plus what chromium logged; a screenshot is kept. */
+    private record Rendered(String dom, String log) {
+    }
+
+    private static Rendered render(String name, String pathAndQuery, String token) throws Exception {
+        String url = "http://127.0.0.1:" + app.port() + pathAndQuery + "#token=" + token;
+        Path log = Files.createTempFile("chromium", ".log");
+        List<String> common = List.of(chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--no-first-run", "--enable-logging=stderr", "--v=0", "--virtual-time-budget=15000",
+                "--window-size=1400,1100");
+        List<String> dump = new ArrayList<>(common);
+        dump.add("--dump-dom");
+        dump.add(url);
+        Process process = new ProcessBuilder(dump).redirectError(log.toFile()).start();
+        String dom = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(90, TimeUnit.SECONDS), "chromium did not finish " + name);
+        List<String> shot = new ArrayList<>(common);
+        shot.add("--screenshot=" + SCREENSHOTS.resolve(name + ".png").toAbsolutePath());
+        shot.add(url);
+        Process screenshot = new ProcessBuilder(shot).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        assertTrue(screenshot.waitFor(90, TimeUnit.SECONDS), "chromium screenshot of " + name);
+        return new Rendered(dom, Files.readString(log));
+    }
+
+    private static void assertClean(Rendered page) {
+        assertTrue(page.dom().contains("data-loaded=\"true\""), "the page finished loading its data:\n"
+                + page.dom().substring(0, Math.min(3000, page.dom().length())));
+        assertTrue(page.dom().contains("<div id=\"errors\"></div>"), "no script error on the page: "
+                + page.dom().replaceAll("(?s).*<div id=\"errors\">", "").lines().findFirst().orElse(""));
+        assertFalse(page.log().contains("Uncaught"), page.log());
+    }
+
+    @Test
+    void overviewListsEverySloWithStateBudgetAndSparklines() throws Exception {
+        Rendered page = render("overview", "/ui/index.html", ApiTestKit.sre);
+        assertClean(page);
+        assertTrue(page.dom().contains("data-slo=\"jira-availability\""), page.dom());
+        assertTrue(page.dom().contains("class=\"state-page\">page<"), "jira pages");
+        double remaining = ErrorBudget.of(new Objective(0.99), new EventCounts(9_800, 200), EventCounts.NONE)
+                .remainingFraction();
+        assertTrue(page.dom().contains(String.format(java.util.Locale.ROOT, "%.3f %%", remaining * 100)),
+                "budget remaining as computed from the snapshot: " + remaining);
+        assertTrue(page.dom().contains("98.000 %"), "jira's SLI");
+        assertTrue(page.dom().split("class=\"uplot", -1).length - 1 >= 2, "a burn-rate sparkline per SLO");
+    }
+
+    @Test
+    void aTeamSeesOnlyItsOwnSlosOnTheOverview() throws Exception {
+        Rendered page = render("overview-devtools", "/ui/index.html", ApiTestKit.devtools);
+        assertClean(page);
+        assertTrue(page.dom().contains("data-slo=\"github-transport\""));
+        assertFalse(page.dom().contains("data-slo=\"jira-availability\""));
+    }
+
+    @Test
+    void detailDrawsBurnRatesBudgetSliLatencySplitVersionsAndAnnotations() throws Exception {
+        Rendered page = render("detail", "/ui/slo.html?id=jira-availability&hours=3", ApiTestKit.sre);
+        assertClean(page);
+        assertTrue(page.dom().contains("jira-availability — page"));
+        assertTrue(page.dom().split("class=\"uplot", -1).length - 1 >= 5, "burn, budget, SLI, latency, split charts");
+        assertTrue(page.dom().contains("search_issues (1.9.0)"), "the versions table");
+        assertTrue(page.dom().contains("server.disable") && page.dom().contains("INC-42: jira down"), "break-glass act");
+        assertTrue(page.dom().contains("page → firing"), "the alert");
+    }
+
+    @Test
+    void explorerShowsTotalsForTheChosenServer() throws Exception {
+        Rendered page = render("explorer", "/ui/explorer.html?server=jira&hours=3", ApiTestKit.sre);
+        assertClean(page);
+        assertTrue(page.dom().contains("<td class=\"calls\">" + jiraCalls + "</td>"), "all " + jiraCalls + " jira calls");
+    }
+
+    @Test
+    void auditExplorerListsEventsForAuditorsAndRefusesOtherRoles() throws Exception {
+        Rendered page = render("audit", "/ui/audit.html?action=server.disable", ApiTestKit.auditor);
+        assertClean(page);
+        assertTrue(page.dom().contains("oncall@example.com") && page.dom().contains("INC-42: jira down"));
+        Rendered refused = render("audit-as-team", "/ui/audit.html", ApiTestKit.devtools);
+        assertTrue(refused.dom().contains("may not read the audit trail"), "the page says why it shows nothing");
+        assertEquals(-1, refused.dom().indexOf("oncall@example.com"));
+    }
+}
