@@ -67,8 +67,24 @@ const ui = (() => {
   }
 
   const palette = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#4b5563"];
-  // A time chart; thresholds are drawn as dashed horizontal lines.
-  function chart(element, title, times, series, thresholds = [], height = 220) {
+  // Vertical markers (alerts, break-glass acts) drawn over a chart: [{at: ISO time, label, color}].
+  function markers(marks) {
+    return {hooks: {draw: [u => {
+      const ctx = u.ctx;
+      ctx.save();
+      for (const mark of marks) {
+        const x = u.valToPos(Date.parse(mark.at) / 1000, "x", true);
+        if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
+        ctx.strokeStyle = mark.color; ctx.lineWidth = 2; ctx.setLineDash([3, 3]);
+        ctx.beginPath(); ctx.moveTo(x, u.bbox.top); ctx.lineTo(x, u.bbox.top + u.bbox.height); ctx.stroke();
+        ctx.fillStyle = mark.color; ctx.font = "11px sans-serif"; ctx.fillText(mark.label, x + 3, u.bbox.top + 12);
+      }
+      ctx.restore();
+    }]}};
+  }
+
+  // A time chart; thresholds are drawn as dashed horizontal lines, marks as vertical ones.
+  function chart(element, title, times, series, thresholds = [], height = 220, marks = []) {
     element.innerHTML = "";
     const data = [times.map(t => Date.parse(t) / 1000)];
     const specs = [{}];
@@ -78,7 +94,7 @@ const ui = (() => {
       specs.push({label: t.label, stroke: "#b91c1c", dash: [6, 4], width: 1});
     });
     const width = Math.max(300, element.clientWidth || 520);
-    return new uPlot({title, width, height, series: specs, axes: [{}, {}]}, data, element);
+    return new uPlot({title, width, height, series: specs, axes: [{}, {}], plugins: [markers(marks)]}, data, element);
   }
 
   function sparkline(element, values) {

@@ -192,6 +192,7 @@ class DashboardPagesIT {
         assertTrue(page.dom().contains("search_issues (1.9.0)"), "the versions table");
         assertTrue(page.dom().contains("server.disable") && page.dom().contains("INC-42: jira down"), "break-glass act");
         assertTrue(page.dom().contains("page → firing"), "the alert");
+        assertTrue(page.dom().contains("data-marks=\"2\""), "the alert and the break-glass act are marked on the charts");
     }
 
     @Test
