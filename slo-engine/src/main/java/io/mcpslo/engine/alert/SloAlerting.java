@@ -61,6 +61,25 @@ public final class SloAlerting {
         return new Step(next, transitions);
     }
 
+    /**
+     * An SLO that left the SLO files: its firing alerts resolve (receivers hear of it, so no incident stays open
+     * for an SLO nobody evaluates any more) and its pending ones lapse.
+     */
+    public static List<AlertTransition> retire(String sloId, String team, Map<AlertKind, AlertState> current,
+                                               Instant now) {
+        List<AlertTransition> transitions = new ArrayList<>();
+        for (AlertState state : current.values()) {
+            if (!state.active()) {
+                continue;
+            }
+            AlertStatus to = state.status() == AlertStatus.FIRING ? AlertStatus.RESOLVED : AlertStatus.INACTIVE;
+            transitions.add(new AlertTransition(sloId, team, state.kind(), state.kind().severity(), state.status(), to,
+                    now, state.since(), state.dedupKey(), "[RESOLVED] " + sloId + " was removed from the SLO files",
+                    Map.of(), 0, ""));
+        }
+        return transitions;
+    }
+
     private static AlertState stateOf(SloDefinition slo, Map<AlertKind, AlertState> current, AlertKind kind,
                                       Instant now) {
         AlertState state = current.get(kind);

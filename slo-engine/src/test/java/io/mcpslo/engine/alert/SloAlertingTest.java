@@ -108,4 +108,15 @@ class SloAlertingTest {
                 .map(MultiWindowRule::burnRateThreshold).toList();
         assertEquals(List.of(3.36, 1.4, 1.0, 1.0), sevenDays.stream().map(t -> Math.round(t * 100) / 100.0).toList());
     }
+
+    @Test
+    void aRemovedSloResolvesItsFiringAlertWithTheSameKeyAndLetsPendingOnesLapse() {
+        var slo = slo(Duration.ZERO);
+        var fired = advance(slo, status(T0, true, false, true));
+        var retired = SloAlerting.retire(slo.id(), slo.team(), states, T0.plusSeconds(60));
+        assertEquals(List.of(AlertStatus.RESOLVED, AlertStatus.INACTIVE), retired.stream().map(AlertTransition::to).toList());
+        assertEquals(fired.get(0).dedupKey(), retired.get(0).dedupKey());
+        assertTrue(retired.get(0).notifies() && !retired.get(1).notifies(), "only the page that fired is notified");
+        assertEquals("tracker", retired.get(0).team());
+    }
 }

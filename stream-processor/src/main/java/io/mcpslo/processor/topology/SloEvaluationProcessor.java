@@ -64,6 +64,8 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
     private KeyValueStore<String, RollupAggregate> minutes;
     private KeyValueStore<String, String> alertStates;
     private List<SloDefinition> loaded = List.of();
+    private boolean initialized;
+    private boolean orphansChecked;
     private final Map<String, TrackedSlo> tracked = new LinkedHashMap<>();
 
     /** An SLO in force with its per-minute SLI series, alert states and last snapshot minute, all in memory. */
@@ -95,7 +97,10 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
         this.latestRollups = context.getStateStore(ROLLUPS_STORE);
         this.minutes = context.getStateStore(MINUTES_STORE);
         this.alertStates = context.getStateStore(ALERTS_STORE);
-        applyCatalog(slos.get());
+        // nothing may be forwarded during init: SLOs removed while the processor was down are retired at the first
+        // evaluation
+        applyCatalog(slos.get(), Instant.ofEpochMilli(context.currentSystemTimeMs()));
+        initialized = true;
         context.schedule(evaluationInterval, PunctuationType.WALL_CLOCK_TIME,
                 timestamp -> evaluate(Instant.ofEpochMilli(timestamp)));
     }
@@ -136,7 +141,14 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
         slo.series.put(minute, slo.definition.sli().count(aggregate));
     }
 
-    private void applyCatalog(List<SloDefinition> definitions) {
+    private void applyCatalog(List<SloDefinition> definitions, Instant now) {
+        if (definitions.equals(loaded) && orphansChecked) {
+            return;
+        }
+        if (initialized) {
+            retireRemoved(definitions, now);
+            orphansChecked = true;
+        }
         if (definitions.equals(loaded)) {
             return;
         }
@@ -180,6 +192,38 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
         }
     }
 
+    /** Alert states of SLOs no longer defined (also those removed while the processor was down) are resolved. */
+    private void retireRemoved(List<SloDefinition> definitions, Instant now) {
+        java.util.Set<String> defined = new java.util.HashSet<>();
+        definitions.forEach(slo -> defined.add(slo.id()));
+        Map<String, Map<AlertKind, AlertState>> orphaned = new HashMap<>();
+        Map<String, String> teams = new HashMap<>();
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = alertStates.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, String> entry = it.next();
+                int separator = entry.key.indexOf(SEPARATOR);
+                String sloId = entry.key.substring(0, separator);
+                if (!defined.contains(sloId)) {
+                    AlertKind kind = AlertKind.fromLabel(entry.key.substring(separator + 1));
+                    orphaned.computeIfAbsent(sloId, id -> new EnumMap<>(AlertKind.class))
+                            .put(kind, AlertStateText.decode(sloId, kind, entry.value));
+                    teams.put(sloId, AlertStateText.team(entry.value));
+                    keys.add(entry.key);
+                }
+            }
+        }
+        orphaned.forEach((sloId, states) -> {
+            for (AlertTransition transition : SloAlerting.retire(sloId, teams.get(sloId), states, now)) {
+                context.forward(new Record<>(transition.dedupKey(), transition, now.toEpochMilli()));
+                transitionsOut.increment();
+                LOG.info("alert {} {} → {}: {}", transition.dedupKey(), transition.from(), transition.to(),
+                        transition.summary());
+            }
+        });
+        keys.forEach(alertStates::delete);
+    }
+
     private Map<AlertKind, AlertState> loadAlerts(String sloId) {
         Map<AlertKind, AlertState> states = new EnumMap<>(AlertKind.class);
         for (AlertKind kind : AlertKind.values()) {
@@ -192,7 +236,7 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
     }
 
     private void evaluate(Instant now) {
-        applyCatalog(slos.get());
+        applyCatalog(slos.get(), now);
         long minute = Math.floorDiv(now.getEpochSecond(), 60);
         for (TrackedSlo slo : tracked.values()) {
             SloStatus status = SloCalculator.status(slo.definition, slo.series, now);
@@ -206,7 +250,8 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
             for (var entry : step.states().entrySet()) {
                 AlertState before = slo.alerts.get(entry.getKey());
                 if (!entry.getValue().equals(before)) {
-                    alertStates.put(alertKey(slo.definition.id(), entry.getKey()), AlertStateText.encode(entry.getValue()));
+                    alertStates.put(alertKey(slo.definition.id(), entry.getKey()),
+                            AlertStateText.encode(entry.getValue(), slo.definition.team()));
                 }
             }
             slo.alerts = new EnumMap<>(step.states());
@@ -250,15 +295,20 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
         return sloId + SEPARATOR + kind.label();
     }
 
-    /** Alert states in the store as text: status, since (epoch ms) and dedup key, tab-separated. */
+    /** Alert states in the store as text: status, since (epoch ms), dedup key and the SLO's team, tab-separated. */
     static final class AlertStateText {
 
         private AlertStateText() {
         }
 
-        static String encode(AlertState state) {
+        static String encode(AlertState state, String team) {
             return state.status() + "\t" + state.since().toEpochMilli() + "\t"
-                    + (state.dedupKey() == null ? "" : state.dedupKey());
+                    + (state.dedupKey() == null ? "" : state.dedupKey()) + "\t" + team;
+        }
+
+        static String team(String text) {
+            String[] parts = text.split("\t", -1);
+            return parts.length > 3 ? parts[3] : "";
         }
 
         static AlertState decode(String sloId, AlertKind kind, String text) {

@@ -171,4 +171,21 @@ class SloEvaluationTopologyTest {
         assertTrue(copy.budget().events().good() >= 120 * CALLS_PER_SECOND, copy.budget().toString());
         assertEquals(0, copy.budget().events().bad(), "jira's failures are not github's");
     }
+
+    @Test
+    void anSloRemovedWhileItsPageFiresResolvesThePageSoNoIncidentStaysOpen() {
+        seconds(60, "github", "ok");
+        seconds(40, "github", "transport_error");
+        AlertTransition fired = alerts.readValuesToList().stream().filter(t -> t.to() == AlertStatus.FIRING)
+                .findFirst().orElseThrow();
+        slos.set(List.of());
+        seconds(2, "github", "transport_error");
+        List<AlertTransition> after = alerts.readValuesToList();
+        assertEquals(List.of(AlertStatus.RESOLVED), after.stream().map(AlertTransition::to).toList(), after.toString());
+        assertEquals(fired.dedupKey(), after.get(0).dedupKey());
+        assertEquals("devtools", after.get(0).team(), "the team routes the resolve to the receivers of the trigger");
+        assertTrue(after.get(0).summary().contains("was removed from the SLO files"));
+        seconds(2, "github", "transport_error");
+        assertTrue(alerts.isEmpty(), "resolved once");
+    }
 }
