@@ -36,43 +36,27 @@ public final class RollupStateSerde {
         byte[] version = key.serverVersion().getBytes(StandardCharsets.UTF_8);
         SketchBins bins = rollup.latency();
         ByteBuffer out = ByteBuffer.allocate(1 + 12 + server.length + tool.length + version.length
-                + 8 + 5 * 8 + 2 * 8 + 8 + 4 + bins.size() * 12);
+                + 8 + COUNTS_BYTES + 2 * 8 + binsBytes(bins));
         out.put(VERSION);
         out.putInt(server.length).put(server).putInt(tool.length).put(tool).putInt(version.length).put(version);
         out.putLong(key.windowStart().toEpochMilli());
-        OutcomeCounts counts = rollup.counts();
-        out.putLong(counts.ok()).putLong(counts.toolError()).putLong(counts.transportError())
-                .putLong(counts.denied()).putLong(counts.rateLimited());
+        putCounts(out, rollup.counts());
         out.putDouble(rollup.latencySumMs()).putDouble(rollup.latencyMaxMs());
-        out.putLong(bins.zeroCount()).putInt(bins.size());
-        for (int i = 0; i < bins.size(); i++) {
-            out.putInt(bins.indexAt(i)).putLong(bins.countAt(i));
-        }
+        putBins(out, bins);
         return out.array();
     }
 
     static CallRollup decode(byte[] bytes) {
         try {
-            ByteBuffer in = ByteBuffer.wrap(bytes);
-            if (in.get() != VERSION) {
-                throw new SerializationException("unknown rollup state version");
-            }
+            ByteBuffer in = versioned(bytes);
             String server = string(in);
             String tool = string(in);
             String version = string(in);
             var key = new RollupKey(server, tool, version, Instant.ofEpochMilli(in.getLong()));
-            var counts = new OutcomeCounts(in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong());
+            OutcomeCounts counts = counts(in);
             double sum = in.getDouble();
             double max = in.getDouble();
-            long zeroCount = in.getLong();
-            int size = in.getInt();
-            int[] indexes = new int[size];
-            long[] binCounts = new long[size];
-            for (int i = 0; i < size; i++) {
-                indexes[i] = in.getInt();
-                binCounts[i] = in.getLong();
-            }
-            return new CallRollup(key, counts, sum, max, new SketchBins(indexes, binCounts, zeroCount));
+            return new CallRollup(key, counts, sum, max, bins(in));
         } catch (RuntimeException e) {
             throw new SerializationException("not a valid rollup state record", e);
         }
@@ -85,38 +69,62 @@ public final class RollupStateSerde {
     }
 
     static byte[] encodeAggregate(RollupAggregate aggregate) {
-        SketchBins bins = aggregate.latency();
-        ByteBuffer out = ByteBuffer.allocate(1 + 5 * 8 + 8 + 4 + bins.size() * 12);
+        ByteBuffer out = ByteBuffer.allocate(1 + COUNTS_BYTES + binsBytes(aggregate.latency()));
         out.put(VERSION);
-        OutcomeCounts counts = aggregate.counts();
-        out.putLong(counts.ok()).putLong(counts.toolError()).putLong(counts.transportError())
-                .putLong(counts.denied()).putLong(counts.rateLimited());
-        out.putLong(bins.zeroCount()).putInt(bins.size());
-        for (int i = 0; i < bins.size(); i++) {
-            out.putInt(bins.indexAt(i)).putLong(bins.countAt(i));
-        }
+        putCounts(out, aggregate.counts());
+        putBins(out, aggregate.latency());
         return out.array();
     }
 
     static RollupAggregate decodeAggregate(byte[] bytes) {
         try {
-            ByteBuffer in = ByteBuffer.wrap(bytes);
-            if (in.get() != VERSION) {
-                throw new SerializationException("unknown aggregate state version");
-            }
-            var counts = new OutcomeCounts(in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong());
-            long zeroCount = in.getLong();
-            int size = in.getInt();
-            int[] indexes = new int[size];
-            long[] binCounts = new long[size];
-            for (int i = 0; i < size; i++) {
-                indexes[i] = in.getInt();
-                binCounts[i] = in.getLong();
-            }
-            return new RollupAggregate(counts, new SketchBins(indexes, binCounts, zeroCount));
+            ByteBuffer in = versioned(bytes);
+            return new RollupAggregate(counts(in), bins(in));
         } catch (RuntimeException e) {
             throw new SerializationException("not a valid aggregate state record", e);
         }
+    }
+
+    private static final int COUNTS_BYTES = 5 * 8;
+
+    private static ByteBuffer versioned(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        if (in.get() != VERSION) {
+            throw new SerializationException("unknown state record version");
+        }
+        return in;
+    }
+
+    private static void putCounts(ByteBuffer out, OutcomeCounts counts) {
+        out.putLong(counts.ok()).putLong(counts.toolError()).putLong(counts.transportError())
+                .putLong(counts.denied()).putLong(counts.rateLimited());
+    }
+
+    private static OutcomeCounts counts(ByteBuffer in) {
+        return new OutcomeCounts(in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong());
+    }
+
+    private static int binsBytes(SketchBins bins) {
+        return 8 + 4 + bins.size() * 12;
+    }
+
+    private static void putBins(ByteBuffer out, SketchBins bins) {
+        out.putLong(bins.zeroCount()).putInt(bins.size());
+        for (int i = 0; i < bins.size(); i++) {
+            out.putInt(bins.indexAt(i)).putLong(bins.countAt(i));
+        }
+    }
+
+    private static SketchBins bins(ByteBuffer in) {
+        long zeroCount = in.getLong();
+        int size = in.getInt();
+        int[] indexes = new int[size];
+        long[] binCounts = new long[size];
+        for (int i = 0; i < size; i++) {
+            indexes[i] = in.getInt();
+            binCounts[i] = in.getLong();
+        }
+        return new SketchBins(indexes, binCounts, zeroCount);
     }
 
     private static String string(ByteBuffer in) {

@@ -164,7 +164,8 @@ public final class ArgsHash {
         return out.toString();
     }
 
-    private static String sha256(String canonical) {
+    /** SHA-256 of the UTF-8 bytes of {@code text}, lower-case hex. */
+    static String sha256(String canonical) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(canonical.getBytes(StandardCharsets.UTF_8)));

@@ -3,7 +3,6 @@ package io.mcpslo.schemas;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
-import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -77,7 +76,7 @@ public final class AuditChain {
         content.put("ts_ms", tsMs);
         content.put("chain_partition", partition);
         content.put("chain_seq", seq);
-        return sha256(prevHash + "\n" + ArgsHash.canonical(content));
+        return ArgsHash.sha256(prevHash + "\n" + ArgsHash.canonical(content));
     }
 
     public static Link next(Link previous, int partition, AuditEvent event) {
@@ -96,15 +95,6 @@ public final class AuditChain {
                     .getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 

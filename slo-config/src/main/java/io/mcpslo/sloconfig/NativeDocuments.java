@@ -77,13 +77,7 @@ final class NativeDocuments {
         if (sli.has("availability")) {
             YamlObject availability = sli.object("availability");
             availability.onlyFields(Set.of("failures", "denied_burns", "rate_limited_burns", "slice_target"));
-            FailureLocus locus = availability.optionalString("failures").map(text -> switch (text) {
-                case "transport" -> FailureLocus.TRANSPORT;
-                case "tool" -> FailureLocus.TOOL;
-                case "both" -> FailureLocus.BOTH;
-                default -> throw availability.error("failures", "must be transport, tool or both, was \""
-                        + YamlObject.abbreviate(text) + "\"");
-            }).orElse(FailureLocus.BOTH);
+            FailureLocus locus = locus(availability, "failures");
             Sli ratio = new AvailabilitySli(locus, availability.bool("denied_burns", false),
                     availability.bool("rate_limited_burns", false));
             return sliced(availability, ratio);
@@ -100,6 +94,17 @@ final class NativeDocuments {
         check(percentile, "percentile", () -> p > 0 && p < 100, "must be between 0 and 100 (exclusive), was " + p);
         double maxMs = percentile.number("max_ms");
         return build(percentile, "max_ms", () -> new LatencyPercentileSli(p / 100, maxMs));
+    }
+
+    /** transport, tool or both (the default). */
+    static FailureLocus locus(YamlObject doc, String field) {
+        return doc.optionalString(field).map(text -> switch (text) {
+            case "transport" -> FailureLocus.TRANSPORT;
+            case "tool" -> FailureLocus.TOOL;
+            case "both" -> FailureLocus.BOTH;
+            default -> throw doc.error(field, "must be transport, tool or both, was \""
+                    + YamlObject.abbreviate(text) + "\"");
+        }).orElse(FailureLocus.BOTH);
     }
 
     private static Sli sliced(YamlObject sli, Sli ratio) {

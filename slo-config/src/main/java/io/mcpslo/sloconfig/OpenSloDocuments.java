@@ -146,12 +146,7 @@ final class OpenSloDocuments {
         }
         YamlObject spec = source.object("spec");
         spec.onlyFields(Set.of("server", "tool", "version", "failures"));
-        FailureLocus locus = spec.optionalString("failures").map(text -> switch (text) {
-            case "transport" -> FailureLocus.TRANSPORT;
-            case "tool" -> FailureLocus.TOOL;
-            case "both" -> FailureLocus.BOTH;
-            default -> throw spec.error("failures", "must be transport, tool or both");
-        }).orElse(FailureLocus.BOTH);
+        FailureLocus locus = NativeDocuments.locus(spec, "failures");
         return new Selector(NativeDocuments.build(spec, "", () -> new SloScope(spec.optionalString("server").orElse(null),
                 spec.optionalString("tool").orElse(null), spec.optionalString("version").orElse(null))), locus);
     }

@@ -20,10 +20,6 @@ public record SloCatalog(long revision, List<SloDefinition> slos, List<ReceiverC
         problems = List.copyOf(problems);
     }
 
-    public static SloCatalog of(List<SloDefinition> slos, List<ReceiverConfig> receivers) {
-        return new SloCatalog(1, slos, receivers, List.of());
-    }
-
     public Optional<SloDefinition> slo(String id) {
         return slos.stream().filter(slo -> slo.id().equals(id)).findFirst();
     }

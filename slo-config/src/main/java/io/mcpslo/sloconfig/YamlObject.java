@@ -44,14 +44,6 @@ final class YamlObject {
         return file;
     }
 
-    String path() {
-        return path;
-    }
-
-    int line() {
-        return lineOf(node);
-    }
-
     static int lineOf(Node node) {
         return node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
     }

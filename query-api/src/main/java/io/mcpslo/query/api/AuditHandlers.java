@@ -50,7 +50,7 @@ final class AuditHandlers {
         allowed.addAll(List.of("from", "to", "limit", "cursor"));
         RangeParameters.checkNames(ctx.queryParamMap(), allowed);
         AuditFilter filter = filter(ctx);
-        int limit = limit(ctx, 100);
+        int limit = RangeParameters.limit(ctx.queryParamMap(), 100);
         Optional<AuditCursor> cursor = RangeParameters.single(ctx.queryParamMap(), "cursor").map(text ->
                 AuditCursor.decode(text).orElseThrow(() -> new BadRequestException("cursor",
                         "cursor is not one this API gave out; start again without it")));
@@ -117,7 +117,7 @@ final class AuditHandlers {
         Instant to = RangeParameters.instant(ctx.queryParamMap(), "to").orElseGet(() -> clock.instant().plusSeconds(1));
         Instant from = RangeParameters.instant(ctx.queryParamMap(), "from").orElse(to.minus(Duration.ofDays(7)));
         checkRange(from, to);
-        int limit = limit(ctx, 500);
+        int limit = RangeParameters.limit(ctx.queryParamMap(), 500);
         audited(ctx, "audit.break-glass");
         ctx.json(Map.of("from", from.toString(), "to", to.toString(), "acts", store.breakGlass(from, to, limit)));
     }
@@ -151,21 +151,6 @@ final class AuditHandlers {
         if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
             throw new BadRequestException("from", "range longer than " + MAX_RANGE.toDays() + " days");
         }
-    }
-
-    private static int limit(Context ctx, int defaultLimit) {
-        return RangeParameters.single(ctx.queryParamMap(), "limit").map(text -> {
-            try {
-                int value = Integer.parseInt(text);
-                if (value >= 1 && value <= 1000) {
-                    return value;
-                }
-            } catch (NumberFormatException ignored) {
-                // answered below
-            }
-            throw new BadRequestException("limit", "limit must be a whole number from 1 to 1000; got "
-                    + RangeParameters.abbreviate(text));
-        }).orElse(defaultLimit);
     }
 
     /** Writes "who asked what, when" before answering; a read that cannot be audited is not served. */

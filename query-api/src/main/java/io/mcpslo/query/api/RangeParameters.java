@@ -76,6 +76,22 @@ final class RangeParameters {
         return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
     }
 
+    /** A page size from 1 to 1000, or {@code defaultLimit} when absent. */
+    static int limit(Map<String, List<String>> params, int defaultLimit) {
+        return single(params, "limit").map(text -> {
+            try {
+                int value = Integer.parseInt(text);
+                if (value >= 1 && value <= 1000) {
+                    return value;
+                }
+            } catch (NumberFormatException ignored) {
+                // answered below
+            }
+            throw new BadRequestException("limit", "limit must be a whole number from 1 to 1000; got "
+                    + abbreviate(text));
+        }).orElse(defaultLimit);
+    }
+
     static Optional<String> name(Map<String, List<String>> params, String field) {
         Optional<String> value = single(params, field);
         if (value.isPresent() && !PRINTABLE.matcher(value.get()).matches()) {

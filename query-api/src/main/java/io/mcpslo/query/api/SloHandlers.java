@@ -153,18 +153,7 @@ final class SloHandlers {
         if (!from.isBefore(to)) {
             throw new BadRequestException("from", "from (" + from + ") must be before to (" + to + ")");
         }
-        int limit = RangeParameters.single(params, "limit").map(text -> {
-            try {
-                int value = Integer.parseInt(text);
-                if (value < 1 || value > 1000) {
-                    throw new NumberFormatException();
-                }
-                return value;
-            } catch (NumberFormatException e) {
-                throw new BadRequestException("limit", "limit must be a whole number from 1 to 1000; got "
-                        + RangeParameters.abbreviate(text));
-            }
-        }).orElse(100);
+        int limit = RangeParameters.limit(params, 100);
         var query = new AlertQuery(state.equals("active"), sloName(params, "slo"), sloName(params, "team"), alert,
                 severity, teamScope(ctx).orElse(Set.of()), from, to, limit);
         if (teamScope(ctx).map(Set::isEmpty).orElse(false)) {

@@ -5,13 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.SqlLiteral;
-import io.mcpslo.engine.rollup.OutcomeCounts;
 import io.mcpslo.engine.rollup.RollupAggregate;
-import io.mcpslo.engine.sketch.SketchBins;
 import io.mcpslo.engine.slo.SloScope;
+import io.mcpslo.query.store.ClickHouseRollupStore;
 import io.mcpslo.query.store.ClickHouseSloStore;
+import io.mcpslo.query.store.RollupBucket;
+import io.mcpslo.query.store.RollupQuery;
 import io.mcpslo.query.store.SloSnapshot;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,9 +28,11 @@ public final class ClickHouseReportStore implements ReportStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ClickHouseClient client;
+    private final ClickHouseRollupStore rollups;
 
     public ClickHouseReportStore(ClickHouseClient client) {
         this.client = client;
+        this.rollups = new ClickHouseRollupStore(client);
     }
 
     private String table(String name) {
@@ -42,34 +46,11 @@ public final class ClickHouseReportStore implements ReportStore {
 
     @Override
     public Map<Instant, RollupAggregate> minutes(SloScope scope, Instant from, Instant to) {
-        StringBuilder sql = new StringBuilder("SELECT toUInt32(window_start) AS minute, sum(ok) AS ok,"
-                + " sum(tool_error) AS tool_error, sum(transport_error) AS transport_error, sum(denied) AS denied,"
-                + " sum(rate_limited) AS rate_limited, sum(latency_zero_count) AS zero_count,"
-                + " sumMap(latency_bins, latency_counts) AS bins FROM " + table("call_rollups_1m") + " FINAL WHERE "
-                + range("window_start", from, to));
-        if (scope.server() != null) {
-            sql.append(" AND server = ").append(SqlLiteral.string(scope.server()));
-        }
-        if (scope.tool() != null) {
-            sql.append(" AND tool = ").append(SqlLiteral.string(scope.tool()));
-        }
-        if (scope.serverVersion() != null) {
-            sql.append(" AND server_version = ").append(SqlLiteral.string(scope.serverVersion()));
-        }
-        sql.append(" GROUP BY minute ORDER BY minute");
+        var query = new RollupQuery(Optional.ofNullable(scope.server()), Optional.ofNullable(scope.tool()),
+                Optional.ofNullable(scope.serverVersion()), from, to, Optional.of(Duration.ofMinutes(1)));
         Map<Instant, RollupAggregate> minutes = new TreeMap<>();
-        for (JsonNode row : client.query(sql.toString())) {
-            JsonNode bins = row.get("bins");
-            int[] indexes = new int[bins.get(0).size()];
-            long[] counts = new long[indexes.length];
-            for (int i = 0; i < indexes.length; i++) {
-                indexes[i] = bins.get(0).get(i).asInt();
-                counts[i] = bins.get(1).get(i).asLong();
-            }
-            minutes.put(Instant.ofEpochSecond(row.get("minute").asLong()), new RollupAggregate(
-                    new OutcomeCounts(row.get("ok").asLong(), row.get("tool_error").asLong(),
-                            row.get("transport_error").asLong(), row.get("denied").asLong(), row.get("rate_limited").asLong()),
-                    new SketchBins(indexes, counts, row.get("zero_count").asLong())));
+        for (RollupBucket bucket : rollups.buckets(query)) {
+            minutes.put(bucket.start(), new RollupAggregate(bucket.counts(), bucket.latency()));
         }
         return minutes;
     }

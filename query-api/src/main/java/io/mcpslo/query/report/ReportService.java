@@ -41,10 +41,6 @@ public final class ReportService {
         this.clock = clock;
     }
 
-    public ZoneId zone() {
-        return zone;
-    }
-
     public String lastCompletedWeek() {
         return IsoWeek.lastCompleted(clock.instant(), zone);
     }

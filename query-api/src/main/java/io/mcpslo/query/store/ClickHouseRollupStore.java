@@ -24,7 +24,29 @@ public final class ClickHouseRollupStore implements RollupStore {
 
     @Override
     public List<ToolVersion> byTool(RollupQuery query) {
-        String sql = "SELECT tool, server_version,"
+        List<ToolVersion> tools = new ArrayList<>();
+        for (JsonNode row : merged(query, "tool, server_version", "tool, server_version", " LIMIT 1000")) {
+            tools.add(new ToolVersion(row.get("tool").asText(), row.get("server_version").asText(),
+                    bucket(query.from(), row)));
+        }
+        return tools;
+    }
+
+    @Override
+    public List<RollupBucket> buckets(RollupQuery query) {
+        String bucket = query.step()
+                .map(step -> "intDiv(toUInt32(window_start), " + step.toSeconds() + ") * " + step.toSeconds())
+                .orElse(String.valueOf(query.from().getEpochSecond()));
+        List<RollupBucket> buckets = new ArrayList<>();
+        for (JsonNode row : merged(query, "toUInt64(" + bucket + ") AS bucket", "bucket", "")) {
+            buckets.add(bucket(Instant.ofEpochSecond(row.get("bucket").asLong()), row));
+        }
+        return buckets;
+    }
+
+    /** Counts summed and sketches merged per group of the query's rollups. */
+    private List<JsonNode> merged(RollupQuery query, String groupColumns, String group, String limit) {
+        return client.query("SELECT " + groupColumns + ","
                 + " sum(ok) AS ok, sum(tool_error) AS tool_error, sum(transport_error) AS transport_error,"
                 + " sum(denied) AS denied, sum(rate_limited) AS rate_limited,"
                 + " sum(latency_zero_count) AS zero_count, sumMap(latency_bins, latency_counts) AS bins"
@@ -33,13 +55,7 @@ public final class ClickHouseRollupStore implements RollupStore {
                 + " AND window_start < toDateTime(" + query.to().getEpochSecond() + ")"
                 + filter("server", query.server()) + filter("tool", query.tool())
                 + filter("server_version", query.version())
-                + " GROUP BY tool, server_version ORDER BY tool, server_version LIMIT 1000";
-        List<ToolVersion> tools = new ArrayList<>();
-        for (JsonNode row : client.query(sql)) {
-            tools.add(new ToolVersion(row.get("tool").asText(), row.get("server_version").asText(),
-                    bucket(query.from(), row)));
-        }
-        return tools;
+                + " GROUP BY " + group + " ORDER BY " + group + limit);
     }
 
     private static RollupBucket bucket(Instant start, JsonNode row) {
@@ -53,28 +69,6 @@ public final class ClickHouseRollupStore implements RollupStore {
             binCounts[i] = bins.get(1).get(i).asLong();
         }
         return new RollupBucket(start, counts, new SketchBins(indexes, binCounts, row.get("zero_count").asLong()));
-    }
-
-    @Override
-    public List<RollupBucket> buckets(RollupQuery query) {
-        String bucket = query.step()
-                .map(step -> "intDiv(toUInt32(window_start), " + step.toSeconds() + ") * " + step.toSeconds())
-                .orElse(String.valueOf(query.from().getEpochSecond()));
-        String sql = "SELECT toUInt64(" + bucket + ") AS bucket,"
-                + " sum(ok) AS ok, sum(tool_error) AS tool_error, sum(transport_error) AS transport_error,"
-                + " sum(denied) AS denied, sum(rate_limited) AS rate_limited,"
-                + " sum(latency_zero_count) AS zero_count, sumMap(latency_bins, latency_counts) AS bins"
-                + " FROM " + client.database() + ".call_rollups_1m FINAL"
-                + " WHERE window_start >= toDateTime(" + query.from().getEpochSecond() + ")"
-                + " AND window_start < toDateTime(" + query.to().getEpochSecond() + ")"
-                + filter("server", query.server()) + filter("tool", query.tool())
-                + filter("server_version", query.version())
-                + " GROUP BY bucket ORDER BY bucket";
-        List<RollupBucket> buckets = new ArrayList<>();
-        for (JsonNode row : client.query(sql)) {
-            buckets.add(bucket(Instant.ofEpochSecond(row.get("bucket").asLong()), row));
-        }
-        return buckets;
     }
 
     private static String filter(String column, Optional<String> value) {

@@ -60,11 +60,6 @@ public final class ClickHouseSloStore implements SloStore {
     }
 
     public static SloSnapshot snapshot(JsonNode row) {
-        Map<String, Double> burnRates = new HashMap<>();
-        for (Duration window : SloStatus.BURN_RATE_WINDOWS) {
-            String name = DurationText.format(window);
-            burnRates.put(name, row.get("burn_" + name).asDouble());
-        }
         JsonNode sli = row.get("sli");
         JsonNode exhaustion = row.get("time_to_exhaustion_s");
         return new SloSnapshot(row.get("slo_id").asText(), row.get("team").asText(),
@@ -72,8 +67,18 @@ public final class ClickHouseSloStore implements SloStore {
                 Instant.ofEpochSecond(row.get("window_end").asLong()), sli.isNull() ? null : sli.asDouble(),
                 row.get("objective").asDouble(), row.get("good").asLong(), row.get("bad").asLong(),
                 row.get("budget_remaining").asDouble(), row.get("budget_consumed").asDouble(),
-                exhaustion.isNull() ? null : exhaustion.asLong(), burnRates, row.get("page").asInt() == 1,
+                exhaustion.isNull() ? null : exhaustion.asLong(), burnRates(row), row.get("page").asInt() == 1,
                 row.get("ticket").asInt() == 1, row.get("budget_exhausted").asInt() == 1);
+    }
+
+    /** The burn_5m … burn_3d columns of a row, by window name. */
+    private static Map<String, Double> burnRates(JsonNode row) {
+        Map<String, Double> burnRates = new HashMap<>();
+        for (Duration window : SloStatus.BURN_RATE_WINDOWS) {
+            String name = DurationText.format(window);
+            burnRates.put(name, row.get("burn_" + name).asDouble());
+        }
+        return burnRates;
     }
 
     @Override
@@ -106,17 +111,12 @@ public final class ClickHouseSloStore implements SloStore {
                 + " ANY LEFT JOIN (SELECT dedup_key, acked_by, at FROM " + table("alert_acks") + " FINAL) AS a"
                 + " USING dedup_key" + where + " ORDER BY at_ms DESC LIMIT " + query.limit();
         return client.query(sql).stream().map(row -> {
-            Map<String, Double> burnRates = new HashMap<>();
-            for (Duration window : SloStatus.BURN_RATE_WINDOWS) {
-                String name = DurationText.format(window);
-                burnRates.put(name, row.get("burn_" + name).asDouble());
-            }
             String ackedBy = row.get("acked_by").asText();
             return new AlertRecord(row.get("dedup_key").asText(), row.get("slo_id").asText(), row.get("team").asText(),
                     row.get("alert").asText(), row.get("severity").asText(), row.get("from_state").asText(),
                     row.get("to_state").asText(), Instant.ofEpochMilli(row.get("at_ms").asLong()),
                     Instant.ofEpochSecond(row.get("incident_start").asLong()), row.get("summary").asText(),
-                    row.get("rule").asText(), row.get("budget_remaining").asDouble(), burnRates, ackedBy,
+                    row.get("rule").asText(), row.get("budget_remaining").asDouble(), burnRates(row), ackedBy,
                     ackedBy.isEmpty() ? null : Instant.ofEpochSecond(row.get("acked_at").asLong()));
         }).toList();
     }

@@ -111,8 +111,4 @@ public final class MinuteSeries {
         }
         dropped.clear();
     }
-
-    public boolean isEmpty() {
-        return byMinute.isEmpty();
-    }
 }
