@@ -132,8 +132,8 @@ class PipelineEndToEndIT {
             String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + pipeline.processorMetricsPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
             // the processor's metrics port is bound to localhost and unauthenticated, like a Prometheus target
-            return body.lines().filter(line -> line.startsWith(name + " "))
-                    .mapToLong(line -> (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1))).sum();
+            return body.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                    .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

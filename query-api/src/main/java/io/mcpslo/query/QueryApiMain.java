@@ -11,6 +11,7 @@ import io.mcpslo.query.audit.ClickHouseAuditStore;
 import io.mcpslo.query.audit.KafkaAuditRecorder;
 import io.mcpslo.query.report.ClickHouseReportStore;
 import io.mcpslo.query.report.ReportService;
+import io.mcpslo.query.store.ClickHouseDeadLetterStore;
 import io.mcpslo.query.store.ClickHouseRollupStore;
 import io.mcpslo.query.store.ClickHouseSloStore;
 import io.mcpslo.sloconfig.SloDirectory;
@@ -68,7 +69,8 @@ public final class QueryApiMain {
         }, 1, 5, TimeUnit.MINUTES);
         var services = new QueryApp.Services(new ClickHouseRollupStore(client), new ClickHouseSloStore(client),
                 new ClickHouseAuditStore(client), recorder, () -> slos.current().slos(),
-                new BearerAuth(new TokenStore(config.tokensFile())), config.auditDigestKey(), reports, reportService);
+                new BearerAuth(new TokenStore(config.tokensFile())), config.auditDigestKey(), reports, reportService,
+                new ClickHouseDeadLetterStore(client));
         Javalin app = QueryApp.create(config.bindHost(), services, Clock.systemUTC(), config.maxPoints(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(config.port());
         app.events(events -> events.serverStopped(() -> {

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /** GET /metrics (Prometheus) and GET /health for the processor, which serves nothing else over HTTP. */
@@ -13,15 +15,27 @@ final class MetricsEndpoint implements AutoCloseable {
 
     private final HttpServer server;
 
-    MetricsEndpoint(String host, int port, PrometheusMeterRegistry registry, Supplier<String> health) throws IOException {
+    /**
+     * Health is "down" (503) when the streams are not running, "degraded" (200) while the store does not take
+     * some tables' rows (Kafka holds them; nothing is lost, storage lags), "up" otherwise.
+     */
+    MetricsEndpoint(String host, int port, PrometheusMeterRegistry registry, Supplier<String> health,
+                    Supplier<Map<String, Instant>> unavailableTables) throws IOException {
         server = HttpServer.create(new InetSocketAddress(host, port), 0);
         server.createContext("/metrics", exchange -> respond(exchange, 200,
                 "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         server.createContext("/health", exchange -> {
             String state = health.get();
             boolean up = state.equals("RUNNING") || state.equals("REBALANCING");
-            respond(exchange, up ? 200 : 503, "application/json",
-                    "{\"status\":\"" + (up ? "up" : "down") + "\",\"service\":\"stream-processor\",\"streams\":\"" + state + "\"}");
+            Map<String, Instant> waiting = unavailableTables.get();
+            String status = !up ? "down" : waiting.isEmpty() ? "up" : "degraded";
+            StringBuilder storage = new StringBuilder("{");
+            waiting.forEach((table, since) -> storage.append(storage.length() > 1 ? "," : "")
+                    .append('"').append(table).append("\":\"unavailable since ").append(since).append('"'));
+            storage.append('}');
+            respond(exchange, up ? 200 : 503, "application/json", "{\"status\":\"" + status
+                    + "\",\"service\":\"stream-processor\",\"streams\":\"" + state
+                    + "\",\"storage_waiting\":" + storage + "}");
         });
         server.start();
     }

@@ -9,7 +9,8 @@ import io.mcpslo.sloconfig.SloCatalog;
 import io.mcpslo.sloconfig.SloDirectory;
 import io.mcpslo.sloconfig.SloFileParser;
 import io.mcpslo.processor.sink.ClickHousePipelineStore;
-import io.mcpslo.processor.sink.ClickHouseSinkLoop;
+import io.mcpslo.processor.sink.Sink;
+import io.mcpslo.processor.sink.SinkTable;
 import io.mcpslo.processor.topology.PipelineTopology;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -35,15 +36,14 @@ public final class StreamProcessor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamProcessor.class);
 
     private final KafkaStreams streams;
-    private final ClickHouseSinkLoop sink;
-    private final Thread sinkThread;
+    private final Sink sink;
     private final MetricsEndpoint metrics;
     private final KafkaStreamsMetrics streamsMetrics;
     private final SloDirectory slos;
     private final NotificationDispatcher notifications;
     private final ScheduledExecutorService reloads;
 
-    private StreamProcessor(KafkaStreams streams, ClickHouseSinkLoop sink, MetricsEndpoint metrics,
+    private StreamProcessor(KafkaStreams streams, Sink sink, MetricsEndpoint metrics,
                             KafkaStreamsMetrics streamsMetrics, SloDirectory slos,
                             NotificationDispatcher notifications) {
         this.streams = streams;
@@ -52,7 +52,6 @@ public final class StreamProcessor implements AutoCloseable {
         this.streamsMetrics = streamsMetrics;
         this.slos = slos;
         this.notifications = notifications;
-        this.sinkThread = new Thread(sink, "clickhouse-sink");
         this.reloads = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "slo-reload");
             thread.setDaemon(true);
@@ -85,11 +84,12 @@ public final class StreamProcessor implements AutoCloseable {
         var streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         var store = new ClickHousePipelineStore(new ClickHouseClient(config.clickHouse()), Clock.systemUTC());
-        var sink = new ClickHouseSinkLoop(config.kafka().bootstrapServers(), store, config.sink(), registry);
+        var sink = new Sink(SinkTable.ALL, config.kafka().bootstrapServers(), store, config.sink(), registry,
+                Clock.systemUTC());
         MetricsEndpoint metrics;
         try {
             metrics = new MetricsEndpoint(config.metricsBind(), config.metricsPort(), registry,
-                    () -> streams.state().name());
+                    () -> streams.state().name(), sink::unavailableTables);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + config.metricsBind() + ":" + config.metricsPort()
                     + " for metrics (PROCESSOR_METRICS_PORT)", e);
@@ -99,7 +99,7 @@ public final class StreamProcessor implements AutoCloseable {
                 () -> slos.current().receivers(), clickHouse::active, config.notifications(), Clock.systemUTC());
         var processor = new StreamProcessor(streams, sink, metrics, streamsMetrics, slos, notifications);
         streams.start();
-        processor.sinkThread.start();
+        sink.start();
         notifications.sync();
         long reloadMs = config.sloReloadInterval().toMillis();
         processor.reloads.scheduleWithFixedDelay(() -> {

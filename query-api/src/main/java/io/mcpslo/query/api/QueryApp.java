@@ -14,6 +14,7 @@ import io.mcpslo.query.report.ReportService;
 import io.mcpslo.query.report.ReportStore;
 import io.mcpslo.clickhouse.ClickHouseException;
 import io.mcpslo.engine.slo.SloDefinition;
+import io.mcpslo.query.store.DeadLetterStore;
 import io.mcpslo.query.store.RollupStore;
 import io.mcpslo.query.store.SloStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -39,7 +40,7 @@ public final class QueryApp {
     /** What the API reads from and writes to, and who may do what. */
     public record Services(RollupStore rollups, SloStore slos, AuditStore audit, AuditRecorder recorder,
                            Supplier<List<SloDefinition>> definitions, BearerAuth auth, byte[] digestKey,
-                           ReportStore reports, ReportService reportService) {
+                           ReportStore reports, ReportService reportService, DeadLetterStore deadLetters) {
     }
 
     public static Javalin create(String bindHost, Services services, Clock clock, int maxPoints,
@@ -49,6 +50,7 @@ public final class QueryApp {
         var auditHandlers = new AuditHandlers(services.audit(), services.recorder(),
                 new AuditVerifier(services.digestKey()), clock);
         var reportHandlers = new ReportHandlers(services.reportService(), services.reports());
+        var deadLetterHandlers = new DeadLetterHandlers(services.deadLetters(), clock);
         Map<String, Access> access = new LinkedHashMap<>();
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
@@ -83,6 +85,7 @@ public final class QueryApp {
         route(app, access, HandlerType.GET, "/api/v1/reports", Access.READ, reportHandlers::list);
         route(app, access, HandlerType.POST, "/api/v1/reports", Access.READ, reportHandlers::generate);
         route(app, access, HandlerType.GET, "/api/v1/reports/{team}/{file}", Access.READ, reportHandlers::download);
+        route(app, access, HandlerType.GET, "/api/v1/dead-letters", Access.OPERATIONS, deadLetterHandlers::list);
         route(app, access, HandlerType.GET, "/health", Access.OPEN,
                 ctx -> ctx.json(Map.of("status", "up", "service", "query-api")));
         route(app, access, HandlerType.GET, "/metrics", Access.OPERATIONS,

@@ -16,6 +16,7 @@ import io.mcpslo.query.audit.ClickHouseAuditStore;
 import io.mcpslo.query.audit.KafkaAuditRecorder;
 import io.mcpslo.query.report.ClickHouseReportStore;
 import io.mcpslo.query.report.ReportService;
+import io.mcpslo.query.store.ClickHouseDeadLetterStore;
 import io.mcpslo.query.store.ClickHouseRollupStore;
 import io.mcpslo.query.store.ClickHouseSloStore;
 import io.mcpslo.schemas.AuditEvent;
@@ -90,7 +91,7 @@ final class ApiTestKit {
         var services = new QueryApp.Services(new ClickHouseRollupStore(client), new ClickHouseSloStore(client),
                 new ClickHouseAuditStore(client), recorder, slos, new BearerAuth(new TokenStore(tokens)), DIGEST_KEY,
                 new ClickHouseReportStore(client), new ReportService(new ClickHouseReportStore(client), slos,
-                        java.time.ZoneId.of("UTC"), java.util.Optional.empty(), clock));
+                        java.time.ZoneId.of("UTC"), java.util.Optional.empty(), clock), new ClickHouseDeadLetterStore(client));
         Javalin app = QueryApp.create("127.0.0.1", services, clock, 10_000,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(0);
         app.events(events -> events.serverStopped(recorder::close));

@@ -97,6 +97,7 @@ class QueryAuthMatrixIT {
                 new Endpoint("GET", "/api/v1/audit/export", null, 200, audit),
                 new Endpoint("GET", "/api/v1/audit/verify", null, 200, audit),
                 new Endpoint("GET", "/api/v1/audit/break-glass", null, 200, List.of("auditor", "sre", "admin")),
+                new Endpoint("GET", "/api/v1/dead-letters", null, 200, ops),
                 new Endpoint("GET", "/metrics", null, 200, ops),
                 new Endpoint("GET", "/health", null, 200, List.of("none", "forged", "gateway:gw", "sre", "auditor", "team:devtools",
                         "admin")),

@@ -3,6 +3,7 @@ package io.mcpslo.processor.sink;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpslo.clickhouse.ClickHouseClient;
+import io.mcpslo.clickhouse.ClickHouseException;
 import io.mcpslo.clickhouse.SchemaMigrator;
 import io.mcpslo.engine.alert.AlertTransition;
 import io.mcpslo.engine.notify.DeliveryAttempt;
@@ -21,6 +22,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
-/** Writes calls, audit events and rollups to ClickHouse, one JSONEachRow insert per table per batch. */
+/** Writes the stream's results to ClickHouse, one JSONEachRow insert per table per write. */
 public final class ClickHousePipelineStore implements PipelineStore {
 
     private final ClickHouseClient client;
@@ -45,16 +47,80 @@ public final class ClickHousePipelineStore implements PipelineStore {
     }
 
     @Override
-    public void write(Batch batch) {
+    public void writeCalls(List<CallEvent> calls) {
         long ingestedAt = clock.instant().getEpochSecond();
-        insert("calls", batch.calls(), call -> callRow(call, ingestedAt));
-        insert("audit_events", batch.audits(), audit -> auditRow(audit, ingestedAt));
-        insert("call_rollups_1m", latestPerWindow(batch.rollups()), rollup -> rollupRow(rollup, ingestedAt));
-        insert("alert_events", batch.alerts(), alert -> alertRow(alert, ingestedAt));
-        insert("slo_status", batch.statuses(), status -> statusRow(status, ingestedAt));
-        insert("alert_deliveries", batch.deliveries(), ClickHousePipelineStore::deliveryRow);
-        insert("audit_log", batch.chainedAudits(), ClickHousePipelineStore::auditLogRow);
-        insert("audit_digests", batch.digests(), ClickHousePipelineStore::digestRow);
+        insert("calls", calls, call -> callRow(call, ingestedAt));
+    }
+
+    @Override
+    public void writeAudits(List<AuditEvent> audits) {
+        long ingestedAt = clock.instant().getEpochSecond();
+        insert("audit_events", audits, audit -> auditRow(audit, ingestedAt));
+    }
+
+    @Override
+    public void writeRollups(List<CallRollup> rollups) {
+        long ingestedAt = clock.instant().getEpochSecond();
+        insert("call_rollups_1m", latestPerWindow(rollups), rollup -> rollupRow(rollup, ingestedAt));
+    }
+
+    @Override
+    public void writeAlerts(List<AlertTransition> alerts) {
+        long ingestedAt = clock.instant().getEpochSecond();
+        insert("alert_events", alerts, alert -> alertRow(alert, ingestedAt));
+    }
+
+    @Override
+    public void writeStatuses(List<SloStatus> statuses) {
+        long ingestedAt = clock.instant().getEpochSecond();
+        insert("slo_status", statuses, status -> statusRow(status, ingestedAt));
+    }
+
+    @Override
+    public void writeDeliveries(List<DeliveryAttempt> deliveries) {
+        insert("alert_deliveries", deliveries, ClickHousePipelineStore::deliveryRow);
+    }
+
+    @Override
+    public void writeAuditLog(List<ChainedAudit> chainedAudits) {
+        insert("audit_log", chainedAudits, ClickHousePipelineStore::auditLogRow);
+    }
+
+    @Override
+    public void writeDigests(List<AuditDigest> digests) {
+        insert("audit_digests", digests, ClickHousePipelineStore::digestRow);
+    }
+
+    @Override
+    public void writeDeadLetters(List<DeadLetter> deadLetters) {
+        insert("sink_dead_letters", deadLetters, ClickHousePipelineStore::deadLetterRow);
+    }
+
+    /** The original bytes travel as base64 and the reason as printable text, so this row is one the store takes. */
+    private static ObjectNode deadLetterRow(DeadLetter letter) {
+        ObjectNode row = EventCodec.MAPPER.createObjectNode();
+        row.put("at", letter.at().getEpochSecond());
+        row.put("at_ms", letter.at().toEpochMilli());
+        row.put("topic", letter.topic());
+        row.put("partition", letter.partition());
+        row.put("offset", letter.offset());
+        row.put("table_name", letter.table());
+        row.put("reason", printable(letter.reason(), 4_000));
+        row.put("payload_base64", Base64.getEncoder().encodeToString(letter.payload()));
+        row.put("payload_bytes", letter.payload().length);
+        return row;
+    }
+
+    /** Keeps letters, digits, punctuation and spaces; anything else (controls, lone surrogates) becomes U+FFFD. */
+    static String printable(String text, int maxChars) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), maxChars));
+        for (int i = 0; i < text.length() && out.length() < maxChars; ) {
+            int codePoint = text.codePointAt(i);
+            boolean loneSurrogate = Character.isSurrogate(text.charAt(i)) && Character.charCount(codePoint) == 1;
+            out.appendCodePoint(loneSurrogate || Character.isISOControl(codePoint) ? 0xFFFD : codePoint);
+            i += Character.charCount(codePoint);
+        }
+        return out.toString();
     }
 
     /** The audit log row holds exactly the field texts the chain hashed, so the verifier can hash them again. */
@@ -177,10 +243,18 @@ public final class ClickHousePipelineStore implements PipelineStore {
                 EventCodec.MAPPER.writeValue(body, toRow.apply(item));
                 body.write('\n');
             }
-        } catch (IOException e) {
-            throw new IllegalStateException("encoding rows in memory cannot fail", e);
+        } catch (IOException | RuntimeException e) {
+            // a record that cannot become a row fails the same way every time: it is the record's fault
+            throw new RowsRefused("cannot encode a row for " + table + ": " + e, e);
         }
-        client.insertJsonEachRow(table, body.toByteArray());
+        try {
+            client.insertJsonEachRow(table, body.toByteArray());
+        } catch (ClickHouseException e) {
+            if (e.refusedData()) {
+                throw new RowsRefused(e.getMessage(), e);
+            }
+            throw e;
+        }
     }
 
     private static ObjectNode envelopeRow(EventEnvelope envelope, long ingestedAt) {

@@ -10,16 +10,49 @@ import io.mcpslo.schemas.ChainedAudit;
 import io.mcpslo.schemas.CallEvent;
 import java.util.List;
 
-/** Where the stream's results are kept. A batch written twice must read back as if written once. */
+/**
+ * Where the stream's results are kept, one write per table. Rows written twice must read back as if written
+ * once. A write returns only when the store accepted all of it; it throws {@link RowsRefused} when the store
+ * refused the rows themselves (retrying them cannot help), and any other exception when the store is
+ * unavailable (retrying later can).
+ */
 public interface PipelineStore {
 
     /** Prepares the storage (tables); called until it succeeds, before the first write. */
     void prepare();
 
-    /** Writes one batch; returns only when the store has accepted all of it, throws otherwise. */
-    void write(Batch batch);
+    void writeCalls(List<CallEvent> calls);
 
-    /** One batch of results, in the order they were consumed. */
+    void writeAudits(List<AuditEvent> audits);
+
+    void writeRollups(List<CallRollup> rollups);
+
+    void writeAlerts(List<AlertTransition> alerts);
+
+    void writeStatuses(List<SloStatus> statuses);
+
+    void writeDeliveries(List<DeliveryAttempt> deliveries);
+
+    void writeAuditLog(List<ChainedAudit> chainedAudits);
+
+    void writeDigests(List<AuditDigest> digests);
+
+    /** Records the sink could not store, each with why and its original bytes. */
+    void writeDeadLetters(List<DeadLetter> deadLetters);
+
+    /** Writes a batch of several kinds at once: how tests and tools seed a store. */
+    default void write(Batch batch) {
+        writeCalls(batch.calls());
+        writeAudits(batch.audits());
+        writeRollups(batch.rollups());
+        writeAlerts(batch.alerts());
+        writeStatuses(batch.statuses());
+        writeDeliveries(batch.deliveries());
+        writeAuditLog(batch.chainedAudits());
+        writeDigests(batch.digests());
+    }
+
+    /** One batch of results of several kinds. */
     record Batch(List<CallEvent> calls, List<AuditEvent> audits, List<CallRollup> rollups,
                  List<AlertTransition> alerts, List<SloStatus> statuses, List<DeliveryAttempt> deliveries,
                  List<ChainedAudit> chainedAudits, List<AuditDigest> digests) {
@@ -37,10 +70,12 @@ public interface PipelineStore {
         public Batch(List<CallEvent> calls, List<AuditEvent> audits, List<CallRollup> rollups) {
             this(calls, audits, rollups, List.of(), List.of(), List.of(), List.of(), List.of());
         }
+    }
 
-        public int size() {
-            return calls.size() + audits.size() + rollups.size() + alerts.size() + statuses.size() + deliveries.size()
-                    + chainedAudits.size() + digests.size();
+    /** The store refused these rows as invalid; sending the same rows again fails the same way. */
+    final class RowsRefused extends RuntimeException {
+        public RowsRefused(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 }

@@ -1,0 +1,268 @@
+package io.mcpslo.processor.sink;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mcpslo.clickhouse.ClickHouseClient;
+import io.mcpslo.clickhouse.ClickHouseConfig;
+import io.mcpslo.clickhouse.ClickHouseTestSupport;
+import io.mcpslo.common.config.Settings;
+import io.mcpslo.kafka.EmbeddedKafkaBroker;
+import io.mcpslo.kafka.KafkaSettings;
+import io.mcpslo.kafka.TopicAdmin;
+import io.mcpslo.kafka.Topics;
+import io.mcpslo.schemas.AuditEvent;
+import io.mcpslo.schemas.CallEvent;
+import io.mcpslo.schemas.EventEnvelope;
+import io.mcpslo.schemas.Outcome;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sink against the real broker and ClickHouse: the store down then up, a replay, poison records, ClickHouse
+ * refusing a table for its own reasons, and a second sink instance joining and leaving during an outage.
+ * Each test writes under its own server name into one database, so they do not see each other's rows.
+ */
+class SinkIT {
+
+    private static final SinkSettings FAST = new SinkSettings(1_000, Duration.ofMillis(100), Duration.ofSeconds(1));
+    private static final SinkTable<?> CALLS = table("calls");
+    private static final SinkTable<?> AUDIT = table("audit_events");
+    private static EmbeddedKafkaBroker broker;
+    private static ClickHouseClient clickHouse;
+
+    @BeforeAll
+    static void start() {
+        broker = EmbeddedKafkaBroker.start();
+        TopicAdmin.ensureTopics(KafkaSettings.from(new Settings(Map.of("KAFKA_BOOTSTRAP_SERVERS",
+                broker.bootstrapServers()))), Duration.ofSeconds(30));
+        clickHouse = ClickHouseTestSupport.freshDatabase("sink");
+        new ClickHousePipelineStore(clickHouse, Clock.systemUTC()).prepare();
+    }
+
+    @AfterAll
+    static void stop() {
+        broker.close();
+        ClickHouseTestSupport.drop(clickHouse);
+    }
+
+    private static SinkTable<?> table(String name) {
+        return SinkTable.ALL.stream().filter(table -> table.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static List<CallEvent> calls(String server, int n) {
+        List<CallEvent> calls = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            calls.add(call(server, "tool_" + (i % 3), i));
+        }
+        return calls;
+    }
+
+    private static CallEvent call(String server, String tool, int i) {
+        var envelope = new EventEnvelope(UUID.randomUUID(), Instant.parse("2026-11-25T10:00:00Z").plusSeconds(i),
+                "gw", server, "1", tool, "tools/call", null, null, null, null, null, null);
+        return new CallEvent(envelope, i, Outcome.OK, null, null, null, null);
+    }
+
+    /** Returns once the broker acknowledged every call, so the tests count what really is on the topic. */
+    private static void produce(List<CallEvent> calls) throws Exception {
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", broker.bootstrapServers()),
+                new StringSerializer(), Topics.CALLS.valueSerde().serializer())) {
+            var sent = calls.stream()
+                    .map(call -> producer.send(new ProducerRecord<>(Topics.CALLS.name(), call.partitionKey(), call)))
+                    .toList();
+            for (var future : sent) {
+                future.get();
+            }
+        }
+    }
+
+    private static void produceRaw(String topic, String key, byte[] value) throws Exception {
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", broker.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        }
+    }
+
+    private static long committedOffsets(SinkTable<?> table) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            return admin.listConsumerGroupOffsets(table.groupId()).partitionsToOffsetAndMetadata().get()
+                    .values().stream().filter(Objects::nonNull).mapToLong(OffsetAndMetadata::offset).sum();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long count(String sql) {
+        return clickHouse.query(sql).get(0).get("n").asLong();
+    }
+
+    private static long storedCalls(String server) {
+        return count("SELECT count() AS n FROM calls FINAL WHERE server = '" + server + "'");
+    }
+
+    private static void await(String what, long expected, LongSupplier actual) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (actual.getAsLong() != expected && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertEquals(expected, actual.getAsLong(), what);
+    }
+
+    private static Sink sink(ClickHouseClient client, SimpleMeterRegistry registry, SinkTable<?>... tables) {
+        return new Sink(List.of(tables), broker.bootstrapServers(), new ClickHousePipelineStore(client, Clock.systemUTC()),
+                FAST, registry, Clock.systemUTC()).start();
+    }
+
+    private static void attachCallsIfDetached() {
+        String db = clickHouse.database();
+        if (count("SELECT count() AS n FROM system.tables WHERE database = '" + db + "' AND name = 'calls'") == 0) {
+            clickHouse.execute("ATTACH TABLE " + db + ".calls");
+        }
+    }
+
+    private static double metric(SimpleMeterRegistry registry, String name, SinkTable<?> table) {
+        var counter = registry.find(name).tag("table", table.name()).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void offsetsWaitForClickHouseAndAReplayCollapses() throws Exception {
+        long offsetsBefore = committedOffsets(CALLS);
+        List<CallEvent> calls = calls("replay", 50);
+        produce(calls);
+
+        var downRegistry = new SimpleMeterRegistry();
+        var unreachable = new ClickHouseClient(ClickHouseConfig.from(new Settings(Map.of(
+                "CLICKHOUSE_URL", "http://127.0.0.1:1", "CLICKHOUSE_TIMEOUT", "1s"))));
+        try (var down = sink(unreachable, downRegistry, CALLS)) {
+            await("write attempts while ClickHouse is down", 1,
+                    () -> Math.min(1, (long) metric(downRegistry, "mcp_sink_write_failures", CALLS)));
+            assertTrue(down.unavailableTables().containsKey("calls"), "the sink says which table waits");
+        }
+        assertEquals(offsetsBefore, committedOffsets(CALLS), "no offset may move while ClickHouse is unreachable");
+
+        var upRegistry = new SimpleMeterRegistry();
+        try (var up = sink(clickHouse, upRegistry, CALLS)) {
+            await("rows once ClickHouse is reachable", 50, () -> storedCalls("replay"));
+            await("offsets after ClickHouse accepted", offsetsBefore + 50, () -> committedOffsets(CALLS));
+            produce(calls);
+            await("offsets after the replay", offsetsBefore + 100, () -> committedOffsets(CALLS));
+            assertTrue(up.unavailableTables().isEmpty());
+        }
+        assertEquals(100, metric(upRegistry, "mcp_sink_records_written", CALLS), "the replay reached ClickHouse");
+        assertEquals(50, storedCalls("replay"), "and collapsed");
+    }
+
+    @Test
+    void poisonRecordsGoToTheDeadLettersAndEverythingElseLands() throws Exception {
+        long offsetsBefore = committedOffsets(CALLS);
+        produce(calls("poison", 20));
+        // a lone surrogate: valid JSON (\ud800), which ClickHouse refuses ("missing second part of surrogate pair")
+        CallEvent loneSurrogate = call("poison", "x\ud800", 99);
+        produce(List.of(loneSurrogate));
+        byte[] undecodable = "{\"not\": \"a call\"".getBytes(StandardCharsets.UTF_8);
+        produceRaw(Topics.CALLS.name(), "poison|x", undecodable);
+        produce(List.of(call("poison", "nul\u0000inside", 100), call("poison", "m".repeat(500_000), 101)));
+        produce(calls("poison", 20));
+        var envelope = new EventEnvelope(UUID.randomUUID(), Instant.parse("2026-11-25T10:00:00Z"), "gw", "poison", "1",
+                null, null, null, null, null, null, null, null);
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", broker.bootstrapServers()),
+                new StringSerializer(), Topics.AUDIT.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(Topics.AUDIT.name(), "poison", new AuditEvent(envelope, "alice", null,
+                    "server.disable", "poison", null, AuditEvent.Decision.ALLOW, null, "ok", "incident"))).get();
+        }
+
+        var registry = new SimpleMeterRegistry();
+        try (var sink = sink(clickHouse, registry, CALLS, AUDIT)) {
+            await("every record of the calls topic handled", offsetsBefore + 44, () -> committedOffsets(CALLS));
+            assertTrue(sink.unavailableTables().isEmpty(), "refused rows are not an unavailable store");
+        }
+        assertEquals(42, storedCalls("poison"), "40 plain calls, the NUL and the 500 kB tool name are stored");
+        assertEquals(1, count("SELECT count() AS n FROM audit_events FINAL WHERE server = 'poison'"),
+                "another table goes on");
+        assertEquals(2, metric(registry, "mcp_sink_dead_letters", CALLS));
+
+        List<JsonNode> letters = clickHouse.query("SELECT offset, reason, payload_base64, table_name"
+                + " FROM sink_dead_letters FINAL WHERE topic = 'mcp.calls.v1' ORDER BY offset");
+        assertEquals(2, letters.size(), letters.toString());
+        assertTrue(letters.get(0).get("reason").asText().contains("surrogate"), letters.get(0).toString());
+        assertArrayEquals(Topics.CALLS.valueSerde().serializer().serialize(Topics.CALLS.name(), loneSurrogate),
+                Base64.getDecoder().decode(letters.get(0).get("payload_base64").asText()), "the original bytes are kept");
+        assertTrue(letters.get(1).get("reason").asText().startsWith("undecodable"), letters.get(1).toString());
+        assertArrayEquals(undecodable, Base64.getDecoder().decode(letters.get(1).get("payload_base64").asText()));
+        assertEquals("calls", letters.get(1).get("table_name").asText());
+    }
+
+    @Test
+    void aTableClickHouseRefusesForItsOwnReasonsWaitsAndLosesNothing() throws Exception {
+        long offsetsBefore = committedOffsets(CALLS);
+        String db = clickHouse.database();
+        clickHouse.execute("DETACH TABLE " + db + ".calls");
+        var registry = new SimpleMeterRegistry();
+        try (var sink = sink(clickHouse, registry, CALLS)) {
+            produce(calls("detached", 30));
+            await("write attempts while the table is gone", 1,
+                    () -> Math.min(1, (long) metric(registry, "mcp_sink_write_failures", CALLS)));
+            Thread.sleep(1_500); // several retries with backoff
+            assertEquals(offsetsBefore, committedOffsets(CALLS), "no offset moves while ClickHouse refuses the table");
+            assertEquals(0, metric(registry, "mcp_sink_dead_letters", CALLS), "nothing is dead-lettered for it");
+            assertTrue(sink.unavailableTables().containsKey("calls"));
+            clickHouse.execute("ATTACH TABLE " + db + ".calls");
+            await("rows once the table is back", 30, () -> storedCalls("detached"));
+            await("offsets once the table is back", offsetsBefore + 30, () -> committedOffsets(CALLS));
+        } finally {
+            attachCallsIfDetached();
+        }
+    }
+
+    @Test
+    void aSecondInstanceJoiningAndLeavingDuringAnOutageLosesNothing() throws Exception {
+        long offsetsBefore = committedOffsets(CALLS);
+        String db = clickHouse.database();
+        clickHouse.execute("DETACH TABLE " + db + ".calls");
+        try {
+            var firstRegistry = new SimpleMeterRegistry();
+            try (var first = sink(clickHouse, firstRegistry, CALLS)) {
+                produce(calls("rebalance", 100));
+                await("the first instance fails to write", 1,
+                        () -> Math.min(1, (long) metric(firstRegistry, "mcp_sink_write_failures", CALLS)));
+                var secondRegistry = new SimpleMeterRegistry();
+                try (var second = sink(clickHouse, secondRegistry, CALLS)) {
+                    produce(calls("rebalance", 100));
+                    await("the second instance joined and fails to write too", 1,
+                            () -> Math.min(1, (long) metric(secondRegistry, "mcp_sink_write_failures", CALLS)));
+                    Thread.sleep(1_000);
+                }
+                produce(calls("rebalance", 100));
+                Thread.sleep(2_000); // the first instance takes all partitions back, still during the outage
+                clickHouse.execute("ATTACH TABLE " + db + ".calls");
+                await("every call produced during the outage", 300, () -> storedCalls("rebalance"));
+                await("offsets", offsetsBefore + 300, () -> committedOffsets(CALLS));
+            }
+        } finally {
+            attachCallsIfDetached();
+        }
+    }
+}
