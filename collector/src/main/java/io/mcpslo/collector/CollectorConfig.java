@@ -32,7 +32,7 @@ public record CollectorConfig(String bindHost, int port, int maxBodyBytes, int m
 
     public String describe() {
         return "collector on " + bindHost + ":" + port + " maxBody=" + maxBodyBytes + "B maxBatch=" + maxEventsPerBatch
-                + " kafkaTimeout=" + kafkaTimeout + " maxFutureSkew=" + maxFutureSkew + " allowedLateness=" + allowedLateness + " tokens=" + tokensFile + "; "
-                + kafka.describe();
+                + " kafkaTimeout=" + kafkaTimeout + " maxFutureSkew=" + maxFutureSkew
+                + " allowedLateness=" + allowedLateness + " tokens=" + tokensFile + "; " + kafka.describe();
     }
 }

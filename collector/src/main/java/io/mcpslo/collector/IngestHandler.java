@@ -107,9 +107,10 @@ final class IngestHandler implements Handler {
                                 + gatewayId + "\", not \"" + abbreviate(source) + "\""));
                     } else if (ok.event() instanceof AuditEvent && ts.isBefore(oldestAuditTs)) {
                         errors.add(new IngestResult.EventError(item.index(), ok.event().envelope().eventId().toString(),
-                                "ts", "audit_lateness", "ts: an audit act must arrive within " + DurationText.format(config.allowedLateness())
-                                + " (ALLOWED_LATENESS) of happening; " + ts + " is older (a back-dated act would land"
-                                + " in a partition retention may already have dropped)"));
+                                "ts", "audit_lateness", "ts: an audit act must arrive within "
+                                + DurationText.format(config.allowedLateness()) + " (ALLOWED_LATENESS) of happening; "
+                                + ts + " is older (a back-dated act would land in a partition retention may already"
+                                + " have dropped)"));
                     } else {
                         valid.add(ok.event());
                     }

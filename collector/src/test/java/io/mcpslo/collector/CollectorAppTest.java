@@ -253,7 +253,9 @@ class CollectorAppTest {
 
     @Test
     void refusedValuesAreEchoedWithoutBreakingTheAnswer() throws Exception {
-        var response = post("application/json", call("\\ud800\\u0000", "ok").replace("\"kind\"", "\"x\\u0000\\udc00\":1,\"kind\""));
+        String badIdAndUnknownField = call("\\ud800\\u0000", "ok")
+                .replace("\"kind\"", "\"x\\u0000\\udc00\":1,\"kind\"");
+        var response = post("application/json", badIdAndUnknownField);
         assertEquals(422, response.statusCode(), response.body());
         JsonNode error = json(response).get("errors");
         assertEquals("??", error.get(0).get("eventId").asText(), response.body());

@@ -174,7 +174,8 @@ class EventValidatorTest {
     @Test
     void theSchemaAndPrintableTextAgreeOnEveryString() throws IOException {
         ObjectNode call = (ObjectNode) EventCodec.parse(Files.readAllBytes(EXAMPLES.resolve("valid/call-ok.json")));
-        ObjectNode audit = (ObjectNode) EventCodec.parse(Files.readAllBytes(EXAMPLES.resolve("valid/audit-break-glass.json")));
+        ObjectNode audit = (ObjectNode) EventCodec.parse(
+                Files.readAllBytes(EXAMPLES.resolve("valid/audit-break-glass.json")));
         List<String> corpus = List.of("search_code_v2", "x\n", "\nx", "a\u0000b", "\u001f", "\u007f", "\u0080",
                 "\u009f", "\u00a0", "x\ud800", "\ud800x", "\udc00", "x\udc00\ud800", "\ud83d\ude00", "a\ud83d\ude00b",
                 "\ud83d\ude00\ud800", "\ud83d\ud83d\ude00", "\u2028", "\u00e9t\u00e9", "\ufffd", "tab\there");
