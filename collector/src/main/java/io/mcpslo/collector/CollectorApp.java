@@ -5,8 +5,8 @@ import io.javalin.http.HttpStatus;
 import io.javalin.http.HttpResponseException;
 import io.mcpslo.common.auth.Access;
 import io.mcpslo.common.auth.BearerAuth;
-import io.mcpslo.schemas.EventValidator;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +22,7 @@ public final class CollectorApp {
     /** Attribute under which a request's authenticated principal is kept. */
     static final String PRINCIPAL = "principal";
 
-    public static Javalin create(CollectorConfig config, EventValidator validator, EventPublisher publisher,
+    public static Javalin create(CollectorConfig config, Clock clock, EventPublisher publisher,
                                  PrometheusMeterRegistry registry, BearerAuth auth) {
         Map<String, Access> access = Map.of("POST /v1/events", Access.GATEWAY, "GET /health", Access.OPEN,
                 "GET /metrics", Access.OPERATIONS);
@@ -48,7 +48,7 @@ public final class CollectorApp {
         });
         app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus())
                 .json(Map.of("error", e.getMessage(), "field", "Authorization")));
-        app.post("/v1/events", new IngestHandler(config, validator, publisher, registry));
+        app.post("/v1/events", new IngestHandler(config, clock, publisher, registry));
         app.get("/health", ctx -> ctx.json(Map.of("status", "up", "service", "collector")));
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
         app.error(HttpStatus.NOT_FOUND, ctx -> ctx.json(Map.of("error", "no such endpoint: " + ctx.method() + " "

@@ -1,13 +1,15 @@
 package io.mcpslo.collector;
 
 import io.mcpslo.common.config.Settings;
+import io.mcpslo.engine.rollup.LatenessPolicy;
 import io.mcpslo.kafka.KafkaSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /** Collector settings, read once at start. */
 public record CollectorConfig(String bindHost, int port, int maxBodyBytes, int maxEventsPerBatch,
-                              Duration kafkaTimeout, Duration maxFutureSkew, KafkaSettings kafka, Path tokensFile) {
+                              Duration kafkaTimeout, Duration maxFutureSkew, Duration allowedLateness, KafkaSettings kafka,
+                              Path tokensFile) {
 
     public static CollectorConfig from(Settings settings) {
         return new CollectorConfig(
@@ -17,6 +19,7 @@ public record CollectorConfig(String bindHost, int port, int maxBodyBytes, int m
                 settings.integer("COLLECTOR_MAX_BATCH_EVENTS", 10_000, 1, 1_000_000),
                 settings.duration("COLLECTOR_KAFKA_TIMEOUT", Duration.ofSeconds(10)),
                 settings.duration("MAX_FUTURE_SKEW", Duration.ofMinutes(5)),
+                settings.duration("ALLOWED_LATENESS", LatenessPolicy.DEFAULT_ALLOWED_LATENESS),
                 KafkaSettings.from(settings),
                 tokensFile(settings));
     }
@@ -29,7 +32,7 @@ public record CollectorConfig(String bindHost, int port, int maxBodyBytes, int m
 
     public String describe() {
         return "collector on " + bindHost + ":" + port + " maxBody=" + maxBodyBytes + "B maxBatch=" + maxEventsPerBatch
-                + " kafkaTimeout=" + kafkaTimeout + " maxFutureSkew=" + maxFutureSkew + " tokens=" + tokensFile + "; "
-                + kafka.describe();
+                + " kafkaTimeout=" + kafkaTimeout + " maxFutureSkew=" + maxFutureSkew
+                + " allowedLateness=" + allowedLateness + " tokens=" + tokensFile + "; " + kafka.describe();
     }
 }

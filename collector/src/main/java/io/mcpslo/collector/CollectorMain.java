@@ -5,7 +5,6 @@ import io.mcpslo.common.auth.BearerAuth;
 import io.mcpslo.common.auth.TokenStore;
 import io.mcpslo.common.config.Settings;
 import io.mcpslo.kafka.TopicAdmin;
-import io.mcpslo.schemas.EventValidator;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -36,7 +35,7 @@ public final class CollectorMain {
         }
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var publisher = new KafkaEventPublisher(config.kafka(), config.kafkaTimeout());
-        Javalin app = CollectorApp.create(config, new EventValidator(Clock.systemUTC(), config.maxFutureSkew()),
+        Javalin app = CollectorApp.create(config, Clock.systemUTC(),
                 publisher, registry, new BearerAuth(new TokenStore(config.tokensFile()))).start(config.port());
         LOG.info("collector listening on http://{}:{}/v1/events", config.bindHost(), app.port());
         return app;

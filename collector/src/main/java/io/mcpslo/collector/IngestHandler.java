@@ -4,8 +4,11 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
 import io.mcpslo.common.auth.Principal;
+import io.mcpslo.engine.slo.DurationText;
+import io.mcpslo.schemas.AuditEvent;
 import io.mcpslo.schemas.EventValidator;
 import io.mcpslo.schemas.McpEvent;
+import io.mcpslo.schemas.PrintableText;
 import io.mcpslo.schemas.ValidationOutcome;
 import io.mcpslo.schemas.Violation;
 import io.micrometer.core.instrument.Counter;
@@ -13,6 +16,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,17 +34,21 @@ final class IngestHandler implements Handler {
     static final int RETRY_AFTER_SECONDS = 5;
 
     private final CollectorConfig config;
+    private final Clock clock;
     private final EventValidator validator;
     private final EventPublisher publisher;
+    private final BatchParser parser;
     private final Counter accepted;
     private final Counter rejected;
     private final Counter publishFailures;
     private final Timer publishTime;
 
-    IngestHandler(CollectorConfig config, EventValidator validator, EventPublisher publisher, MeterRegistry registry) {
+    IngestHandler(CollectorConfig config, Clock clock, EventPublisher publisher, MeterRegistry registry) {
         this.config = config;
-        this.validator = validator;
+        this.clock = clock;
+        this.validator = new EventValidator(clock, config.maxFutureSkew());
         this.publisher = publisher;
+        this.parser = new BatchParser(config.maxEventsPerBatch(), config.maxBodyBytes());
         this.accepted = Counter.builder("mcp_collector_events").tag("result", "accepted")
                 .description("Events accepted and acknowledged by Kafka").register(registry);
         this.rejected = Counter.builder("mcp_collector_events").tag("result", "rejected")
@@ -65,23 +74,22 @@ final class IngestHandler implements Handler {
         }
         List<BatchParser.Item> items;
         try {
-            items = BatchParser.parse(body, isNdjson(ctx.contentType()));
+            items = parser.parse(body, isNdjson(ctx.contentType()));
         } catch (BatchParser.MalformedBodyException e) {
             answer(ctx, HttpStatus.BAD_REQUEST, new IngestResult(0, 0, e.getMessage(), "body", List.of()));
+            return;
+        } catch (BatchParser.TooManyEventsException e) {
+            answer(ctx, HttpStatus.CONTENT_TOO_LARGE, new IngestResult(0, 0, e.getMessage(), "body", List.of()));
             return;
         }
         if (items.isEmpty()) {
             answer(ctx, HttpStatus.BAD_REQUEST, new IngestResult(0, 0, "the batch holds no events", "body", List.of()));
             return;
         }
-        if (items.size() > config.maxEventsPerBatch()) {
-            answer(ctx, HttpStatus.CONTENT_TOO_LARGE, new IngestResult(0, 0, "batch of " + items.size()
-                    + " events exceeds " + config.maxEventsPerBatch() + " (COLLECTOR_MAX_BATCH_EVENTS)", "body", List.of()));
-            return;
-        }
 
         Principal principal = ctx.attribute(CollectorApp.PRINCIPAL);
         String gatewayId = principal == null || principal.isAdmin() ? null : principal.gatewayId().orElse(null);
+        Instant oldestAuditTs = clock.instant().minus(config.allowedLateness());
         List<McpEvent> valid = new ArrayList<>(items.size());
         List<IngestResult.EventError> errors = new ArrayList<>();
         for (BatchParser.Item item : items) {
@@ -92,10 +100,17 @@ final class IngestHandler implements Handler {
             switch (validator.validate(item.json())) {
                 case ValidationOutcome.Accepted ok -> {
                     String source = ok.event().envelope().source();
+                    Instant ts = ok.event().envelope().ts();
                     if (gatewayId != null && !gatewayId.equals(source)) {
                         errors.add(new IngestResult.EventError(item.index(), ok.event().envelope().eventId().toString(),
                                 "source", "gateway", "source: this token may only send events of source \""
                                 + gatewayId + "\", not \"" + abbreviate(source) + "\""));
+                    } else if (ok.event() instanceof AuditEvent && ts.isBefore(oldestAuditTs)) {
+                        errors.add(new IngestResult.EventError(item.index(), ok.event().envelope().eventId().toString(),
+                                "ts", "audit_lateness", "ts: an audit act must arrive within "
+                                + DurationText.format(config.allowedLateness()) + " (ALLOWED_LATENESS) of happening; "
+                                + ts + " is older (a back-dated act would land in a partition retention may already"
+                                + " have dropped)"));
                     } else {
                         valid.add(ok.event());
                     }
@@ -167,6 +182,6 @@ final class IngestHandler implements Handler {
     }
 
     private static String abbreviate(String value) {
-        return value.length() <= 64 ? value : value.substring(0, 64) + "…";
+        return PrintableText.abbreviated(value, 64);
     }
 }

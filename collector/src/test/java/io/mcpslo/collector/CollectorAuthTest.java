@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.javalin.Javalin;
 import io.mcpslo.common.config.Settings;
-import io.mcpslo.schemas.EventValidator;
 import io.mcpslo.schemas.McpEvent;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -34,8 +33,8 @@ class CollectorAuthTest {
     @BeforeEach
     void start() {
         var config = CollectorConfig.from(new Settings(Map.of("COLLECTOR_PORT", "0")));
-        app = CollectorApp.create(config, new EventValidator(Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"),
-                        ZoneOffset.UTC)), new EventPublisher() {
+        app = CollectorApp.create(config, Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC),
+                new EventPublisher() {
                     @Override
                     public void publish(List<McpEvent> events) {
                         published.addAll(events);

@@ -9,7 +9,6 @@ import io.mcpslo.kafka.EmbeddedKafkaBroker;
 import io.mcpslo.kafka.KafkaSettings;
 import io.mcpslo.kafka.TopicAdmin;
 import io.mcpslo.kafka.Topics;
-import io.mcpslo.schemas.EventValidator;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +45,7 @@ class CollectorKafkaIT {
     private static Javalin collector(String bootstrap, String timeout) {
         var config = CollectorConfig.from(new Settings(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                 "COLLECTOR_KAFKA_TIMEOUT", timeout)));
-        return CollectorApp.create(config, new EventValidator(Clock.systemUTC()),
+        return CollectorApp.create(config, Clock.systemUTC(),
                 new KafkaEventPublisher(config.kafka(), config.kafkaTimeout()),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), TestTokens.auth()).start(0);
     }

@@ -16,6 +16,7 @@ import io.mcpslo.query.store.ClickHouseRollupStore;
 import io.mcpslo.query.store.ClickHouseSloStore;
 import io.mcpslo.sloconfig.SloDirectory;
 import io.mcpslo.sloconfig.SloFileParser;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -60,9 +61,12 @@ public final class QueryApiMain {
         var reports = new ClickHouseReportStore(client);
         var reportService = new ReportService(reports, () -> slos.current().slos(), config.reportZone(),
                 config.reportWebhook(), Clock.systemUTC());
+        var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Counter reportFailures = Counter.builder("mcp_report_failures")
+                .description("Scheduled weekly reports that failed (retried every 5 minutes)").register(registry);
         reloads.scheduleWithFixedDelay(() -> {
             try {
-                reportService.generateDue();
+                reportFailures.increment(reportService.generateDue().size());
             } catch (RuntimeException e) {
                 LOG.warn("weekly reports not generated now (retried in 5 minutes): {}", e.getMessage());
             }
@@ -71,8 +75,8 @@ public final class QueryApiMain {
                 new ClickHouseAuditStore(client), recorder, () -> slos.current().slos(),
                 new BearerAuth(new TokenStore(config.tokensFile())), config.auditDigestKey(), reports, reportService,
                 new ClickHouseDeadLetterStore(client));
-        Javalin app = QueryApp.create(config.bindHost(), services, Clock.systemUTC(), config.maxPoints(),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(config.port());
+        Javalin app = QueryApp.create(config.bindHost(), services, Clock.systemUTC(), config.maxPoints(), registry)
+                .start(config.port());
         app.events(events -> events.serverStopped(() -> {
             reloads.shutdownNow();
             recorder.close();

@@ -76,7 +76,8 @@ public final class EventValidator {
         // fields are named here from the declared ones instead.
         event.fieldNames().forEachRemaining(name -> {
             if (!knownFields.contains(name)) {
-                violations.add(Violation.of(name, "unknown_field", "unknown field " + name
+                String printableName = PrintableText.sanitized(name);
+                violations.add(Violation.of(printableName, "unknown_field", "unknown field " + printableName
                         + (name.contains("arg") ? " (raw tool arguments are never accepted; send args_hash)" : "")));
             }
         });
@@ -107,6 +108,14 @@ public final class EventValidator {
         List<Violation> violations = new ArrayList<>();
         for (ValidationMessage message : messages) {
             if ("unevaluatedProperties".equals(message.getType())) {
+                continue;
+            }
+            if ("not".equals(message.getType()) && message.getInstanceNode() != null
+                    && message.getInstanceNode().isTextual()) {
+                // the only "not" of the schemas is $defs/printable; say which character, not the pattern
+                String problem = PrintableText.problem(message.getInstanceNode().asText())
+                        .orElse("must not hold control characters or unpaired surrogates");
+                violations.add(Violation.of(fieldOf(message), "printable", problem));
                 continue;
             }
             violations.add(Violation.of(fieldOf(message), message.getType(), readable(message)));

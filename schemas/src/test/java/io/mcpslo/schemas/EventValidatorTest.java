@@ -12,10 +12,16 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class EventValidatorTest {
@@ -110,5 +116,87 @@ class EventValidatorTest {
     void duplicateKeysAreMalformedJson() {
         org.junit.jupiter.api.Assertions.assertThrows(com.fasterxml.jackson.core.JsonProcessingException.class,
                 () -> EventCodec.parse("{\"kind\":\"call\",\"kind\":\"audit\"}".getBytes()));
+    }
+
+    /** Every string field of the contract, with a valid value taken from the valid examples. */
+    private static Map<String, ObjectNode> eventsByStringField() throws IOException {
+        Map<String, ObjectNode> byField = new TreeMap<>();
+        for (Path file : validExamples().toList()) {
+            ObjectNode event = (ObjectNode) EventCodec.parse(Files.readAllBytes(file));
+            event.fields().forEachRemaining(field -> {
+                if (field.getValue().isTextual()) {
+                    byField.putIfAbsent(field.getKey(), event);
+                }
+            });
+        }
+        return byField;
+    }
+
+    static Stream<Arguments> badStringValues() throws IOException {
+        List<Arguments> cases = new ArrayList<>();
+        eventsByStringField().forEach((field, event) -> {
+            String valid = event.get(field).asText();
+            for (String bad : List.of(valid + "\n", "\n" + valid, valid + "\r\n", valid + "\u0000", valid + "\t",
+                    valid + "\u007f", valid + "\u0085", valid + "\ud800", "\udc00" + valid, valid + "\udc00\ud800",
+                    "x".repeat(10_000), "x".repeat(1_048_576))) {
+                cases.add(Arguments.of(field, event, bad));
+            }
+        });
+        return cases.stream();
+    }
+
+    @Test
+    void theValidExamplesGiveAValueToEveryStringFieldOfTheSchemas() throws IOException {
+        Set<String> declared = new TreeSet<>();
+        for (String schema : List.of("envelope", "call", "audit")) {
+            EventCodec.parse(Files.readAllBytes(Path.of("src/main/resources/schemas/v1/" + schema + ".schema.json")))
+                    .get("properties").fieldNames().forEachRemaining(declared::add);
+        }
+        declared.removeAll(Set.of("duration_ms", "error_code", "retry", "response_bytes"));
+        assertEquals(declared, eventsByStringField().keySet(),
+                "add a valid example carrying each new string field, so the string rules are tested on it");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badStringValues")
+    void everyStringFieldRefusesControlCharactersUnpairedSurrogatesAndOverlongValues(String field, ObjectNode valid,
+                                                                                      String bad) {
+        ObjectNode event = valid.deepCopy();
+        event.put(field, bad);
+        var rejected = assertInstanceOf(ValidationOutcome.Rejected.class, validator.validate(event),
+                () -> field + " accepted " + bad.substring(0, Math.min(bad.length(), 40)).codePoints()
+                        .mapToObj(c -> String.format("U+%04X", c)).toList());
+        assertTrue(rejected.violations().stream().anyMatch(v -> v.field().equals(field)),
+                () -> field + " not named in " + rejected.violations());
+    }
+
+    /** The differential: the schema's $defs/printable and {@link PrintableText} give the same verdict. */
+    @Test
+    void theSchemaAndPrintableTextAgreeOnEveryString() throws IOException {
+        ObjectNode call = (ObjectNode) EventCodec.parse(Files.readAllBytes(EXAMPLES.resolve("valid/call-ok.json")));
+        ObjectNode audit = (ObjectNode) EventCodec.parse(
+                Files.readAllBytes(EXAMPLES.resolve("valid/audit-break-glass.json")));
+        List<String> corpus = List.of("search_code_v2", "x\n", "\nx", "a\u0000b", "\u001f", "\u007f", "\u0080",
+                "\u009f", "\u00a0", "x\ud800", "\ud800x", "\udc00", "x\udc00\ud800", "\ud83d\ude00", "a\ud83d\ude00b",
+                "\ud83d\ude00\ud800", "\ud83d\ud83d\ude00", "\u2028", "\u00e9t\u00e9", "\ufffd", "tab\there");
+        for (String text : corpus) {
+            boolean printable = PrintableText.problem(text).isEmpty();
+            ObjectNode tool = call.deepCopy().put("tool", text);
+            ObjectNode reason = audit.deepCopy().put("reason", text);
+            for (ObjectNode event : List.of(tool, reason)) {
+                ValidationOutcome outcome = validator.validate(event);
+                assertEquals(printable, outcome instanceof ValidationOutcome.Accepted,
+                        () -> text.codePoints().mapToObj(c -> String.format("U+%04X", c)).toList() + " -> " + outcome);
+            }
+        }
+    }
+
+    @Test
+    void anUnpairedSurrogateIsRefusedNamingTheFieldTheRuleAndTheCharacter() throws IOException {
+        JsonNode event = EventCodec.parse(Files.readString(EXAMPLES.resolve("valid/call-ok.json"))
+                .replace("\"server\":\"", "\"server\":\"x\\ud800").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        var rejected = assertInstanceOf(ValidationOutcome.Rejected.class, validator.validate(event));
+        assertEquals(List.of(Violation.of("server", "printable",
+                "must not hold an unpaired high surrogate (U+D800 at position 1)")), rejected.violations());
     }
 }

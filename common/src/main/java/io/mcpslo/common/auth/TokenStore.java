@@ -19,15 +19,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Bearer tokens, hashed at rest: a text file of lines {@code <sha256 of token> <name> <role>[,<role>…]}
  * ({@code #} starts a comment). Only the hash is stored, so the file does not let anyone act. The file is read
- * again when it changes, so a token created by {@code mcp-slo token create} works at once.
+ * again when it changes, so a token created by {@code mcp-slo token create} works at once. A malformed line is
+ * logged with its number and skipped: one bad line must not lock every token out.
  */
 public final class TokenStore {
 
     public static final String PREFIX = "mcps_";
+    private static final Logger LOG = LoggerFactory.getLogger(TokenStore.class);
 
     private final Path file;
     private Map<String, Principal> byHash = Map.of();
@@ -58,7 +62,9 @@ public final class TokenStore {
             }
             Map<String, Principal> loaded = new HashMap<>();
             if (modified >= 0) {
-                for (Entry entry : read(file)) {
+                Contents contents = read(file);
+                contents.badLines().forEach(problem -> LOG.warn("token file: {} (line skipped)", problem));
+                for (Entry entry : contents.entries()) {
                     loaded.put(entry.hash(), entry.principal());
                 }
             }
@@ -73,31 +79,47 @@ public final class TokenStore {
     public record Entry(String hash, Principal principal) {
     }
 
-    public static List<Entry> read(Path file) throws IOException {
+    /** The file's valid lines, and why each other line was skipped ({@code <file>:<line>: <problem>}). */
+    public record Contents(List<Entry> entries, List<String> badLines) {
+        public Contents {
+            entries = List.copyOf(entries);
+            badLines = List.copyOf(badLines);
+        }
+    }
+
+    public static Contents read(Path file) throws IOException {
         List<Entry> entries = new ArrayList<>();
+        List<String> badLines = new ArrayList<>();
         int number = 0;
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        // decoded leniently: bytes that are not UTF-8 spoil their own line only
+        for (String line : new String(Files.readAllBytes(file), StandardCharsets.UTF_8).split("\n", -1)) {
             number++;
             String trimmed = line.strip();
             if (trimmed.isEmpty() || trimmed.startsWith("#")) {
                 continue;
             }
-            String[] parts = trimmed.split("\\s+");
-            if (parts.length != 3 || !parts[0].matches("[0-9a-f]{64}")) {
-                throw new IllegalArgumentException(file + ":" + number
-                        + ": expected \"<sha256 hex> <name> <role>[,<role>…]\"");
+            try {
+                entries.add(parse(trimmed));
+            } catch (IllegalArgumentException e) {
+                badLines.add(file + ":" + number + ": " + e.getMessage());
             }
-            Set<Role> roles = new LinkedHashSet<>();
-            for (String role : parts[2].split(",")) {
-                try {
-                    roles.add(Role.parse(role));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(file + ":" + number + ": " + e.getMessage(), e);
-                }
-            }
-            entries.add(new Entry(parts[0], new Principal(parts[1], roles)));
         }
-        return entries;
+        return new Contents(entries, badLines);
+    }
+
+    private static Entry parse(String line) {
+        String[] parts = line.split("\\s+");
+        if (parts.length != 3 || !parts[0].matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("expected \"<sha256 hex> <name> <role>[,<role>…]\"");
+        }
+        if (!Role.NAME.matcher(parts[1]).matches()) {
+            throw new IllegalArgumentException("token name must be letters, digits, '.', '_' or '-'");
+        }
+        Set<Role> roles = new LinkedHashSet<>();
+        for (String role : parts[2].split(",")) {
+            roles.add(Role.parse(role));
+        }
+        return new Entry(parts[0], new Principal(parts[1], roles));
     }
 
     /** Creates a token for {@code name} with {@code roles}, appends its hash to the file, and returns the token. */

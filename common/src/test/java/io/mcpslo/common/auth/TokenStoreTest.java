@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,13 +49,32 @@ class TokenStoreTest {
     }
 
     @Test
-    void badRolesAndBadLinesAreRefusedNamingTheProblem() throws Exception {
+    void badRolesAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> Role.parse("root"));
         assertThrows(IllegalArgumentException.class, () -> Role.parse("gateway:"));
         assertThrows(IllegalArgumentException.class, () -> Role.parse("team:x'; DROP"));
-        Path file = folder.resolve("broken");
-        Files.writeString(file, "# comment\nnot-a-hash alice sre\n");
-        var error = assertThrows(IllegalArgumentException.class, () -> TokenStore.read(file));
-        assertTrue(error.getMessage().contains("broken:2"), error.getMessage());
+    }
+
+    @Test
+    void aMalformedLineIsReportedWithItsNumberAndSkippedWhileTheOtherTokensKeepWorking() throws Exception {
+        Path file = folder.resolve("tokens");
+        String first = TokenStore.create(file, "first", Set.of(new Role.Sre()));
+        String hash = TokenStore.hash("mcps_unused");
+        Files.writeString(file, "# comment\nnot-a-hash alice sre\n" + hash + " bob root\n" + hash + " b\u0001b sre\n",
+                StandardOpenOption.APPEND);
+        Files.write(file, new byte[] {(byte) 0xFF, ' ', 'x', '\n'}, StandardOpenOption.APPEND);
+        String second = TokenStore.create(file, "second", Set.of(new Role.Auditor()));
+
+        var contents = TokenStore.read(file);
+        assertEquals(List.of("first", "second"), contents.entries().stream().map(e -> e.principal().name()).toList());
+        assertEquals(4, contents.badLines().size(), contents.badLines().toString());
+        assertTrue(contents.badLines().get(0).startsWith(file + ":3: expected"), contents.badLines().get(0));
+        assertTrue(contents.badLines().get(1).startsWith(file + ":4: "), contents.badLines().get(1));
+        assertTrue(contents.badLines().get(3).startsWith(file + ":6: "), contents.badLines().get(3));
+
+        TokenStore store = new TokenStore(file);
+        assertEquals("first", store.authenticate(first).orElseThrow().name());
+        assertEquals("second", store.authenticate(second).orElseThrow().name());
+        assertTrue(store.authenticate("mcps_unused").isEmpty());
     }
 }

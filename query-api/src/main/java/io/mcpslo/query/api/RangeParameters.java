@@ -1,6 +1,7 @@
 package io.mcpslo.query.api;
 
 import io.mcpslo.query.store.RollupQuery;
+import io.mcpslo.schemas.PrintableText;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -94,7 +95,8 @@ final class RangeParameters {
 
     static Optional<String> name(Map<String, List<String>> params, String field) {
         Optional<String> value = single(params, field);
-        if (value.isPresent() && !PRINTABLE.matcher(value.get()).matches()) {
+        if (value.isPresent() && (!PRINTABLE.matcher(value.get()).matches()
+                || PrintableText.problem(value.get()).isPresent())) {
             throw new BadRequestException(field, field + " must be 1 to 200 printable characters");
         }
         return value;
@@ -124,7 +126,6 @@ final class RangeParameters {
     }
 
     static String abbreviate(String value) {
-        String printable = value.replaceAll("\\p{Cntrl}", "?");
-        return printable.length() <= 60 ? printable : printable.substring(0, 60) + "…";
+        return PrintableText.abbreviated(value, 60);
     }
 }

@@ -11,6 +11,7 @@ import io.mcpslo.engine.slo.DurationText;
 import io.mcpslo.engine.slo.SloDefinition;
 import io.mcpslo.engine.slo.SloStatus;
 import io.mcpslo.schemas.ArgsHash;
+import io.mcpslo.schemas.PrintableText;
 import io.mcpslo.query.audit.AuditRecorder;
 import io.mcpslo.query.store.AlertQuery;
 import io.mcpslo.query.store.AlertRecord;
@@ -213,7 +214,8 @@ final class SloHandlers {
             if (!Silence.MATCHER_NAMES.contains(entry.getKey())) {
                 throw new BadRequestException(field, "unknown matcher; use slo, team, alert or severity");
             }
-            if (!entry.getValue().isTextual() || !TEXT.matcher(entry.getValue().asText()).matches()) {
+            if (!entry.getValue().isTextual() || !TEXT.matcher(entry.getValue().asText()).matches()
+                    || PrintableText.problem(entry.getValue().asText()).isPresent()) {
                 throw new BadRequestException(field, "must be 1 to 200 printable characters");
             }
             matchers.put(entry.getKey(), entry.getValue().asText());
@@ -445,6 +447,10 @@ final class SloHandlers {
             throw new BadRequestException(field, field + " must be " + (pattern != null ? "1 to 200 printable characters"
                     : "at most 1000 characters" + (required ? " and not blank" : "")));
         }
+        // it is stored, and written to the audit trail whose contract refuses the same characters
+        PrintableText.problem(text).ifPresent(problem -> {
+            throw new BadRequestException(field, field + " " + problem);
+        });
         return text;
     }
 

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
 /** Computes a team's weekly report from the rollups, the SLO snapshots and the alert history. */
 public final class ReportBuilder {
 
-    private static final Pattern VERSIONED = Pattern.compile("(.+)_v([0-9]+)");
+    /** A version suffix of up to 9 digits fits an int; a longer run of digits is part of the name, not a version. */
+    private static final Pattern VERSIONED = Pattern.compile("(.+)_v([0-9]{1,9})");
 
     private final ReportStore store;
     private final Clock clock;

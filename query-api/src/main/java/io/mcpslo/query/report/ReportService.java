@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,14 +61,25 @@ public final class ReportService {
         return report;
     }
 
-    /** Generates last week's report for every team that has none yet; called every few minutes. */
-    public void generateDue() {
+    /**
+     * Generates last week's report for every team that has none yet; called every few minutes. One team's failure
+     * is logged and does not stop the teams after it; returns the teams whose report failed (retried next call).
+     */
+    public List<String> generateDue() {
         String week = lastCompletedWeek();
+        List<String> failed = new ArrayList<>();
         for (String team : teams()) {
-            if (store.find(team, week, "md").isEmpty()) {
-                generate(team, week);
+            try {
+                if (store.find(team, week, "md").isEmpty()) {
+                    generate(team, week);
+                }
+            } catch (RuntimeException e) {
+                failed.add(team);
+                LOG.warn("weekly report for team {} week {} failed (retried in the next round): {}", team, week,
+                        e.toString());
             }
         }
+        return failed;
     }
 
     private void deliver(URI uri, String team, String isoWeek, String markdown) {

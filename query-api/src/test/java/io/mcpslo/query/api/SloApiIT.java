@@ -169,6 +169,16 @@ class SloApiIT {
     }
 
     @Test
+    void anAcknowledgementCommentStorageWouldRefuseIsA400NamingComment() throws Exception {
+        for (String comment : List.of("on it\\ud800", "\\udc00", "line\\nbreak", "nul\\u0000", "x".repeat(10_000))) {
+            HttpResponse<String> response = call("POST", "/api/v1/alerts/" + DEDUP_KEY + "/ack",
+                    "{\"comment\":\"" + comment + "\"}");
+            assertEquals(400, response.statusCode(), response.body());
+            assertEquals("comment", JSON.readTree(response.body()).get("field").asText(), response.body());
+        }
+    }
+
+    @Test
     void silencesAreCreatedListedExpiredAndAudited() throws Exception {
         JsonNode created = ok("POST", "/api/v1/silences", """
                 {"matchers": {"slo": "jira-availability"}, "duration": "2h", "comment": "jira maintenance"}""", 201);
@@ -196,6 +206,10 @@ class SloApiIT {
         "{\"matchers\": {\"slo\": \"a\"}, \"ends_at\": \"2020-01-01T00:00:00Z\", \"comment\": \"c\"}|ends_at",
         "{\"matchers\": {\"slo\": \"a\"}, \"duration\": \"1h\"}|comment",
         "{\"matchers\": {\"slo\": \"a\"}, \"duration\": \"1h\", \"comment\": \"c\", \"created_by\": \"x\"}|created_by",
+        "{\"matchers\": {\"slo\": \"a\\ud800\"}, \"duration\": \"1h\", \"comment\": \"c\"}|matchers.slo",
+        "{\"matchers\": {\"slo\": \"a\"}, \"duration\": \"1h\", \"comment\": \"c\\u0000\"}|comment",
+        "{\"matchers\": {\"slo\": \"a\"}, \"duration\": \"1h\", \"comment\": \"maintenance\\n\"}|comment",
+        "{\"matchers\": {\"slo\": \"a\"}, \"duration\": \"1h\", \"comment\": \"\\udc00\"}|comment",
         "not json|body",
         "[1, 2]|body"})
     void badSilencesAreRefusedNamingTheField(String bodyAndField) throws Exception {

@@ -1,0 +1,118 @@
+package io.mcpslo.query.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.mcpslo.engine.rollup.RollupAggregate;
+import io.mcpslo.engine.slo.AlertPolicy;
+import io.mcpslo.engine.slo.AvailabilitySli;
+import io.mcpslo.engine.slo.FailureLocus;
+import io.mcpslo.engine.slo.Objective;
+import io.mcpslo.engine.slo.RollingWindow;
+import io.mcpslo.engine.slo.SloDefinition;
+import io.mcpslo.engine.slo.SloScope;
+import io.mcpslo.query.store.SloSnapshot;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The weekly schedule against an in-memory store: one team's failure must not cost the other teams their report. */
+class ReportServiceTest {
+
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC);
+
+    private static SloDefinition slo(String team, String server) {
+        var window = new RollingWindow(Duration.ofDays(30));
+        return new SloDefinition(team + "-availability", team, "", new SloScope(server, null, null),
+                new AvailabilitySli(FailureLocus.BOTH, false, false), new Objective(0.99), window,
+                AlertPolicy.defaultsFor(window));
+    }
+
+    @Test
+    void aVersionSuffixTooLongForAnIntIsPartOfTheNameNotAVersion() {
+        var thisWeek = List.of(new WeeklyReport.ToolFailures("jira", "search_v1", 10, 0, 0),
+                new WeeklyReport.ToolFailures("jira", "search_v2", 30, 0, 0),
+                new WeeklyReport.ToolFailures("jira", "search_v99999999999", 5, 0, 0));
+        List<WeeklyReport.Migration> migrations = ReportBuilder.migrations(thisWeek, List.of());
+        assertEquals(1, migrations.size());
+        assertEquals(List.of("search_v1", "search_v2"),
+                migrations.get(0).versions().stream().map(WeeklyReport.VersionShare::tool).toList());
+    }
+
+    @Test
+    void aTeamWhoseReportFailsIsReportedAndTheTeamsAfterItStillGetTheirs() {
+        var store = new InMemoryReportStore();
+        var service = new ReportService(store, () -> List.of(slo("alpha", "broken"), slo("beta", "jira")),
+                ZoneOffset.UTC, Optional.empty(), CLOCK);
+
+        assertEquals(List.of("alpha"), service.generateDue());
+        assertEquals(List.of("beta/2026-W47.md", "beta/2026-W47.html"),
+                store.saved.stream().map(r -> r.team() + "/" + r.isoWeek() + "." + r.format()).toList());
+    }
+
+    @Test
+    void aToolWithAHugeVersionSuffixDoesNotBreakTheReport() {
+        var store = new InMemoryReportStore();
+        var service = new ReportService(store, () -> List.of(slo("beta", "jira")), ZoneOffset.UTC, Optional.empty(),
+                CLOCK);
+        store.tools = List.of(new WeeklyReport.ToolFailures("jira", "a_v99999999999", 7, 1, 0));
+
+        assertEquals(List.of(), service.generateDue());
+        assertEquals(2, store.saved.size());
+    }
+
+    /** Knows no traffic; reading the tools of server "broken" fails as a ClickHouse outage would. */
+    private static final class InMemoryReportStore implements ReportStore {
+        final List<StoredReport> saved = new ArrayList<>();
+        List<WeeklyReport.ToolFailures> tools = List.of();
+
+        @Override
+        public Map<Instant, RollupAggregate> minutes(SloScope scope, Instant from, Instant to) {
+            return Map.of();
+        }
+
+        @Override
+        public Optional<SloSnapshot> snapshotBefore(String sloId, Instant at) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Map<String, Double> peakBurnRates(String sloId, Instant from, Instant to) {
+            return Map.of();
+        }
+
+        @Override
+        public List<WeeklyReport.ToolFailures> toolCalls(List<String> servers, Instant from, Instant to) {
+            if (servers.contains("broken")) {
+                throw new IllegalStateException("ClickHouse answered 500");
+            }
+            return tools;
+        }
+
+        @Override
+        public List<Map<String, String>> alertTransitions(String sloId, Instant from, Instant to) {
+            return List.of();
+        }
+
+        @Override
+        public void save(StoredReport report) {
+            saved.add(report);
+        }
+
+        @Override
+        public List<StoredReport> list(List<String> teams, int limit) {
+            return saved.stream().filter(r -> teams.contains(r.team())).limit(limit).toList();
+        }
+
+        @Override
+        public Optional<StoredReport> find(String team, String isoWeek, String format) {
+            return saved.stream().filter(r -> r.team().equals(team) && r.isoWeek().equals(isoWeek)
+                    && r.format().equals(format)).findFirst();
+        }
+    }
+}
