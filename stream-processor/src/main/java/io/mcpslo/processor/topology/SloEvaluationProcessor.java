@@ -290,9 +290,16 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
     }
 
     private void applyHistory(TrackedSlo slo, StoredHistory stored) {
+        boolean withLatency = needsLatency(slo.definition.sli());
         for (var minute : stored.settledMinutes().entrySet()) {
-            minutes.put(minuteKey(slo.definition, minute.getKey()), minute.getValue());
-            slo.series.put(minute.getKey(), slo.definition.sli().count(minute.getValue()));
+            String key = minuteKey(slo.definition, minute.getKey());
+            RollupAggregate local = minutes.get(key);
+            // a minute the local store already holds alike is not written again (each write goes to the changelog)
+            if (local == null || !local.counts().equals(minute.getValue().counts())
+                    || withLatency && !local.latency().equals(minute.getValue().latency())) {
+                minutes.put(key, minute.getValue());
+                slo.series.put(minute.getKey(), slo.definition.sli().count(minute.getValue()));
+            }
         }
         Set<Instant> readMinutes = new TreeSet<>();
         List<CallRollup> kept = new ArrayList<>();
