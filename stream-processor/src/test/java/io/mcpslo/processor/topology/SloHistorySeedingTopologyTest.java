@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpslo.engine.alert.AlertKind;
-import io.mcpslo.engine.alert.AlertState;
 import io.mcpslo.engine.alert.AlertStatus;
 import io.mcpslo.engine.alert.AlertTransition;
 import io.mcpslo.engine.rollup.CallRollup;
@@ -250,8 +249,7 @@ class SloHistorySeedingTopologyTest {
         AlertTransition fired = live.transitions.stream().filter(t -> t.to() == AlertStatus.FIRING).findFirst()
                 .orElseThrow(() -> new AssertionError("the outage did not page: " + live.transitions));
         InMemorySloHistory stored = storedFrom(live);
-        stored.storeOpenAlert(new AlertState(GITHUB_30D.id(), AlertKind.PAGE, AlertStatus.FIRING, fired.at(),
-                fired.dedupKey()));
+        stored.storeTransition(GITHUB_30D.id(), AlertKind.PAGE, AlertStatus.FIRING, fired.at(), fired.dedupKey());
 
         Run restarted = run(live.clock.now, stored);
         restarted.seconds(30, "github", 5, 5);
@@ -265,8 +263,8 @@ class SloHistorySeedingTopologyTest {
     void aTicketLeftOpenInStorageResolvesWhenTheSloHasNoData() throws Exception {
         InMemorySloHistory stored = new InMemorySloHistory();
         String dedupKey = "mcp-slo:github-transport:ticket:1764000000";
-        stored.storeOpenAlert(new AlertState(GITHUB_30D.id(), AlertKind.TICKET, AlertStatus.FIRING,
-                START.minus(Duration.ofHours(2)), dedupKey));
+        stored.storeTransition(GITHUB_30D.id(), AlertKind.TICKET, AlertStatus.FIRING, START.minus(Duration.ofHours(2)),
+                dedupKey);
 
         Run restarted = run(START, stored);
         restarted.tick();
