@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -278,7 +277,7 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
                 LOG.info("SLO {}: {} settled minutes and {} recent rollups read from storage, {} open alerts",
                         slo.definition.id(), stored.settledMinutes().size(), stored.liveRollups().size(),
                         stored.openAlerts().size());
-            } catch (CompletionException | CancellationException e) {
+            } catch (CompletionException e) {
                 historyFailures.increment();
                 slo.retryReadAt = now.plus(HISTORY_RETRY);
                 LOG.warn("SLO {}: reading its stored history failed; evaluated on the processor's own state, read "
