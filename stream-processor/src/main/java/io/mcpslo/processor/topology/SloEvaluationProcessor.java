@@ -55,12 +55,12 @@ import org.slf4j.LoggerFactory;
  * Alert states live in a changelogged store, so a restart neither forgets a firing alert nor fires it again.
  *
  * <p>When an SLO first appears (start, reload, a new or changed definition) its history for the whole window is
- * read from storage off the stream thread, and handed in at the next evaluation: settled minutes as stored, the
- * minutes still within the lateness as rollups, which join the latest-revision store so a rollup seen both stored
- * and live counts once. Alerts storage holds open while the local store knows none are adopted, so the next
- * evaluation keeps or resolves them under their own dedup key. An SLO is evaluated once its first read has ended
- * (or has taken {@link #FIRST_READ_WAIT}); a failed read is counted, and retried while the SLO goes on with what
- * it has.
+ * read from storage off the stream thread, started at its first evaluation (when the wall clock is known) and
+ * handed in at one once read: settled minutes as stored, the minutes still within the lateness as rollups, which
+ * join the latest-revision store so a rollup both stored and seen live counts once. Alerts storage holds open
+ * while the local store knows nothing of them are adopted, so the next evaluation keeps or resolves them under
+ * their own dedup key. An SLO is evaluated once its first read has ended (or has taken {@link #FIRST_READ_WAIT});
+ * a failed read is counted, and retried while the SLO goes on with what it has.
  */
 final class SloEvaluationProcessor implements Processor<String, CallRollup, String, Object> {
 
@@ -101,11 +101,13 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
         final MinuteSeries series = new MinuteSeries();
         Map<AlertKind, AlertState> alerts = new EnumMap<>(AlertKind.class);
         long lastSnapshotMinute = Long.MIN_VALUE;
+        /** When the next read of stored history is due (null: none); a new SLO's is due at its first evaluation. */
+        Instant readDue = Instant.MIN;
         /** The read of the stored history under way, if any. */
         CompletableFuture<StoredHistory> reading;
         /** Until its first read of stored history ends, or this instant passes, the SLO is not evaluated. */
         Instant heldUntil;
-        Instant retryReadAt;
+        boolean firstReadEnded;
 
         TrackedSlo(SloDefinition definition) {
             this.definition = definition;
@@ -213,8 +215,6 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
             loadHistory(slo);
             slo.alerts = before != null ? before.alerts : loadAlerts(definition.id());
             tracked.put(definition.id(), slo);
-            readHistory(slo, now);
-            slo.heldUntil = now.plus(FIRST_READ_WAIT);
         }
         loaded = definitions;
         LOG.info("evaluating {} SLOs", tracked.size());
@@ -255,18 +255,21 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
         // rollups a little ahead of the wall clock (clock skew) count as they do live
         Instant to = now.plus(Duration.ofHours(1));
         boolean withLatency = needsLatency(definition.sli());
-        slo.retryReadAt = null;
+        slo.readDue = null;
         slo.reading = CompletableFuture.supplyAsync(() -> new StoredHistory(
                 history.minutes(definition.scope(), from, liveFrom, withLatency),
                 history.rollups(definition.scope(), liveFrom, to),
                 history.openAlerts(definition.id(), now.minus(OPEN_ALERT_LOOKBACK))), historyReads);
     }
 
-    /** Hands in the stored histories read since the last evaluation; schedules failed reads again. */
+    /** Starts the reads of stored history that are due; hands in those that have ended. */
     private void takeReadHistories(Instant now) {
         for (TrackedSlo slo : tracked.values()) {
-            if (slo.reading == null && slo.retryReadAt != null && !now.isBefore(slo.retryReadAt)) {
+            if (slo.reading == null && slo.readDue != null && !now.isBefore(slo.readDue)) {
                 readHistory(slo, now);
+                if (!slo.firstReadEnded && slo.heldUntil == null) {
+                    slo.heldUntil = now.plus(FIRST_READ_WAIT);
+                }
             }
             if (slo.reading == null || !slo.reading.isDone()) {
                 continue;
@@ -279,11 +282,12 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
                         stored.openAlerts().size());
             } catch (CompletionException e) {
                 historyFailures.increment();
-                slo.retryReadAt = now.plus(HISTORY_RETRY);
+                slo.readDue = now.plus(HISTORY_RETRY);
                 LOG.warn("SLO {}: reading its stored history failed; evaluated on the processor's own state, read "
                         + "again in {}: {}", slo.definition.id(), HISTORY_RETRY, String.valueOf(e.getCause()));
             }
             slo.reading = null;
+            slo.firstReadEnded = true;
             slo.heldUntil = null;
         }
     }
