@@ -22,6 +22,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,10 +75,23 @@ class SloHistoryRestartIT {
                 "SINK_FLUSH_INTERVAL", "200ms")));
     }
 
-    /** {@code calls} calls, every twentieth a transport error, spread so that no partial count looks like an outage. */
-    private static void send(EmbeddedKafkaBroker broker, int calls) {
+    /**
+     * {@code calls} calls, every twentieth a transport error, spread so that no partial count looks like an outage;
+     * sent once the processor runs (a producer racing the creation of the topic saw its first batch refused as out
+     * of sequence and never finished).
+     */
+    private static void send(EmbeddedKafkaBroker broker, StreamProcessor processor, int calls)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (processor.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the processor is " + processor.state() + " after 60 s");
+            }
+            Thread.sleep(100);
+        }
         try (var producer = new KafkaProducer<String, byte[]>(Map.<String, Object>of("bootstrap.servers",
-                broker.bootstrapServers(), "linger.ms", 5), new StringSerializer(), new ByteArraySerializer())) {
+                broker.bootstrapServers(), "linger.ms", 20, "batch.size", 1 << 20), new StringSerializer(),
+                new ByteArraySerializer())) {
             for (int i = 0; i < calls; i++) {
                 String json = """
                         {"event_id":"%s","kind":"call","ts":"%s","source":"gw","server":"github","server_version":"1.0",\
@@ -116,7 +130,7 @@ class SloHistoryRestartIT {
         JsonNode before;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
              StreamProcessor processor = StreamProcessor.start(config(broker, slos))) {
-            send(broker, 1000);
+            send(broker, processor, 1000);
             before = await("before the restart", begin, 1000);
             String rolledUp = "SELECT sum(calls) AS n FROM " + clickHouse.database() + ".call_rollups_1m FINAL";
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
