@@ -27,9 +27,10 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * An SLO's past as ClickHouse stores it: rollups in {@code call_rollups_1m}, alerts in {@code alert_events}. FINAL collapses replayed revisions to the latest
- * before anything is summed; a minute's rollups are summed (bins merged by sumMap) in ClickHouse, so 30 days of
- * many tools arrive as one row a minute. Answers are read as a stream, one row at a time.
+ * An SLO's past as ClickHouse stores it: rollups in {@code call_rollups_1m}, alerts in {@code alert_events}.
+ * FINAL collapses replayed revisions to the latest before anything is summed; a minute's rollups are summed (bins
+ * merged by sumMap) in ClickHouse, so 30 days of many tools arrive as one row a minute. Answers are read as a
+ * stream, one row at a time.
  */
 public final class ClickHouseSloHistory implements SloHistory {
 
