@@ -77,7 +77,8 @@ public final class ClickHouseSloHistory implements SloHistory {
     public List<AlertState> openAlerts(String sloId, Instant since) {
         List<AlertState> open = new ArrayList<>();
         read("SELECT alert, to_state, at_ms, dedup_key FROM " + client.database() + ".alert_events FINAL"
-                + " WHERE slo_id = " + SqlLiteral.string(sloId) + " AND at >= toDateTime(" + since.getEpochSecond() + ")"
+                + " WHERE slo_id = " + SqlLiteral.string(sloId)
+                + " AND at >= toDateTime(" + since.getEpochSecond() + ")"
                 + " ORDER BY at_ms DESC LIMIT 1 BY alert FORMAT JSONEachRow", row -> {
                     AlertStatus status = AlertStatus.valueOf(row.get("to_state").asText().toUpperCase(Locale.ROOT));
                     if (status == AlertStatus.PENDING || status == AlertStatus.FIRING) {

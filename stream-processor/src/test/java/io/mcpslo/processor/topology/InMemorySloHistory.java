@@ -21,7 +21,8 @@ final class InMemorySloHistory implements SloHistory {
     private boolean unreachable;
 
     void store(CallRollup rollup) {
-        rollups.merge(rollup.key().storeKey(), rollup, (kept, added) -> added.revision() > kept.revision() ? added : kept);
+        rollups.merge(rollup.key().storeKey(), rollup,
+                (kept, added) -> added.revision() > kept.revision() ? added : kept);
     }
 
     void storeTransition(String sloId, AlertKind kind, AlertStatus to, Instant at, String dedupKey) {
