@@ -3,6 +3,7 @@ package io.mcpslo.processor;
 import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.ClickHouseSilences;
 import io.mcpslo.kafka.TopicAdmin;
+import io.mcpslo.processor.history.ClickHouseSloHistory;
 import io.mcpslo.processor.notify.NotificationDispatcher;
 import io.mcpslo.processor.sink.AuditRetention;
 import io.mcpslo.sloconfig.SloCatalog;
@@ -20,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,16 +44,18 @@ public final class StreamProcessor implements AutoCloseable {
     private final SloDirectory slos;
     private final NotificationDispatcher notifications;
     private final ScheduledExecutorService reloads;
+    private final ExecutorService historyReads;
 
     private StreamProcessor(KafkaStreams streams, Sink sink, MetricsEndpoint metrics,
                             KafkaStreamsMetrics streamsMetrics, SloDirectory slos,
-                            NotificationDispatcher notifications) {
+                            NotificationDispatcher notifications, ExecutorService historyReads) {
         this.streams = streams;
         this.sink = sink;
         this.metrics = metrics;
         this.streamsMetrics = streamsMetrics;
         this.slos = slos;
         this.notifications = notifications;
+        this.historyReads = historyReads;
         this.reloads = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "slo-reload");
             thread.setDaemon(true);
@@ -74,8 +78,14 @@ public final class StreamProcessor implements AutoCloseable {
         SloCatalog catalog = slos.reload();
         LOG.info("{} SLOs and {} receivers from {}", catalog.slos().size(), catalog.receivers().size(),
                 config.sloDirectory().toAbsolutePath());
+        ExecutorService historyReads = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "slo-history");
+            thread.setDaemon(true);
+            return thread;
+        });
         var options = new PipelineTopology.Options(Clock.systemUTC(), config.lateness(), config.emitInterval(),
-                config.maxFutureSkew(), registry, () -> slos.current().slos(), config.evaluationInterval(), true, config.audit());
+                config.maxFutureSkew(), registry, () -> slos.current().slos(), config.evaluationInterval(), true,
+                config.audit(), new ClickHouseSloHistory(new ClickHouseClient(config.clickHouse())), historyReads);
         var streams = new KafkaStreams(PipelineTopology.build(options), streamsProperties(config));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
@@ -97,7 +107,7 @@ public final class StreamProcessor implements AutoCloseable {
         var clickHouse = new ClickHouseSilences(new ClickHouseClient(config.clickHouse()));
         var notifications = new NotificationDispatcher(config.kafka().bootstrapServers(),
                 () -> slos.current().receivers(), clickHouse::active, config.notifications(), Clock.systemUTC());
-        var processor = new StreamProcessor(streams, sink, metrics, streamsMetrics, slos, notifications);
+        var processor = new StreamProcessor(streams, sink, metrics, streamsMetrics, slos, notifications, historyReads);
         streams.start();
         sink.start();
         notifications.sync();
@@ -146,6 +156,7 @@ public final class StreamProcessor implements AutoCloseable {
         reloads.shutdownNow();
         notifications.close();
         streams.close(Duration.ofSeconds(30));
+        historyReads.shutdownNow();
         sink.close();
         streamsMetrics.close();
         metrics.close();

@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -37,13 +38,15 @@ public final class PipelineTopology {
 
     /**
      * What the topology needs besides Kafka: the clock, the lateness policy, the emit cadence, metrics, and the
-     * SLOs in force (read again at every evaluation, so a reload takes effect within one interval). Stores are
+     * SLOs in force (read again at every evaluation, so a reload takes effect within one interval), the stored
+     * SLO history with the executor that reads it (never the stream thread). Stores are
      * RocksDB in production; in-memory stores (restored from their changelogs just the same) spare unit tests the
      * RocksDB flush that TopologyTestDriver does after every record.
      */
     public record Options(Clock clock, LatenessPolicy lateness, Duration emitInterval, Duration maxFutureSkew,
                           MeterRegistry registry, Supplier<List<SloDefinition>> slos, Duration evaluationInterval,
-                          boolean persistentStores, AuditChainSettings audit) {
+                          boolean persistentStores, AuditChainSettings audit, SloHistory sloHistory,
+                          Executor historyReads) {
     }
 
     /** The audit chain's digest key (HMAC), and how often a chain head is signed: every N events or interval. */
@@ -165,7 +168,8 @@ public final class PipelineTopology {
                 .repartition(Repartitioned.<String, CallRollup>as("slo-rollups").withNumberOfPartitions(1)
                         .withKeySerde(Serdes.String()).withValueSerde(RollupStateSerde.serde()))
                 .process(() -> new SloEvaluationProcessor(options.slos(), options.evaluationInterval(),
-                                options.lateness().allowedLateness(), options.registry()),
+                                options.lateness().allowedLateness(), options.sloHistory(), options.historyReads(),
+                        options.registry()),
                         Named.as("slo-evaluation"), SloEvaluationProcessor.ROLLUPS_STORE,
                         SloEvaluationProcessor.MINUTES_STORE, SloEvaluationProcessor.ALERTS_STORE);
         outputs.filter((key, value) -> value instanceof AlertTransition, Named.as("alert-transitions"))

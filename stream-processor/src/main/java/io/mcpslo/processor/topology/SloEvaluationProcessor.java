@@ -8,10 +8,15 @@ import io.mcpslo.engine.alert.SloAlerting;
 import io.mcpslo.engine.rollup.CallRollup;
 import io.mcpslo.engine.rollup.RollupAggregate;
 import io.mcpslo.engine.rollup.RollupKey;
+import io.mcpslo.engine.slo.AvailabilitySli;
+import io.mcpslo.engine.slo.LatencyPercentileSli;
+import io.mcpslo.engine.slo.LatencyThresholdSli;
 import io.mcpslo.engine.slo.MinuteSeries;
+import io.mcpslo.engine.slo.Sli;
 import io.mcpslo.engine.slo.SloCalculator;
 import io.mcpslo.engine.slo.SloDefinition;
 import io.mcpslo.engine.slo.SloStatus;
+import io.mcpslo.engine.slo.TimeslicedSli;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -22,6 +27,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -43,6 +53,14 @@ import org.slf4j.LoggerFactory;
  * history outlives the lateness. A wall-clock punctuator evaluates every SLO each {@code evaluationInterval}:
  * burn rates, budget and alert state; transitions go out at once, a status snapshot once a minute per SLO.
  * Alert states live in a changelogged store, so a restart neither forgets a firing alert nor fires it again.
+ *
+ * <p>When an SLO first appears (start, reload, a new or changed definition) its history for the whole window is
+ * read from storage off the stream thread, started at its first evaluation (when the wall clock is known) and
+ * handed in at one once read: settled minutes as stored, the minutes still within the lateness as rollups, which
+ * join the latest-revision store so a rollup both stored and seen live counts once. Alerts storage holds open
+ * while the local store knows nothing of them are adopted, so the next evaluation keeps or resolves them under
+ * their own dedup key. An SLO is evaluated once its first read has ended (or has taken {@link #FIRST_READ_WAIT});
+ * a failed read is counted, and retried while the SLO goes on with what it has.
  */
 final class SloEvaluationProcessor implements Processor<String, CallRollup, String, Object> {
 
@@ -52,6 +70,12 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
     private static final char SEPARATOR = '\u001f';
     /** History kept beyond an SLO's window, so the longest burn-rate window (3 d) is always whole. */
     private static final Duration EXTRA_HISTORY = Duration.ofDays(3).plusHours(1);
+    /** How soon a failed read of an SLO's stored history is tried again. */
+    static final Duration HISTORY_RETRY = Duration.ofSeconds(30);
+    /** How long a new SLO waits for its stored history before it is evaluated without (storage slow to answer). */
+    static final Duration FIRST_READ_WAIT = Duration.ofSeconds(30);
+    /** How far back open alerts are looked for in storage (as the query API does). */
+    private static final Duration OPEN_ALERT_LOOKBACK = Duration.ofDays(90);
     private static final Logger LOG = LoggerFactory.getLogger(SloEvaluationProcessor.class);
 
     private final Supplier<List<SloDefinition>> slos;
@@ -59,6 +83,9 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
     private final Duration lateness;
     private final Counter staleRollups;
     private final Counter transitionsOut;
+    private final Counter historyFailures;
+    private final SloHistory history;
+    private final Executor historyReads;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, CallRollup> latestRollups;
     private KeyValueStore<String, RollupAggregate> minutes;
@@ -74,21 +101,37 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
         final MinuteSeries series = new MinuteSeries();
         Map<AlertKind, AlertState> alerts = new EnumMap<>(AlertKind.class);
         long lastSnapshotMinute = Long.MIN_VALUE;
+        /** When the next read of stored history is due (null: none); a new SLO's is due at its first evaluation. */
+        Instant readDue = Instant.MIN;
+        /** The read of the stored history under way, if any. */
+        CompletableFuture<StoredHistory> reading;
+        /** Until its first read of stored history ends, or this instant passes, the SLO is not evaluated. */
+        Instant heldUntil;
+        boolean firstReadEnded;
 
         TrackedSlo(SloDefinition definition) {
             this.definition = definition;
         }
     }
 
+    /** What storage held of one SLO: minutes beyond the lateness summed, rollups of the later minutes, open alerts. */
+    private record StoredHistory(Map<Instant, RollupAggregate> settledMinutes, List<CallRollup> liveRollups,
+                                 List<AlertState> openAlerts) {
+    }
+
     SloEvaluationProcessor(Supplier<List<SloDefinition>> slos, Duration evaluationInterval, Duration lateness,
-                           MeterRegistry registry) {
+                           SloHistory history, Executor historyReads, MeterRegistry registry) {
         this.slos = slos;
+        this.history = history;
+        this.historyReads = historyReads;
         this.evaluationInterval = evaluationInterval;
         this.lateness = lateness;
         this.staleRollups = Counter.builder("mcp_processor_slo_stale_rollups")
                 .description("Rollup revisions older than one already seen; ignored").register(registry);
         this.transitionsOut = Counter.builder("mcp_processor_alert_transitions")
                 .description("Alert state transitions published").register(registry);
+        this.historyFailures = Counter.builder("mcp_processor_slo_history_read_failures")
+                .description("Reads of an SLO's stored history that failed (retried)").register(registry);
     }
 
     @Override
@@ -111,18 +154,26 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
         if (rollup == null) {
             return;
         }
-        String key = rollup.key().storeKey();
-        CallRollup previous = latestRollups.get(key);
-        if (previous != null && previous.revision() >= rollup.revision()) {
+        if (!keepIfLatest(rollup)) {
             staleRollups.increment();
             return;
         }
-        latestRollups.put(key, rollup);
         for (TrackedSlo slo : tracked.values()) {
             if (slo.definition.scope().matches(rollup.key())) {
                 recomputeMinute(slo, rollup.windowStart());
             }
         }
+    }
+
+    /** Keeps the rollup unless its key's kept revision is as recent; says whether it was kept. */
+    private boolean keepIfLatest(CallRollup rollup) {
+        String key = rollup.key().storeKey();
+        CallRollup previous = latestRollups.get(key);
+        if (previous != null && previous.revision() >= rollup.revision()) {
+            return false;
+        }
+        latestRollups.put(key, rollup);
+        return true;
     }
 
     /** Sums the latest rollups of one minute that fall in the SLO's scope, and stores the sum. */
@@ -156,6 +207,10 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
         tracked.clear();
         for (SloDefinition definition : definitions) {
             TrackedSlo before = previous.get(definition.id());
+            if (before != null && before.definition.equals(definition)) {
+                tracked.put(definition.id(), before);
+                continue;
+            }
             TrackedSlo slo = new TrackedSlo(definition);
             loadHistory(slo);
             slo.alerts = before != null ? before.alerts : loadAlerts(definition.id());
@@ -190,6 +245,106 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
             }
             seen.forEach(minute -> recomputeMinute(slo, minute));
         }
+    }
+
+    /** Starts reading the SLO's stored history off the stream thread. */
+    private void readHistory(TrackedSlo slo, Instant now) {
+        SloDefinition definition = slo.definition;
+        Instant liveFrom = liveHorizon(now);
+        Instant from = min(definition.window().start(now), now.minus(EXTRA_HISTORY));
+        // rollups a little ahead of the wall clock (clock skew) count as they do live
+        Instant to = now.plus(Duration.ofHours(1));
+        boolean withLatency = needsLatency(definition.sli());
+        slo.readDue = null;
+        slo.reading = CompletableFuture.supplyAsync(() -> new StoredHistory(
+                history.minutes(definition.scope(), from, liveFrom, withLatency),
+                history.rollups(definition.scope(), liveFrom, to),
+                history.openAlerts(definition.id(), now.minus(OPEN_ALERT_LOOKBACK))), historyReads);
+    }
+
+    /** Starts the reads of stored history that are due; hands in those that have ended. */
+    private void takeReadHistories(Instant now) {
+        for (TrackedSlo slo : tracked.values()) {
+            if (slo.reading == null && slo.readDue != null && !now.isBefore(slo.readDue)) {
+                readHistory(slo, now);
+                if (!slo.firstReadEnded && slo.heldUntil == null) {
+                    slo.heldUntil = now.plus(FIRST_READ_WAIT);
+                }
+            }
+            if (slo.reading == null || !slo.reading.isDone()) {
+                continue;
+            }
+            try {
+                StoredHistory stored = slo.reading.join();
+                applyHistory(slo, stored);
+                LOG.info("SLO {}: {} settled minutes and {} recent rollups read from storage, {} open alerts",
+                        slo.definition.id(), stored.settledMinutes().size(), stored.liveRollups().size(),
+                        stored.openAlerts().size());
+            } catch (CompletionException e) {
+                historyFailures.increment();
+                slo.readDue = now.plus(HISTORY_RETRY);
+                LOG.warn("SLO {}: reading its stored history failed; evaluated on the processor's own state, read "
+                        + "again in {}: {}", slo.definition.id(), HISTORY_RETRY, String.valueOf(e.getCause()));
+            }
+            slo.reading = null;
+            slo.firstReadEnded = true;
+            slo.heldUntil = null;
+        }
+    }
+
+    private void applyHistory(TrackedSlo slo, StoredHistory stored) {
+        boolean withLatency = needsLatency(slo.definition.sli());
+        for (var minute : stored.settledMinutes().entrySet()) {
+            String key = minuteKey(slo.definition, minute.getKey());
+            RollupAggregate local = minutes.get(key);
+            // a minute the local store already holds alike is not written again (each write goes to the changelog)
+            if (local == null || !local.counts().equals(minute.getValue().counts())
+                    || withLatency && !local.latency().equals(minute.getValue().latency())) {
+                minutes.put(key, minute.getValue());
+                slo.series.put(minute.getKey(), slo.definition.sli().count(minute.getValue()));
+            }
+        }
+        Set<Instant> readMinutes = new TreeSet<>();
+        List<CallRollup> kept = new ArrayList<>();
+        for (CallRollup rollup : stored.liveRollups()) {
+            readMinutes.add(rollup.windowStart());
+            if (keepIfLatest(rollup)) {
+                kept.add(rollup);
+            }
+        }
+        readMinutes.forEach(minute -> recomputeMinute(slo, minute));
+        for (TrackedSlo other : tracked.values()) {
+            if (other != slo) {
+                kept.stream().filter(rollup -> other.definition.scope().matches(rollup.key()))
+                        .map(CallRollup::windowStart).distinct().forEach(minute -> recomputeMinute(other, minute));
+            }
+        }
+        for (AlertState open : stored.openAlerts()) {
+            // the local store wins: it holds every transition this processor made, storage may lag behind it
+            if (!slo.alerts.containsKey(open.kind())) {
+                slo.alerts.put(open.kind(), open);
+                alertStates.put(alertKey(slo.definition.id(), open.kind()),
+                        AlertStateText.encode(open, slo.definition.team()));
+            }
+        }
+    }
+
+    private static boolean needsLatency(Sli sli) {
+        return switch (sli) {
+            case AvailabilitySli availability -> false;
+            case LatencyThresholdSli threshold -> true;
+            case LatencyPercentileSli percentile -> true;
+            case TimeslicedSli sliced -> needsLatency(sliced.ratio());
+        };
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    /** Rollups of minutes starting before this may no longer change; later ones are kept per key. */
+    private Instant liveHorizon(Instant now) {
+        return RollupKey.windowStartOf(now.minus(lateness).minus(Duration.ofMinutes(10)));
     }
 
     /** Alert states of SLOs no longer defined (also those removed while the processor was down) are resolved. */
@@ -237,8 +392,12 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
 
     private void evaluate(Instant now) {
         applyCatalog(slos.get(), now);
+        takeReadHistories(now);
         long minute = Math.floorDiv(now.getEpochSecond(), 60);
         for (TrackedSlo slo : tracked.values()) {
+            if (slo.heldUntil != null && now.isBefore(slo.heldUntil)) {
+                continue;
+            }
             SloStatus status = SloCalculator.status(slo.definition, slo.series, now);
             SloAlerting.Step step = SloAlerting.advance(slo.definition, status, slo.alerts);
             for (AlertTransition transition : step.transitions()) {
@@ -274,7 +433,7 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
     }
 
     private void pruneRollups(Instant now) {
-        deleteRange(latestRollups, "", RollupKey.timePrefix(now.minus(lateness).minus(Duration.ofMinutes(10))));
+        deleteRange(latestRollups, "", RollupKey.timePrefix(liveHorizon(now)));
     }
 
     private static <V> void deleteRange(KeyValueStore<String, V> store, String from, String to) {

@@ -40,7 +40,8 @@ class AuditChainTopologyTest {
     void start() throws Exception {
         var options = new PipelineTopology.Options(Clock.fixed(NOW, ZoneOffset.UTC), new LatenessPolicy(Duration.ofHours(6)),
                 Duration.ofSeconds(1), Duration.ofMinutes(5), new SimpleMeterRegistry(), List::of, Duration.ofSeconds(1),
-                false, PipelineTopologyTest.TEST_AUDIT);
+                false, PipelineTopologyTest.TEST_AUDIT,
+                new InMemorySloHistory(), Runnable::run);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "audit-chain-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

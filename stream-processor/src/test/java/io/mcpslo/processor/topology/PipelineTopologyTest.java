@@ -58,7 +58,8 @@ class PipelineTopologyTest {
     @BeforeEach
     void start() throws Exception {
         var options = new PipelineTopology.Options(Clock.fixed(NOW, ZoneOffset.UTC),
-                new LatenessPolicy(Duration.ofHours(6)), EMIT, Duration.ofMinutes(5), registry, List::of, EMIT, false, TEST_AUDIT);
+                new LatenessPolicy(Duration.ofHours(6)), EMIT, Duration.ofMinutes(5), registry, List::of, EMIT, false, TEST_AUDIT,
+                new InMemorySloHistory(), Runnable::run);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

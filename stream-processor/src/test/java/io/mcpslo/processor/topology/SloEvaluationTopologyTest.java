@@ -88,7 +88,8 @@ class SloEvaluationTopologyTest {
     @BeforeEach
     void start() throws Exception {
         var options = new PipelineTopology.Options(clock, new LatenessPolicy(Duration.ofHours(6)), SECOND,
-                Duration.ofMinutes(5), new SimpleMeterRegistry(), slos::get, SECOND, false, PipelineTopologyTest.TEST_AUDIT);
+                Duration.ofMinutes(5), new SimpleMeterRegistry(), slos::get, SECOND, false, PipelineTopologyTest.TEST_AUDIT,
+                new InMemorySloHistory(), Runnable::run);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "slo-evaluation-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
