@@ -13,11 +13,15 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,6 +29,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +55,7 @@ public final class DeliveryLoop implements Runnable, AutoCloseable {
     private final Clock clock;
     private final HttpClient http;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private boolean assignmentChanged;
     private List<Silence> silences = List.of();
     private Instant silencesReadAt = Instant.MIN;
 
@@ -84,7 +90,7 @@ public final class DeliveryLoop implements Runnable, AutoCloseable {
     @Override
     public void run() {
         try {
-            consumer.subscribe(List.of(Topics.ALERTS.name()));
+            consumer.subscribe(List.of(Topics.ALERTS.name()), new NoteAssignmentChanges());
             while (running.get()) {
                 ConsumerRecords<String, AlertTransition> records;
                 try {
@@ -92,12 +98,27 @@ public final class DeliveryLoop implements Runnable, AutoCloseable {
                 } catch (WakeupException e) {
                     return;
                 }
+                assignmentChanged = false;
+                Map<TopicPartition, Long> nextUnsettled = new HashMap<>();
+                for (TopicPartition partition : records.partitions()) {
+                    nextUnsettled.put(partition, records.records(partition).get(0).offset());
+                }
                 for (ConsumerRecord<String, AlertTransition> record : records) {
+                    if (assignmentChanged) {
+                        // the rest of this batch is read again from where it stands, by this loop or the new owner
+                        nextUnsettled.forEach((partition, offset) -> {
+                            if (consumer.assignment().contains(partition)) {
+                                consumer.seek(partition, offset);
+                            }
+                        });
+                        break;
+                    }
                     boolean settled = record.value() == null || handle(record.value());
                     if (!settled) {
                         return; // shutting down mid-retry: the transition stays uncommitted and is sent after restart
                     }
                     commit(record);
+                    nextUnsettled.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
                 }
             }
         } finally {
@@ -113,6 +134,10 @@ public final class DeliveryLoop implements Runnable, AutoCloseable {
             consumer.commitSync(offset);
         } catch (WakeupException e) {
             consumer.commitSync(offset);
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            // the partition moved on meanwhile: its new owner sends this transition again (same dedup key)
+            LOG.warn("receiver {}: could not commit past {} after a rebalance: {}", receiver.name(),
+                    record.value() == null ? record.key() : record.value().dedupKey(), e.getMessage());
         }
     }
 
@@ -148,7 +173,7 @@ public final class DeliveryLoop implements Runnable, AutoCloseable {
                 }
                 // poll while paused keeps the group membership alive during a long outage of the receiver
                 try {
-                    consumer.poll(backoff);
+                    waitPolling(backoff);
                 } catch (WakeupException e) {
                     return false;
                 }
@@ -162,6 +187,32 @@ public final class DeliveryLoop implements Runnable, AutoCloseable {
             return false;
         } finally {
             consumer.resume(consumer.paused());
+        }
+    }
+
+    /**
+     * Polls while paused, so the group keeps this loop during a long receiver outage. A rebalance meanwhile can
+     * hand it partitions that are not paused; what they return is put back (seek to its first offset), or it
+     * would be skipped by the next commit: a page lost.
+     */
+    private void waitPolling(Duration backoff) {
+        ConsumerRecords<String, AlertTransition> arrived = consumer.poll(backoff);
+        for (TopicPartition partition : arrived.partitions()) {
+            consumer.seek(partition, arrived.records(partition).get(0).offset());
+        }
+        consumer.pause(consumer.assignment());
+    }
+
+    /** Notes that partitions moved, so the batch in hand is not worked on past the move. */
+    private final class NoteAssignmentChanges implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            assignmentChanged = true;
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            assignmentChanged = true;
         }
     }
 

@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -184,5 +185,47 @@ class DeliveryLoopIT {
         assertTrue(logged.stream().anyMatch(a -> a.dedupKey().equals(silencedKey)
                 && a.result() == DeliveryAttempt.Result.SILENCED), logged.toString());
         assertTrue(logged.stream().anyMatch(a -> a.dedupKey().equals(refusedKey) && a.httpStatus() == 400));
+    }
+
+    @Test
+    void aSecondLoopJoiningAndLeavingWhileTheReceiverIsDownLosesNoPage() throws Exception {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            keys.add("mcp-slo:rebalance-" + i + ":page:" + UUID.randomUUID());
+        }
+        try (RecordingReceiver pagerDuty = RecordingReceiver.up()) {
+            pagerDuty.answer(503);
+            ReceiverConfig config = receiver("pd-rebalance", ReceiverType.PAGERDUTY, pagerDuty.url());
+            try (var first = new DeliveryLoop(config, broker.bootstrapServers(), attempts, now -> List.of(), FAST,
+                    Clock.systemUTC())) {
+                Thread firstThread = new Thread(first, "notify-first");
+                firstThread.start();
+                publish(keys.subList(0, 8).stream().map(key -> transition("rebalance", key, AlertStatus.INACTIVE,
+                        AlertStatus.FIRING)).toArray(AlertTransition[]::new));
+                await("the first loop trying", Duration.ofSeconds(30), () -> !pagerDuty.bodies().isEmpty());
+                try (var second = new DeliveryLoop(config, broker.bootstrapServers(), attempts, now -> List.of(),
+                        FAST, Clock.systemUTC())) {
+                    Thread secondThread = new Thread(second, "notify-second");
+                    secondThread.start();
+                    publish(keys.subList(8, 16).stream().map(key -> transition("rebalance", key, AlertStatus.INACTIVE,
+                            AlertStatus.FIRING)).toArray(AlertTransition[]::new));
+                    Thread.sleep(4_000); // the group rebalances while both retry against a receiver that answers 503
+                    second.close();
+                    secondThread.join(10_000);
+                }
+                Thread.sleep(3_000); // the first loop takes every partition back, the receiver still down
+                pagerDuty.answer(202);
+                await("every page delivered", Duration.ofSeconds(60), () -> pagerDuty.bodies().stream()
+                        .filter(body -> body.get("dedup_key") != null)
+                        .map(body -> body.get("dedup_key").asText()).collect(Collectors.toSet())
+                        .containsAll(keys));
+                first.close();
+                firstThread.join(10_000);
+            }
+        }
+        List<DeliveryAttempt> delivered = attemptsOf("pd-rebalance").stream()
+                .filter(a -> a.result() == DeliveryAttempt.Result.DELIVERED).toList();
+        assertEquals(Set.copyOf(keys), delivered.stream().map(DeliveryAttempt::dedupKey)
+                .filter(keys::contains).collect(Collectors.toSet()), "each page delivered");
     }
 }
