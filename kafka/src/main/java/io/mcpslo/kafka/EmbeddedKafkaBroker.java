@@ -5,8 +5,12 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -29,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * A real single-node Kafka broker (KRaft, combined broker and controller) inside this JVM, for the all-in-one
  * mode and the integration tests. Its log lives in one folder, formatted on first use and reused afterwards,
  * so what it acknowledged survives a restart (also after kill -9: Kafka recovers the log, and its folder locks
- * die with the process). Needs kafka_2.13 and kafka-server on the classpath (optional dependencies of this
- * module); it uses Kafka's server classes, which have no compatibility promise, so nothing else touches them.
+ * die with the process). Needs kafka_2.13, kafka-server and kafka-metadata on the classpath (optional
+ * dependencies of this module); it uses Kafka's server classes, which have no compatibility promise, so nothing
+ * else touches them.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -38,13 +43,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final int NODE_ID = 1;
 
     private final KafkaRaftServer server;
+    private final FileChannel exclusive;
     private final String bootstrapServers;
     private final Path logDirectory;
     private final boolean deleteOnClose;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers, Path logDirectory,
-                                boolean deleteOnClose) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, FileChannel exclusive, String bootstrapServers,
+                                Path logDirectory, boolean deleteOnClose) {
         this.server = server;
+        this.exclusive = exclusive;
         this.bootstrapServers = bootstrapServers;
         this.logDirectory = logDirectory;
         this.deleteOnClose = deleteOnClose;
@@ -68,8 +75,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private static EmbeddedKafkaBroker start(Path logDirectory, int port, boolean deleteOnClose) {
+        FileChannel exclusive = null;
         try {
             Files.createDirectories(logDirectory);
+            exclusive = lockExclusively(logDirectory);
             int brokerPort = port == 0 ? freePort() : port;
             // the controller's port is only used inside this JVM and is not stored in the log, so any free one will do
             KafkaConfig config = KafkaConfig.fromProps(properties(logDirectory, brokerPort, freePort()), false);
@@ -87,10 +96,43 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 server.shutdown();
                 throw e;
             }
-            return new EmbeddedKafkaBroker(server, bootstrap, logDirectory, deleteOnClose);
+            return new EmbeddedKafkaBroker(server, exclusive, bootstrap, logDirectory, deleteOnClose);
         } catch (Exception e) {
+            closeQuietly(exclusive);
             throw new IllegalStateException("the embedded Kafka broker did not start with its log in " + logDirectory
                     + ": " + e, e);
+        }
+    }
+
+    /**
+     * Kafka locks its log folder only once the broker half starts, after the controller half has already written
+     * to the metadata log: a second broker on the same folder would corrupt it under the first, whose JVM then
+     * halts. So the folder is locked before either starts. The lock dies with the process (kill -9 included).
+     */
+    private static FileChannel lockExclusively(Path logDirectory) throws IOException {
+        FileChannel channel = FileChannel.open(logDirectory.resolve(".mcp-slo.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException inThisJvm) {
+            lock = null;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new IllegalStateException("the Kafka log in " + logDirectory + " is in use by another broker"
+                    + " (is another `mcp-slo up` running on this MCP_SLO_DATA_DIR?)");
+        }
+        return channel;
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.warn("cannot release the lock on the Kafka log: {}", e.toString());
+            }
         }
     }
 
@@ -115,6 +157,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("num.partitions", "4");
+        // Kafka's default takes 128 MB of heap for compaction; the few compacted topics here (offsets, changelogs)
+        // need far less, and the broker shares the heap with the whole pipeline (or a 192 MB test JVM)
+        props.put("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024));
         return props;
     }
 
@@ -159,6 +204,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public void close() {
         server.shutdown();
         server.awaitShutdown();
+        closeQuietly(exclusive);
         if (deleteOnClose) {
             try (Stream<Path> files = Files.walk(logDirectory)) {
                 files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());

@@ -1,6 +1,7 @@
 package io.mcpslo.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -49,6 +50,25 @@ class EmbeddedKafkaBrokerIT {
             assertEquals(clusterId, clusterId(broker), "the same cluster, not a freshly formatted one");
             List<ConsumerRecord<String, String>> records = readAll(broker, "durable", 1);
             assertEquals(List.of("acknowledged"), records.stream().map(ConsumerRecord::value).toList());
+        }
+    }
+
+    @Test
+    void aSecondBrokerOnTheSameLogIsRefusedAndTheFirstKeepsServing() throws Exception {
+        Path log = Files.createTempDirectory("mcp-slo-kafka-it");
+        try (EmbeddedKafkaBroker first = EmbeddedKafkaBroker.startPersistent(log, 0)) {
+            IllegalStateException refused = assertThrows(IllegalStateException.class,
+                    () -> EmbeddedKafkaBroker.startPersistent(log, 0).close());
+            assertTrue(refused.getMessage().contains("in use by another broker"), refused.getMessage());
+
+            try (Admin admin = admin(first)) {
+                admin.createTopics(List.of(new NewTopic("still-serving", 1, (short) 1))).all().get();
+            }
+            try (var producer = producer(first)) {
+                producer.send(new ProducerRecord<>("still-serving", "k", "after the refusal")).get();
+            }
+            assertEquals(List.of("after the refusal"),
+                    readAll(first, "still-serving", 1).stream().map(ConsumerRecord::value).toList());
         }
     }
 
