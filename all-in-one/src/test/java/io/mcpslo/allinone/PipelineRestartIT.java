@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,6 +34,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,6 +56,7 @@ class PipelineRestartIT {
     private static HttpServer receiver;
     private static final List<JsonNode> pages = new CopyOnWriteArrayList<>();
     private static Settings settings;
+    private static final List<Path> dataDirs = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -73,15 +76,27 @@ class PipelineRestartIT {
                 Map.entry("PROCESSOR_APPLICATION_ID", "restart-" + UUID.randomUUID()),
                 Map.entry("SINK_FLUSH_INTERVAL", "200ms"), Map.entry("NOTIFY_MAX_RETRY_BACKOFF", "1s"),
                 Map.entry("SLO_DIR", sloFolder().toString()),
-                Map.entry("MCP_SLO_DATA_DIR", Files.createTempDirectory("mcp-slo-restart").toString())));
+                Map.entry("MCP_SLO_DATA_DIR", dataDir("mcp-slo-restart").toString())));
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws IOException {
         if (receiver != null) {
             receiver.stop(0);
         }
         ClickHouseTestSupport.drop(clickHouse);
+        for (Path dataDir : dataDirs) {
+            try (Stream<Path> files = Files.walk(dataDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    /** A data dir like `.data`, holding a broker log each: removed after the tests. */
+    private static Path dataDir(String prefix) throws IOException {
+        Path dataDir = Files.createTempDirectory(prefix);
+        dataDirs.add(dataDir);
+        return dataDir;
     }
 
     private static Path sloFolder() throws Exception {
@@ -277,7 +292,7 @@ class PipelineRestartIT {
     void everyEventAcknowledgedBeforeAKillIsStoredAndCountedOnceAfterTheNextStart() throws Exception {
         String server = "killed";
         int collectorPort = freePort();
-        Settings killable = settings.with(Map.of("MCP_SLO_DATA_DIR", Files.createTempDirectory("mcp-slo-kill").toString(),
+        Settings killable = settings.with(Map.of("MCP_SLO_DATA_DIR", dataDir("mcp-slo-kill").toString(),
                 "PROCESSOR_APPLICATION_ID", "kill-" + UUID.randomUUID(), "COLLECTOR_PORT", String.valueOf(collectorPort)));
         List<ObjectNode> acknowledged = calls(server, BEFORE);
         StringBuffer output = new StringBuffer();
