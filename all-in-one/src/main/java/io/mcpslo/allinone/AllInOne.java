@@ -2,6 +2,7 @@ package io.mcpslo.allinone;
 
 import io.mcpslo.common.config.Settings;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -73,6 +74,8 @@ public final class AllInOne {
         System.out.println("  metrics       http://127.0.0.1:" + pipeline.collectorPort() + "/metrics  "
                 + "http://127.0.0.1:" + pipeline.processorMetricsPort() + "/metrics  " + query + "/metrics");
         System.out.println("  Kafka         " + pipeline.settings().string("KAFKA_BOOTSTRAP_SERVERS", "?"));
+        System.out.println("  data          " + Path.of(pipeline.settings().string("MCP_SLO_DATA_DIR", ".data"))
+                .toAbsolutePath() + "   (kept across restarts; `./mcp-slo reset` empties it)");
         System.out.println("  ClickHouse    " + pipeline.settings().string("CLICKHOUSE_URL", "http://127.0.0.1:18123"));
         System.out.println("Ctrl-C stops everything.");
         System.out.println();

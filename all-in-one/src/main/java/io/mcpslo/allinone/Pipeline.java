@@ -9,9 +9,6 @@ import io.mcpslo.processor.ProcessorConfig;
 import io.mcpslo.processor.StreamProcessor;
 import io.mcpslo.query.QueryApiMain;
 import io.mcpslo.query.QueryConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -37,21 +34,22 @@ public final class Pipeline implements AutoCloseable {
 
     private Pipeline(Settings base) {
         Settings effective = base;
+        Path dataDir = Path.of(base.string("MCP_SLO_DATA_DIR", ".data"));
         try {
             if (base.string("KAFKA_BOOTSTRAP_SERVERS", "").isEmpty()) {
                 LOG.info("starting the embedded Kafka broker (set KAFKA_BOOTSTRAP_SERVERS to use a cluster instead)");
-                EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+                // its log and the stream state (PROCESSOR_STATE_DIR, default <data dir>/streams) both stay in the
+                // data dir, so what the collector acknowledged is still there after a restart, and counted once
+                EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startPersistent(dataDir.resolve("kafka"),
+                        base.integer("KAFKA_EMBEDDED_PORT", 19092, 0, 65535));
                 started.push(broker);
-                // the embedded broker starts empty, so stream state from an earlier run must not be reused
-                Path stateDir = Files.createTempDirectory("mcp-slo-streams-");
                 effective = base.with(Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-                        "KAFKA_REPLICATION_FACTOR", "1", "PROCESSOR_STATE_DIR", stateDir.toString()));
-                LOG.info("embedded Kafka broker at {}", broker.bootstrapServers());
+                        "KAFKA_REPLICATION_FACTOR", "1"));
+                LOG.info("embedded Kafka broker at {}, log in {}", broker.bootstrapServers(), dataDir.resolve("kafka"));
             }
-            Path dataDir = Path.of(effective.string("MCP_SLO_DATA_DIR", ".data"));
             tokens = LocalTokens.ensure(dataDir, CollectorConfig.tokensFile(effective));
             receiver = LocalReceiver.start("127.0.0.1", effective.integer("LOCAL_RECEIVER_PORT", 8090, 0, 65535),
-                    Path.of(effective.string("MCP_SLO_DATA_DIR", ".data"), "received-pages.ndjson"));
+                    dataDir.resolve("received-pages.ndjson"));
             started.push(receiver);
             // the example receivers in slos/receivers.yaml point here
             effective = effective.with(Map.of("MCP_SLO_LOCAL_RECEIVER_URL", receiver.url()));
@@ -66,9 +64,6 @@ public final class Pipeline implements AutoCloseable {
             Javalin query = QueryApiMain.start(QueryConfig.from(settings));
             started.push(query::stop);
             queryPort = query.port();
-        } catch (IOException e) {
-            close();
-            throw new UncheckedIOException("cannot create a temporary folder for stream state", e);
         } catch (RuntimeException e) {
             close();
             throw e;

@@ -49,7 +49,8 @@ class PipelineEndToEndIT {
                 "PROCESSOR_APPLICATION_ID", "e2e-" + UUID.randomUUID(),
                 "SINK_FLUSH_INTERVAL", "200ms",
                 "LOCAL_RECEIVER_PORT", "0", "SLO_DIR", "../slos",
-                "MCP_SLO_DATA_DIR", Files.createTempDirectory("mcp-slo-e2e").toString())));
+                "MCP_SLO_DATA_DIR", Files.createTempDirectory("mcp-slo-e2e").toString()))
+                .with(Map.of("KAFKA_EMBEDDED_PORT", "0")));
     }
 
     @AfterAll

@@ -1,75 +1,216 @@
 package io.mcpslo.kafka;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A real single-node Kafka broker (KRaft, combined broker and controller) inside this JVM, for the
- * all-in-one mode and the integration tests. It wraps Kafka's test kit, which has no compatibility promise,
- * so nothing else in the project touches that API. Needs kafka_2.13, kafka-server and
- * kafka-test-common-runtime on the classpath (optional dependencies of this module).
+ * A real single-node Kafka broker (KRaft, combined broker and controller) inside this JVM, for the all-in-one
+ * mode and the integration tests. Its log lives in one folder, formatted on first use and reused afterwards,
+ * so what it acknowledged survives a restart (also after kill -9: Kafka recovers the log, and its folder locks
+ * die with the process). Needs kafka_2.13, kafka-server and kafka-metadata on the classpath (optional
+ * dependencies of this module); it uses Kafka's server classes, which have no compatibility promise, so nothing
+ * else touches them.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
-    private final KafkaClusterTestKit cluster;
-    private final Path dataDirectory;
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+    private static final int NODE_ID = 1;
 
-    private EmbeddedKafkaBroker(KafkaClusterTestKit cluster, Path dataDirectory) {
-        this.cluster = cluster;
-        this.dataDirectory = dataDirectory;
+    private final KafkaRaftServer server;
+    private final FileChannel exclusive;
+    private final String bootstrapServers;
+    private final Path logDirectory;
+    private final boolean deleteOnClose;
+
+    private EmbeddedKafkaBroker(KafkaRaftServer server, FileChannel exclusive, String bootstrapServers,
+                                Path logDirectory, boolean deleteOnClose) {
+        this.server = server;
+        this.exclusive = exclusive;
+        this.bootstrapServers = bootstrapServers;
+        this.logDirectory = logDirectory;
+        this.deleteOnClose = deleteOnClose;
     }
 
-    /** Formats and starts a fresh broker with its data in a temporary folder, removed when it stops. */
+    /** Formats and starts a fresh broker on a free port with its log in a temporary folder, removed when it stops. */
     public static EmbeddedKafkaBroker start() {
         try {
-            Path dataDirectory = Files.createTempDirectory("mcp-slo-kafka-");
-            TestKitNodes.Builder nodes = new TestKitNodes.Builder()
-                    .setCombined(true)
-                    .setNumBrokerNodes(1)
-                    .setNumControllerNodes(1)
-                    .setBaseDirectory(dataDirectory)
-                    .setBootstrapMetadataVersion(MetadataVersion.latestProduction());
-            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes.build())
-                    // the test kit would delete the folder while the broker still writes its last checkpoints
-                    .setDeleteOnClose(false)
-                    // one broker: every internal topic must accept a replication factor of 1
-                    .setConfigProp("offsets.topic.replication.factor", "1")
-                    .setConfigProp("offsets.topic.num.partitions", "4")
-                    .setConfigProp("transaction.state.log.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.min.isr", "1")
-                    .setConfigProp("transaction.state.log.num.partitions", "4")
-                    .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
-                    .setConfigProp("share.coordinator.state.topic.min.isr", "1")
-                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                    .setConfigProp("num.partitions", "4")
-                    .build();
-            cluster.format();
-            cluster.startup();
-            cluster.waitForReadyBrokers();
-            return new EmbeddedKafkaBroker(cluster, dataDirectory);
+            return start(Files.createTempDirectory("mcp-slo-kafka-"), 0, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary folder for the embedded Kafka broker", e);
+        }
+    }
+
+    /**
+     * Starts the broker whose log lives in {@code logDirectory}, formatting it only if it was never formatted, on
+     * {@code port} (0: any free port).
+     */
+    public static EmbeddedKafkaBroker startPersistent(Path logDirectory, int port) {
+        return start(logDirectory, port, false);
+    }
+
+    private static EmbeddedKafkaBroker start(Path logDirectory, int port, boolean deleteOnClose) {
+        FileChannel exclusive = null;
+        try {
+            Files.createDirectories(logDirectory);
+            exclusive = lockExclusively(logDirectory);
+            int brokerPort = port == 0 ? freePort() : port;
+            // the controller's port is only used inside this JVM and is not stored in the log, so any free one will do
+            KafkaConfig config = KafkaConfig.fromProps(properties(logDirectory, brokerPort, freePort()), false);
+            if (Files.exists(logDirectory.resolve("meta.properties"))) {
+                LOG.info("reusing the Kafka log in {}", logDirectory);
+            } else {
+                format(logDirectory);
+            }
+            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+            String bootstrap = "127.0.0.1:" + brokerPort;
+            try {
+                server.startup();
+                awaitUnfenced(bootstrap);
+            } catch (Exception e) {
+                server.shutdown();
+                throw e;
+            }
+            return new EmbeddedKafkaBroker(server, exclusive, bootstrap, logDirectory, deleteOnClose);
         } catch (Exception e) {
-            throw new IllegalStateException("the embedded Kafka broker did not start: " + e, e);
+            closeQuietly(exclusive);
+            throw new IllegalStateException("the embedded Kafka broker did not start with its log in " + logDirectory
+                    + ": " + e, e);
+        }
+    }
+
+    /**
+     * Kafka locks its log folder only once the broker half starts, after the controller half has already written
+     * to the metadata log: a second broker on the same folder would corrupt it under the first, whose JVM then
+     * halts. So the folder is locked before either starts. The lock dies with the process (kill -9 included).
+     */
+    private static FileChannel lockExclusively(Path logDirectory) throws IOException {
+        FileChannel channel = FileChannel.open(logDirectory.resolve(".mcp-slo.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException inThisJvm) {
+            lock = null;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new IllegalStateException("the Kafka log in " + logDirectory + " is in use by another broker"
+                    + " (is another `mcp-slo up` running on this MCP_SLO_DATA_DIR?)");
+        }
+        return channel;
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.warn("cannot release the lock on the Kafka log: {}", e.toString());
+            }
+        }
+    }
+
+    private static Properties properties(Path logDirectory, int brokerPort, int controllerPort) {
+        Properties props = new Properties();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", String.valueOf(NODE_ID));
+        props.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("log.dirs", logDirectory.toAbsolutePath().toString());
+        // one broker: every internal topic must accept a replication factor of 1
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.num.partitions", "4");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.num.partitions", "4");
+        props.put("share.coordinator.state.topic.replication.factor", "1");
+        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        props.put("num.partitions", "4");
+        // Kafka's default takes 128 MB of heap for compaction; the few compacted topics here (offsets, changelogs)
+        // need far less, and the broker shares the heap with the whole pipeline (or a 192 MB test JVM)
+        props.put("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024));
+        return props;
+    }
+
+    private static void format(Path logDirectory) throws Exception {
+        String clusterId = Uuid.randomUuid().toString();
+        LOG.info("formatting a new Kafka log in {} (cluster id {})", logDirectory, clusterId);
+        new Formatter()
+                .setPrintStream(new PrintStream(PrintStream.nullOutputStream()))
+                .setNodeId(NODE_ID)
+                .setClusterId(clusterId)
+                .setDirectories(List.of(logDirectory.toAbsolutePath().toString()))
+                .setMetadataLogDirectory(logDirectory.toAbsolutePath().toString())
+                .setControllerListenerName("CONTROLLER")
+                .setReleaseVersion(MetadataVersion.latestProduction())
+                .run();
+    }
+
+    /** Startup returns before the broker has registered with its controller; clients would get no metadata. */
+    private static void awaitUnfenced(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (admin.describeCluster().nodes().get(60, TimeUnit.SECONDS).isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the broker did not register within 60 s");
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
         }
     }
 
     public String bootstrapServers() {
-        return cluster.bootstrapServers();
+        return bootstrapServers;
     }
 
     @Override
     public void close() {
-        try {
-            cluster.close();
-            try (Stream<Path> files = Files.walk(dataDirectory)) {
+        server.shutdown();
+        server.awaitShutdown();
+        closeQuietly(exclusive);
+        if (deleteOnClose) {
+            try (Stream<Path> files = Files.walk(logDirectory)) {
                 files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove the embedded Kafka broker's temporary log", e);
             }
-        } catch (Exception e) {
-            throw new IllegalStateException("the embedded Kafka broker did not stop cleanly", e);
         }
     }
 }
