@@ -3,6 +3,7 @@ package io.mcpslo.engine.alert;
 import io.mcpslo.engine.slo.BurnRateEvaluator;
 import io.mcpslo.engine.slo.SloDefinition;
 import io.mcpslo.engine.slo.SloStatus;
+import io.mcpslo.engine.slo.SloTargetText;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -130,10 +131,10 @@ public final class SloAlerting {
             case TICKET -> "is burning its error budget slowly";
             case BUDGET_EXHAUSTED -> "has exhausted its error budget";
         };
-        return String.format(Locale.ROOT, "%s%s %s (%s, objective %s over %s): budget remaining %.1f %%, "
+        return String.format(Locale.ROOT, "%s%s %s (%s, objective %s): budget remaining %.1f %%, "
                         + "burn rate 1h %.1f, 5m %.1f",
                 to == AlertStatus.RESOLVED ? "[RESOLVED] " : "", slo.id(), what, slo.sli().describe(),
-                slo.objective().target(), slo.window().describe(), status.budget().remainingFraction() * 100,
+                SloTargetText.of(slo.objective(), slo.window()), status.budget().remainingFraction() * 100,
                 status.burnRates().getOrDefault("1h", 0.0), status.burnRates().getOrDefault("5m", 0.0));
     }
 }

@@ -103,6 +103,17 @@ class SloAlertingTest {
     }
 
     @Test
+    void summaryStatesTheObjectiveAsAPercentOverTheWindowInWords() {
+        var slo = new SloDefinition("jira-availability", "tracker", "", new SloScope("jira", null, null),
+                new AvailabilitySli(FailureLocus.BOTH, false, false), new Objective(0.9990000000000001), WINDOW,
+                new AlertPolicy(MultiWindowRule.workbookDefaults(WINDOW.length()), 0, 0, Duration.ZERO, true));
+        var fired = advance(slo, status(T0, true, false, false));
+        assertEquals("jira-availability is burning its error budget fast (availability (tool and transport "
+                + "failures), objective 99.9 % over 30 days): budget remaining 100.0 %, burn rate 1h 20.0, 5m 30.0",
+                fired.get(0).summary());
+    }
+
+    @Test
     void slowRulesOfShortWindowsNeverFireBelowABurnRateOfOne() {
         List<Double> sevenDays = MultiWindowRule.workbookDefaults(Duration.ofDays(7)).stream()
                 .map(MultiWindowRule::burnRateThreshold).toList();

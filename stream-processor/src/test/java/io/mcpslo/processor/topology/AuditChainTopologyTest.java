@@ -67,6 +67,23 @@ class AuditChainTopologyTest {
     }
 
     @Test
+    void anEventFromTheWireIsChainedWithTheHashPinnedByTheKnownAnswerVector() {
+        // the first vector of io.mcpslo.schemas.AuditChainKnownAnswerTest, as a gateway sends it
+        String json = """
+                {"event_id":"6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b","kind":"audit","ts":"2026-11-25T12:00:00.123Z",\
+                "source":"gw-eu-1","server":"jira","server_version":"9.12.1","tool":"create_issue","method":"tools/call",\
+                "protocol_version":"2025-06-18","session_id":"s-42","user":"alice","team":"payments",\
+                "trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b7",\
+                "actor":"alice","agent":"claude-code","action":"tools/call","resource":"jira/create_issue",\
+                "args_hash":"44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","decision":"allow",\
+                "policy":"p/7","outcome":"ok","reason":"see \\"PAY-1\\" in C:\\\\runbooks"}""";
+        events.pipeInput("jira|create_issue", json.getBytes(StandardCharsets.UTF_8));
+        assertEquals(new AuditChain.Link(0, 1, "0".repeat(64),
+                "a57b695f7f64c44a9c2feff3fce830a92ae32b4041a1ecf3036c86279f99ac94"),
+                chained.readValuesToList().get(0).link());
+    }
+
+    @Test
     void eachEventLinksToThePreviousOneReplaysAreChainedOnceAndEveryThirdLinkIsSigned() {
         UUID first = UUID.randomUUID();
         audit(first, "alice");
@@ -83,13 +100,12 @@ class AuditChainTopologyTest {
             if (i > 0) {
                 assertEquals(links.get(i - 1).link().hash(), link.link().prevHash());
             }
-            assertEquals(link.link().hash(), AuditChain.hash(link.link().prevHash(), AuditChain.textFields(link.event()),
-                    link.event().envelope().ts().toEpochMilli(), link.link().partition(), link.link().seq()),
-                    "the hash can be recomputed from the stored fields");
         }
         List<AuditDigest> signed = digests.readValuesToList();
         assertEquals(1, signed.size(), "digest every 3 links");
         assertEquals(3, signed.get(0).seq());
+        assertEquals(links.get(2).link().hash(), signed.get(0).hash(), "the digest signs the third link");
+        // the HMAC's format is pinned by AuditChainKnownAnswerTest; here: it verifies as the query API checks it
         assertEquals(AuditChain.digest(PipelineTopologyTest.TEST_AUDIT.digestKey(), 0, 3, links.get(2).link().hash()),
                 signed.get(0).hmac());
         driver.advanceWallClockTime(Duration.ofMinutes(1));
