@@ -3,7 +3,6 @@ package io.mcpslo.allinone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import io.mcpslo.clickhouse.ClickHouseClient;
@@ -24,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -124,58 +122,17 @@ class PipelineRestartIT {
         return folder;
     }
 
-    private static ObjectNode call(String server, String outcome) {
-        ObjectNode event = EventCodec.MAPPER.createObjectNode();
-        event.put("event_id", UUID.randomUUID().toString());
-        event.put("kind", "call");
-        event.put("ts", Instant.now().toString());
-        event.put("source", LocalTokens.GATEWAY_ID);
-        event.put("server", server);
-        event.put("server_version", "1.0");
-        event.put("tool", "search");
-        event.put("method", "tools/call");
-        event.put("duration_ms", 12);
-        event.put("outcome", outcome);
-        return event;
-    }
-
     private static List<ObjectNode> calls(int count) {
-        return calls(SERVER, count);
-    }
-
-    private static List<ObjectNode> calls(String server, int count) {
-        List<ObjectNode> calls = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            calls.add(call(server, i % 10 == 0 ? "tool_error" : "ok"));
-        }
-        return calls;
-    }
-
-    private static void post(Pipeline pipeline, List<ObjectNode> events) throws Exception {
-        post(pipeline.collectorPort(), pipeline.tokens().gateway(), events);
-    }
-
-    private static void post(int collectorPort, String gatewayToken, List<ObjectNode> events) throws Exception {
-        for (int from = 0; from < events.size(); from += 2_000) {
-            ArrayNode batch = EventCodec.MAPPER.createArrayNode();
-            batch.addAll(events.subList(from, Math.min(events.size(), from + 2_000)));
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + collectorPort + "/v1/events"))
-                    .header("Content-Type", "application/json")
-                    .header("Authorization", "Bearer " + gatewayToken)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(EventCodec.MAPPER.writeValueAsBytes(batch))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, response.statusCode(), "the collector acknowledges: " + response.body());
-        }
+        return TestGateway.calls(SERVER, count);
     }
 
     private static void postRepeatedly(Pipeline pipeline, String server, String outcome, int times) throws Exception {
         for (int i = 0; i < times; i++) {
             List<ObjectNode> batch = new ArrayList<>();
             for (int j = 0; j < 5; j++) {
-                batch.add(call(server, outcome));
+                batch.add(TestGateway.call(server, outcome));
             }
-            post(pipeline, batch);
+            TestGateway.post(pipeline, batch);
             Thread.sleep(200);
         }
     }
@@ -213,8 +170,8 @@ class PipelineRestartIT {
     void everyAcknowledgedEventIsStoredAndCountedOnceAndAFiringAlertStaysOneIncidentAcrossARestart() throws Exception {
         List<ObjectNode> before = calls(BEFORE);
         try (Pipeline pipeline = Pipeline.start(settings)) {
-            post(pipeline, before);
-            post(pipeline, before.subList(0, RESENT));
+            TestGateway.post(pipeline, before);
+            TestGateway.post(pipeline, before.subList(0, RESENT));
             postRepeatedly(pipeline, "github", "ok", 40);
             long outageStart = System.nanoTime();
             while (pagesTo("firing") == 0) {
@@ -228,8 +185,8 @@ class PipelineRestartIT {
         long restartStart = System.nanoTime();
         try (Pipeline pipeline = Pipeline.start(settings)) {
             System.out.printf("restart on the same data dir took %d ms%n", (System.nanoTime() - restartStart) / 1_000_000);
-            post(pipeline, calls(AFTER));
-            post(pipeline, before.subList(BEFORE - RESENT, BEFORE));
+            TestGateway.post(pipeline, calls(AFTER));
+            TestGateway.post(pipeline, before.subList(BEFORE - RESENT, BEFORE));
             postRepeatedly(pipeline, "github", "transport_error", 25);
 
             long expected = BEFORE + AFTER;
@@ -245,9 +202,9 @@ class PipelineRestartIT {
 
             List<ObjectNode> recovery = new ArrayList<>();
             for (int i = 0; i < 20_000; i++) {
-                recovery.add(call("github", "ok"));
+                recovery.add(TestGateway.call("github", "ok"));
             }
-            post(pipeline, recovery);
+            TestGateway.post(pipeline, recovery);
             await("the resolve", Duration.ofSeconds(90), () -> pagesTo("resolved") >= 1);
             assertEquals(1, pagesTo("firing"), "the alert firing before the restart is the same incident: " + pages);
             assertEquals(pages.get(0).get("dedup_key").asText(), pages.get(1).get("dedup_key").asText());
@@ -294,7 +251,7 @@ class PipelineRestartIT {
         int collectorPort = freePort();
         Settings killable = settings.with(Map.of("MCP_SLO_DATA_DIR", dataDir("mcp-slo-kill").toString(),
                 "PROCESSOR_APPLICATION_ID", "kill-" + UUID.randomUUID(), "COLLECTOR_PORT", String.valueOf(collectorPort)));
-        List<ObjectNode> acknowledged = calls(server, BEFORE);
+        List<ObjectNode> acknowledged = TestGateway.calls(server, BEFORE);
         StringBuffer output = new StringBuffer();
         // ClickHouse unreachable for the killed run: whatever is stored afterwards came out of the broker's log
         Process up = startAllInOneProcess(killable.with(Map.of("CLICKHOUSE_URL", "http://127.0.0.1:" + freePort())),
@@ -302,13 +259,13 @@ class PipelineRestartIT {
         try {
             Path dataDir = Path.of(killable.string("MCP_SLO_DATA_DIR", ""));
             LocalTokens tokens = LocalTokens.ensure(dataDir, dataDir.resolve("tokens"));
-            post(collectorPort, tokens.gateway(), acknowledged);
+            TestGateway.post(collectorPort, tokens.gateway(), acknowledged);
         } finally {
             up.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no clean broker or Streams shutdown
         }
 
         try (Pipeline pipeline = Pipeline.start(killable.with(Map.of("COLLECTOR_PORT", "0")))) {
-            post(pipeline, acknowledged.subList(0, RESENT));
+            TestGateway.post(pipeline, acknowledged.subList(0, RESENT));
             String where = " WHERE server = '" + server + "'";
             await("every call acknowledged before the kill stored", Duration.ofSeconds(120),
                     () -> scalar("SELECT count() FROM calls FINAL" + where) >= BEFORE);
