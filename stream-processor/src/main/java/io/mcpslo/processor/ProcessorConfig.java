@@ -7,6 +7,7 @@ import io.mcpslo.processor.topology.PipelineTopology;
 import io.mcpslo.engine.rollup.LatenessPolicy;
 import io.mcpslo.kafka.KafkaSettings;
 import io.mcpslo.processor.notify.NotifySettings;
+import io.mcpslo.processor.sink.RetentionSettings;
 import io.mcpslo.processor.sink.SinkSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +19,7 @@ public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolic
                               KafkaSettings kafka, ClickHouseConfig clickHouse, Path sloDirectory,
                               Duration sloReloadInterval, Duration evaluationInterval, NotifySettings notifications,
                               Function<String, String> environment, PipelineTopology.AuditChainSettings audit,
-                              int auditRetentionDays) {
+                              RetentionSettings retention) {
 
     public ProcessorConfig {
         if (evaluationInterval.compareTo(Duration.ofMillis(100)) < 0 || evaluationInterval.compareTo(Duration.ofMinutes(1)) > 0) {
@@ -55,7 +56,9 @@ public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolic
                 new PipelineTopology.AuditChainSettings(AuditDigestKey.from(settings),
                         settings.integer("AUDIT_DIGEST_EVERY", 1000, 1, 10_000_000),
                         settings.duration("AUDIT_DIGEST_INTERVAL", Duration.ofMinutes(1))),
-                settings.integer("AUDIT_RETENTION_DAYS", 400, 1, 100_000));
+                new RetentionSettings(settings.integer("AUDIT_RETENTION_DAYS", 400, 1, 100_000),
+                        settings.integer("CALLS_RETENTION_DAYS", 14, 1, 100_000),
+                        settings.integer("ROLLUP_RETENTION_DAYS", 400, 1, 100_000)));
     }
 
     public String describe() {
@@ -63,7 +66,8 @@ public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolic
                 + " emitEvery=" + emitInterval + " sinkBatch=" + sink.maxBatchRecords() + "/" + sink.flushInterval()
                 + " metrics=" + metricsBind + ":" + metricsPort + " slos=" + sloDirectory + " (reload every "
                 + sloReloadInterval + ", evaluate every " + evaluationInterval + ") audit digest every "
-                + audit.digestEvery() + " events/" + audit.digestInterval() + " key=*** retention="
-                + auditRetentionDays + "d; " + kafka.describe() + "; " + clickHouse.describe();
+                + audit.digestEvery() + " events/" + audit.digestInterval() + " key=*** retention audit="
+                + retention.auditDays() + "d calls=" + retention.callsDays() + "d rollups=" + retention.rollupDays()
+                + "d; " + kafka.describe() + "; " + clickHouse.describe();
     }
 }

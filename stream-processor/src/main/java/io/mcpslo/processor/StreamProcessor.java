@@ -5,7 +5,7 @@ import io.mcpslo.clickhouse.ClickHouseSilences;
 import io.mcpslo.kafka.TopicAdmin;
 import io.mcpslo.processor.history.ClickHouseSloHistory;
 import io.mcpslo.processor.notify.NotificationDispatcher;
-import io.mcpslo.processor.sink.AuditRetention;
+import io.mcpslo.processor.sink.Retention;
 import io.mcpslo.sloconfig.SloCatalog;
 import io.mcpslo.sloconfig.SloDirectory;
 import io.mcpslo.sloconfig.SloFileParser;
@@ -119,12 +119,12 @@ public final class StreamProcessor implements AutoCloseable {
                 LOG.error("reloading SLO files failed; the SLOs in force stay", e);
             }
         }, reloadMs, reloadMs, TimeUnit.MILLISECONDS);
-        var retention = new AuditRetention(new ClickHouseClient(config.clickHouse()), config.auditRetentionDays());
+        var retention = new Retention(new ClickHouseClient(config.clickHouse()), config.retention());
         processor.reloads.scheduleWithFixedDelay(() -> {
             try {
                 retention.dropExpired(Clock.systemUTC().instant());
             } catch (RuntimeException e) {
-                LOG.warn("audit retention could not run now (retried in an hour): {}", e.getMessage());
+                LOG.warn("retention could not run now (retried in an hour): {}", e.getMessage());
             }
         }, 1, 60, TimeUnit.MINUTES);
         LOG.info("stream-processor metrics on http://{}:{}/metrics", config.metricsBind(), metrics.port());

@@ -154,11 +154,12 @@ public final class SinkLoop<T> implements Runnable, AutoCloseable {
         try {
             preparation.ensure();
             List<Decoded<T>> decoded = decode(buffer, deadLetters);
+            int undecodable = deadLetters.size();
             flushTime.record(() -> writeIsolatingRefusals(decoded, deadLetters));
             if (!deadLetters.isEmpty()) {
                 store.writeDeadLetters(deadLetters);
             }
-            rowsWritten.increment(decoded.size());
+            rowsWritten.increment(decoded.size() - (deadLetters.size() - undecodable));
         } catch (RuntimeException e) {
             writeFailures.increment();
             unavailableSince.compareAndSet(null, clock.instant());

@@ -203,6 +203,7 @@ class SinkIT {
         assertEquals(1, count("SELECT count() AS n FROM audit_events FINAL WHERE server = 'poison'"),
                 "another table goes on");
         assertEquals(2, metric(registry, "mcp_sink_dead_letters", CALLS));
+        assertEquals(42, metric(registry, "mcp_sink_records_written", CALLS), "a refused record is not counted as written");
 
         List<JsonNode> letters = clickHouse.query("SELECT offset, reason, payload_base64, table_name"
                 + " FROM sink_dead_letters FINAL WHERE topic = 'mcp.calls.v1' ORDER BY offset");
