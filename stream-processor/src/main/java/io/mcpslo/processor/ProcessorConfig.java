@@ -58,7 +58,10 @@ public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolic
                         settings.duration("AUDIT_DIGEST_INTERVAL", Duration.ofMinutes(1))),
                 new RetentionSettings(settings.integer("AUDIT_RETENTION_DAYS", 400, 1, 100_000),
                         settings.integer("CALLS_RETENTION_DAYS", 14, 1, 100_000),
-                        settings.integer("ROLLUP_RETENTION_DAYS", 400, 1, 100_000)));
+                        settings.integer("ROLLUP_RETENTION_DAYS", 400, 1, 100_000),
+                        settings.integer("STATUS_RETENTION_DAYS", 400, 1, 100_000),
+                        settings.integer("ALERT_RETENTION_DAYS", 400, 1, 100_000),
+                        settings.integer("DEAD_LETTER_RETENTION_DAYS", 90, 1, 100_000)));
     }
 
     public String describe() {
@@ -68,6 +71,7 @@ public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolic
                 + sloReloadInterval + ", evaluate every " + evaluationInterval + ") audit digest every "
                 + audit.digestEvery() + " events/" + audit.digestInterval() + " key=*** retention audit="
                 + retention.auditDays() + "d calls=" + retention.callsDays() + "d rollups=" + retention.rollupDays()
-                + "d; " + kafka.describe() + "; " + clickHouse.describe();
+                + "d status=" + retention.statusDays() + "d alerts=" + retention.alertDays() + "d dead-letters="
+                + retention.deadLetterDays() + "d; " + kafka.describe() + "; " + clickHouse.describe();
     }
 }

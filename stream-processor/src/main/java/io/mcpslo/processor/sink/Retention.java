@@ -36,8 +36,13 @@ public final class Retention {
                 new Rule("audit_log", "audit_log", true, settings.auditDays()),
                 new Rule("audit_log_by_resource", ".inner.audit_log_by_resource", true, settings.auditDays()),
                 new Rule("audit_events", "audit_events", true, settings.auditDays()),
+                new Rule("audit_digests", "audit_digests", false, settings.auditDays()),
                 new Rule("calls", "calls", true, settings.callsDays()),
-                new Rule("call_rollups_1m", "call_rollups_1m", false, settings.rollupDays()));
+                new Rule("call_rollups_1m", "call_rollups_1m", false, settings.rollupDays()),
+                new Rule("slo_status", "slo_status", false, settings.statusDays()),
+                new Rule("alert_events", "alert_events", false, settings.alertDays()),
+                new Rule("alert_deliveries", "alert_deliveries", false, settings.alertDays()),
+                new Rule("sink_dead_letters", "sink_dead_letters", false, settings.deadLetterDays()));
     }
 
     /** Drops the partitions that ended before now − retention; returns "table/partition" of each dropped. */

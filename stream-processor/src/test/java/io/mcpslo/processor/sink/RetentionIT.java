@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 class RetentionIT {
 
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+    private static final RetentionSettings SETTINGS = new RetentionSettings(400, 14, 400, 400, 400, 30);
     private static ClickHouseClient client;
 
     @BeforeAll
@@ -55,14 +56,14 @@ class RetentionIT {
         new ClickHousePipelineStore(client, Clock.systemUTC()).write(new PipelineStore.Batch(List.of(), List.of(),
                 List.of(), List.of(), List.of(), List.of(), chain, List.of()));
 
-        List<String> dropped = new Retention(client, new RetentionSettings(400, 14, 400)).dropExpired(NOW);
+        List<String> dropped = new Retention(client, SETTINGS).dropExpired(NOW);
 
         assertTrue(dropped.contains("audit_log/20250713"), dropped.toString());
         assertTrue(dropped.stream().anyMatch(d -> d.startsWith("audit_log_by_resource/")), dropped.toString());
         List<Long> left = client.query("SELECT chain_seq FROM " + client.database() + ".audit_log ORDER BY chain_seq")
                 .stream().map(row -> row.get("chain_seq").asLong()).toList();
         assertEquals(List.of(3L, 4L), left, "399 days and 1 day ago stay");
-        assertEquals(List.of(), new Retention(client, new RetentionSettings(400, 14, 400)).dropExpired(NOW), "nothing more to drop");
+        assertEquals(List.of(), new Retention(client, SETTINGS).dropExpired(NOW), "nothing more to drop");
     }
 
     @Test
@@ -86,7 +87,7 @@ class RetentionIT {
         store.writeCalls(calls);
         store.writeRollups(rollups);
 
-        List<String> dropped = new Retention(client, new RetentionSettings(400, 14, 400)).dropExpired(NOW);
+        List<String> dropped = new Retention(client, SETTINGS).dropExpired(NOW);
 
         assertTrue(dropped.containsAll(List.of("calls/20261016", "calls/20261110")), dropped.toString());
         assertEquals(List.of(13L, 1L), client.query("SELECT duration_ms FROM " + client.database()
@@ -98,5 +99,19 @@ class RetentionIT {
         assertEquals(3, client.query("SELECT count() AS n FROM " + client.database()
                         + ".call_rollups_1m WHERE server = 'retained'").get(0).get("n").asLong(),
                 "a month not wholly older than 400 days stays, and so do newer ones");
+    }
+
+    @Test
+    void deadLettersKeepTheirOwnShorterRetention() {
+        var store = new ClickHousePipelineStore(client, Clock.systemUTC());
+        store.writeDeadLetters(List.of(
+                new DeadLetter("mcp.calls.v1", 0, 1, "calls", "old", new byte[] {1}, NOW.minus(Duration.ofDays(70))),
+                new DeadLetter("mcp.calls.v1", 0, 2, "calls", "recent", new byte[] {2}, NOW.minus(Duration.ofDays(5)))));
+
+        List<String> dropped = new Retention(client, SETTINGS).dropExpired(NOW);
+
+        assertTrue(dropped.contains("sink_dead_letters/202609"), dropped.toString());
+        assertEquals(List.of("recent"), client.query("SELECT reason FROM " + client.database() + ".sink_dead_letters")
+                .stream().map(row -> row.get("reason").asText()).toList());
     }
 }
