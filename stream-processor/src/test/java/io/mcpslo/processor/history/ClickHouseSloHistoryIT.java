@@ -7,15 +7,18 @@ import io.mcpslo.clickhouse.ClickHouseTestSupport;
 import io.mcpslo.engine.alert.AlertKind;
 import io.mcpslo.engine.alert.AlertStatus;
 import io.mcpslo.engine.rollup.CallRollup;
+import io.mcpslo.processor.sink.ClickHousePipelineStore;
 import io.mcpslo.processor.topology.SloHistory;
 import io.mcpslo.processor.topology.SloHistoryContract;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The stored-history contract against the real ClickHouse, rows inserted with the sink's columns. */
+/** The stored-history contract against the real ClickHouse, rollups written by the sink's own store. */
 class ClickHouseSloHistoryIT extends SloHistoryContract {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,29 +41,7 @@ class ClickHouseSloHistoryIT extends SloHistoryContract {
 
     @Override
     protected void store(CallRollup rollup) {
-        ObjectNode row = JSON.createObjectNode();
-        row.put("window_start", rollup.windowStart().getEpochSecond());
-        row.put("server", rollup.key().server());
-        row.put("tool", rollup.key().tool());
-        row.put("server_version", rollup.key().serverVersion());
-        row.put("calls", rollup.counts().calls());
-        row.put("ok", rollup.counts().ok());
-        row.put("tool_error", rollup.counts().toolError());
-        row.put("transport_error", rollup.counts().transportError());
-        row.put("denied", rollup.counts().denied());
-        row.put("rate_limited", rollup.counts().rateLimited());
-        row.put("latency_sum_ms", rollup.latencySumMs());
-        row.put("latency_max_ms", rollup.latencyMaxMs());
-        row.put("latency_zero_count", rollup.latency().zeroCount());
-        var indexes = row.putArray("latency_bins");
-        var counts = row.putArray("latency_counts");
-        for (int i = 0; i < rollup.latency().indexes().length; i++) {
-            indexes.add(rollup.latency().indexes()[i]);
-            counts.add(rollup.latency().counts()[i]);
-        }
-        row.put("revision", rollup.revision());
-        row.put("updated_at", rollup.windowStart().getEpochSecond());
-        clickHouse.insertJsonEachRow("call_rollups_1m", (row + "\n").getBytes(StandardCharsets.UTF_8));
+        new ClickHousePipelineStore(clickHouse, Clock.systemUTC()).writeRollups(List.of(rollup));
     }
 
     @Override
