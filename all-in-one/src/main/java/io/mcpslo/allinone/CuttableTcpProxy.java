@@ -12,10 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A loopback TCP relay to a real server that can be cut and restored on the same port: while cut, connections are
- * refused and those open are reset, as a service sees its database stopped. It stands in for stopping the shared
- * ClickHouse, which other test classes (and other runs on the machine) keep using.
+ * refused and those open are reset, as a service sees its database stopped. The fault-matrix tests and the soak
+ * use it to take ClickHouse away from the pipeline without stopping a server that others keep using.
  */
-final class CuttableTcpProxy implements AutoCloseable {
+public final class CuttableTcpProxy implements AutoCloseable {
 
     private final int targetPort;
     private final int port;
@@ -27,19 +27,19 @@ final class CuttableTcpProxy implements AutoCloseable {
         this.port = port;
     }
 
-    static CuttableTcpProxy start(int targetPort) throws IOException {
+    public static CuttableTcpProxy start(int targetPort) throws IOException {
         ServerSocket first = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         CuttableTcpProxy proxy = new CuttableTcpProxy(targetPort, first.getLocalPort());
         proxy.listen(first);
         return proxy;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Refuses new connections and resets the open ones. */
-    synchronized void cut() throws IOException {
+    public synchronized void cut() throws IOException {
         if (listener != null) {
             listener.close();
             listener = null;
@@ -51,7 +51,7 @@ final class CuttableTcpProxy implements AutoCloseable {
     }
 
     /** Relays again, on the same port. */
-    synchronized void restore() throws IOException {
+    public synchronized void restore() throws IOException {
         if (listener == null) {
             ServerSocket socket = new ServerSocket();
             socket.setReuseAddress(true);
