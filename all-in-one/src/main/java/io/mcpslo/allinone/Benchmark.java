@@ -1,28 +1,42 @@
 package io.mcpslo.allinone;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.ClickHouseConfig;
 import io.mcpslo.common.config.Settings;
 import io.mcpslo.kafka.EmbeddedKafkaBroker;
 import io.mcpslo.schemas.EventCodec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,77 +46,231 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.TimeWindows;
 
 /**
- * `./mcp-slo bench [events]`: in one run on this machine, the raw Kafka produce and consume rates, and the
- * pipeline's end-to-end rate (posted to the collector until every raw row and rollup is in ClickHouse).
+ * {@code ./mcp-slo bench}: what this machine moves, stage by stage, in one run. Realistic traffic (1,000 tools over
+ * 50 servers, mostly "now", some late, about 1 % of batches resent with the same ids); the same records through bare
+ * Kafka and a bare Kafka Streams one-minute windowed count as baselines; the pipeline warmed up first, then timed
+ * from the first POST until ClickHouse holds every call and rollup (read without FINAL, so the measuring does not
+ * compete with the pipeline for the cores); freshness at a fixed rate; CPU per thread group and the heap peak.
+ * Figures go to the terminal and, with {@code --json FILE}, to a file two runs can be compared by.
  */
 public final class Benchmark {
 
     private static final int PARTITIONS = 4;
+    private static final int BATCH = 2_000;
+    private static final int CLIENTS = 4;
+    private static final int SERVERS = 50;
+    private static final int TOOLS_PER_SERVER = 20;
+
+    record Options(int events, int warmupEvents, int freshnessRate, Duration freshnessLength, Path json) {
+
+        static Options parse(String[] args) {
+            int events = 1_000_000;
+            Integer warmup = null;
+            int freshnessRate = 20_000;
+            Duration freshnessLength = Duration.ofSeconds(30);
+            Path json = null;
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                switch (arg) {
+                    case "--events" -> events = count(arg, value(args, ++i), 1);
+                    case "--warmup" -> warmup = count(arg, value(args, ++i), 0);
+                    case "--freshness-rate" -> freshnessRate = count(arg, value(args, ++i), 0);
+                    case "--freshness-seconds" -> freshnessLength = Duration.ofSeconds(count(arg, value(args, ++i), 1));
+                    case "--json" -> json = Path.of(value(args, ++i));
+                    default -> {
+                        if (arg.startsWith("-")) {
+                            throw new IllegalArgumentException("unknown option " + arg + "; usage: mcp-slo bench "
+                                    + "[EVENTS] [--warmup N] [--freshness-rate EVENTS_PER_S (0: skip)] "
+                                    + "[--freshness-seconds N] [--json FILE]");
+                        }
+                        events = count("EVENTS", arg, 1);
+                    }
+                }
+            }
+            return new Options(events, warmup != null ? warmup : Math.min(200_000, Math.max(BATCH, events / 10)),
+                    freshnessRate, freshnessLength, json);
+        }
+
+        private static String value(String[] args, int i) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(args[i - 1] + " needs a value");
+            }
+            return args[i];
+        }
+
+        private static int count(String name, String text, int minimum) {
+            try {
+                int value = Integer.parseInt(text.replace("_", "").replace(",", ""));
+                if (value >= minimum) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(name + " must be a whole number >= " + minimum + ", was '" + text + "'");
+        }
+    }
+
+    /** Calls as gateways post them: batches of NDJSON, some resent unchanged, each event also on its own. */
+    record Traffic(List<byte[]> batches, List<byte[]> events, List<String> keys, int distinctEvents) {
+
+        static Traffic generate(int count, long seed) {
+            Random random = new Random(seed);
+            Instant now = Instant.now();
+            List<byte[]> events = new ArrayList<>(count);
+            List<String> keys = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                ObjectNode event = EventCodec.MAPPER.createObjectNode();
+                int server = random.nextInt(SERVERS);
+                String tool = "tool_" + server + "_" + random.nextInt(TOOLS_PER_SERVER);
+                event.put("event_id", new UUID(random.nextLong(), random.nextLong()).toString());
+                event.put("kind", "call");
+                // mostly now; one in fifty up to half an hour late
+                event.put("ts", (random.nextInt(50) == 0 ? now.minusMillis(random.nextInt(30 * 60_000))
+                        : now.plusMillis(random.nextInt(1_000))).toString());
+                event.put("source", LocalTokens.GATEWAY_ID);
+                event.put("server", "bench-" + server);
+                event.put("server_version", "1.0");
+                event.put("tool", tool);
+                event.put("method", "tools/call");
+                event.put("duration_ms", Math.round(Math.exp(4 + random.nextGaussian()) * 10) / 10.0);
+                int roll = random.nextInt(1000);
+                event.put("outcome", roll < 5 ? "transport_error" : roll < 15 ? "tool_error" : "ok");
+                try {
+                    events.add(EventCodec.MAPPER.writeValueAsBytes(event));
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+                keys.add("bench-" + server + "|" + tool);
+            }
+            List<byte[]> batches = new ArrayList<>();
+            for (int from = 0; from < count; from += BATCH) {
+                ByteArrayOutputStream body = new ByteArrayOutputStream();
+                for (byte[] event : events.subList(from, Math.min(count, from + BATCH))) {
+                    body.writeBytes(event);
+                    body.write('\n');
+                }
+                batches.add(body.toByteArray());
+                // about one batch in a hundred is sent again (its answer was lost): same ids, counted once
+                if (random.nextInt(100) == 0) {
+                    batches.add(body.toByteArray());
+                }
+            }
+            return new Traffic(batches, events, keys, count);
+        }
+    }
 
     private Benchmark() {
     }
 
     public static void main(String[] args) throws Exception {
-        int events = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("mcp-slo bench: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("events", options.events());
+        figures.put("cores", Runtime.getRuntime().availableProcessors());
+        figures.put("started", Instant.now().toString());
+        System.out.printf("benchmark: %,d events (after %,d to warm up), %d partitions, %d cores, %d servers × %d tools%n",
+                options.events(), options.warmupEvents(), PARTITIONS, Runtime.getRuntime().availableProcessors(),
+                SERVERS, TOOLS_PER_SERVER);
         Settings base = Settings.fromEnvironment();
         String database = "bench_" + System.currentTimeMillis();
-        System.out.printf("benchmark: %,d events, %d partitions, %d cores%n", events, PARTITIONS,
-                Runtime.getRuntime().availableProcessors());
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            List<byte[]> payloads = payloads(events);
-            double produceRate = rawProduce(broker.bootstrapServers(), payloads);
-            System.out.printf("  raw Kafka produce   %,12.0f events/s%n", produceRate);
-            double consumeRate = rawConsume(broker.bootstrapServers(), events);
-            System.out.printf("  raw Kafka consume   %,12.0f events/s%n", consumeRate);
+            Traffic warmup = Traffic.generate(options.warmupEvents(), 1);
+            Traffic traffic = Traffic.generate(options.events(), 2);
+            double produceRate = rawProduce(broker.bootstrapServers(), traffic);
+            System.out.printf("  raw Kafka produce        %,12.0f events/s%n", produceRate);
+            double consumeRate = rawConsume(broker.bootstrapServers(), traffic.events().size());
+            System.out.printf("  raw Kafka consume        %,12.0f events/s%n", consumeRate);
+            double streamsRate = bareStreamsWindowedCount(broker.bootstrapServers(), traffic.events().size());
+            System.out.printf("  bare Streams 1 m count   %,12.0f events/s (exactly-once, the same records)%n", streamsRate);
+            figures.put("raw_kafka_produce_per_s", Math.round(produceRate));
+            figures.put("raw_kafka_consume_per_s", Math.round(consumeRate));
+            figures.put("bare_streams_windowed_count_per_s", Math.round(streamsRate));
+
             Settings settings = base.with(Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                     "KAFKA_REPLICATION_FACTOR", "1", "CLICKHOUSE_DATABASE", database,
                     "PROCESSOR_STATE_DIR", Files.createTempDirectory("mcp-slo-bench-").toString(),
+                    "MCP_SLO_DATA_DIR", Files.createTempDirectory("mcp-slo-bench-data-").toString(),
                     "COLLECTOR_PORT", "0", "QUERY_API_PORT", "0", "PROCESSOR_METRICS_PORT", "0",
-                    "PROCESSOR_APPLICATION_ID", "bench-" + UUID.randomUUID()));
+                    "LOCAL_RECEIVER_PORT", "0", "PROCESSOR_APPLICATION_ID", "bench-" + UUID.randomUUID()));
             ClickHouseClient clickHouse = new ClickHouseClient(ClickHouseConfig.from(settings));
             try (Pipeline pipeline = Pipeline.start(settings)) {
-                double[] rates = endToEnd(pipeline, clickHouse, payloads);
-                System.out.printf("  collector accepted  %,12.0f events/s (HTTP batches of 2,000, 4 clients)%n", rates[0]);
-                System.out.printf("  end to end          %,12.0f events/s (posted until rows and rollups are in ClickHouse)%n",
-                        rates[1]);
-                System.out.printf("  ratio end-to-end / raw produce = %.2f, / raw consume = %.2f%n",
-                        rates[1] / produceRate, rates[1] / consumeRate);
-                System.out.printf("  query p95 over the run, step=all: %.1f ms to answer%n", queryTime(pipeline));
+                System.out.printf("  warming up with %,d events…%n", warmup.distinctEvents());
+                post(pipeline, warmup.batches());
+                awaitLanded(clickHouse, warmup.distinctEvents(), "warm-up");
+
+                Map<String, Long> cpuBefore = cpuByThreadGroup();
+                resetHeapPeaks();
+                long start = System.nanoTime();
+                double accepted = traffic.distinctEvents() / post(pipeline, traffic.batches());
+                awaitLanded(clickHouse, warmup.distinctEvents() + traffic.distinctEvents(), "measured run");
+                double seconds = (System.nanoTime() - start) / 1e9;
+                double endToEnd = traffic.distinctEvents() / seconds;
+                Map<String, Long> cpu = minus(cpuByThreadGroup(), cpuBefore);
+                long heapPeak = heapPeakBytes();
+
+                System.out.printf("  collector accepted       %,12.0f events/s (HTTP batches of %,d, %d clients)%n",
+                        accepted, BATCH, CLIENTS);
+                System.out.printf("  end to end               %,12.0f events/s (first POST until every raw row and "
+                        + "rollup is in ClickHouse, %.1f s)%n", endToEnd, seconds);
+                System.out.printf("  ratio end to end / bare Streams = %.2f, / raw produce = %.2f, / raw consume = %.2f%n",
+                        endToEnd / streamsRate, endToEnd / produceRate, endToEnd / consumeRate);
+                System.out.printf("  heap peak during the run: %,d MB%n", heapPeak / (1024 * 1024));
+                printCpu(cpu, seconds);
+                figures.put("collector_accepted_per_s", Math.round(accepted));
+                figures.put("end_to_end_per_s", Math.round(endToEnd));
+                figures.put("end_to_end_seconds", seconds);
+                figures.put("ratio_to_bare_streams", endToEnd / streamsRate);
+                figures.put("heap_peak_bytes", heapPeak);
+                Map<String, Double> cpuSeconds = new LinkedHashMap<>();
+                cpu.forEach((group, nanos) -> cpuSeconds.put(group, nanos / 1e9));
+                figures.put("cpu_seconds_by_thread_group", cpuSeconds);
+
+                if (options.freshnessRate() > 0) {
+                    double[] freshness = freshness(pipeline, options.freshnessRate(), options.freshnessLength());
+                    if (freshness.length > 0) {
+                        System.out.printf("  freshness at %,d events/s: an event is in /api/v1/failures after p50 %.1f s,"
+                                        + " p95 %.1f s, max %.1f s (%d probes)%n", options.freshnessRate(),
+                                percentile(freshness, 0.5), percentile(freshness, 0.95), freshness[freshness.length - 1],
+                                freshness.length);
+                        figures.put("freshness_rate_per_s", options.freshnessRate());
+                        figures.put("freshness_p50_s", percentile(freshness, 0.5));
+                        figures.put("freshness_p95_s", percentile(freshness, 0.95));
+                        figures.put("freshness_max_s", freshness[freshness.length - 1]);
+                    }
+                }
+                double queryP95 = queryTime(pipeline);
+                System.out.printf("  query p95, /api/v1/latency step=all over the last hour: %.1f ms%n", queryP95);
+                figures.put("query_latency_p95_ms", queryP95);
             } finally {
                 clickHouse.execute("DROP DATABASE IF EXISTS " + database);
             }
         }
+        if (options.json() != null) {
+            EventCodec.MAPPER.writerWithDefaultPrettyPrinter().writeValue(options.json().toFile(), figures);
+            System.out.println("figures written to " + options.json());
+        }
         System.exit(0);
     }
 
-    private static List<byte[]> payloads(int events) throws Exception {
-        Random random = new Random(5);
-        String[] tools = {"search_code_v1", "search_code_v2", "create_issue", "read_file", "write_file"};
-        String[] servers = {"github", "jira", "filesystem", "slack"};
-        Instant base = Instant.now().minus(Duration.ofMinutes(30));
-        List<byte[]> payloads = new ArrayList<>(events);
-        for (int i = 0; i < events; i++) {
-            ObjectNode event = EventCodec.MAPPER.createObjectNode();
-            event.put("event_id", UUID.randomUUID().toString());
-            event.put("kind", "call");
-            event.put("ts", base.plusMillis(random.nextInt(30 * 60_000)).toString());
-            event.put("source", LocalTokens.GATEWAY_ID);
-            event.put("server", servers[random.nextInt(servers.length)]);
-            event.put("server_version", "1.0");
-            event.put("tool", tools[random.nextInt(tools.length)]);
-            event.put("method", "tools/call");
-            event.put("duration_ms", Math.round(Math.exp(4 + random.nextGaussian()) * 10) / 10.0);
-            event.put("outcome", random.nextInt(50) == 0 ? "transport_error" : "ok");
-            payloads.add(EventCodec.MAPPER.writeValueAsBytes(event));
-        }
-        return payloads;
-    }
-
-    private static double rawProduce(String bootstrap, List<byte[]> payloads) throws Exception {
+    private static double rawProduce(String bootstrap, Traffic traffic) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.createTopics(List.of(new NewTopic("bench.raw", PARTITIONS, (short) 1))).all().get();
         }
@@ -111,12 +279,12 @@ public final class Benchmark {
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.BATCH_SIZE_CONFIG, 65536, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
                 new StringSerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < payloads.size(); i++) {
-                producer.send(new ProducerRecord<>("bench.raw", "k" + (i % 64), payloads.get(i)));
+            for (int i = 0; i < traffic.events().size(); i++) {
+                producer.send(new ProducerRecord<>("bench.raw", traffic.keys().get(i), traffic.events().get(i)));
             }
             producer.flush();
         }
-        return payloads.size() / seconds(start);
+        return traffic.events().size() / seconds(start);
     }
 
     private static double rawConsume(String bootstrap, int events) {
@@ -133,32 +301,60 @@ public final class Benchmark {
         return events / seconds(start);
     }
 
-    private static double[] endToEnd(Pipeline pipeline, ClickHouseClient clickHouse, List<byte[]> payloads)
-            throws Exception {
+    /** The floor of what Streams does on this machine: a one-minute windowed count by key, exactly-once, no parsing. */
+    private static double bareStreamsWindowedCount(String bootstrap, int events) throws Exception {
+        AtomicLong counted = new AtomicLong();
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream("bench.raw", Consumed.with(Serdes.String(), Serdes.ByteArray()))
+                .peek((key, value) -> counted.incrementAndGet())
+                .groupByKey()
+                .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMinutes(1)))
+                .count();
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-bare-streams-" + UUID.randomUUID());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("mcp-slo-bench-streams-").toString());
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        long start;
+        try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
+            start = System.nanoTime();
+            streams.start();
+            while (counted.get() < events) {
+                Thread.sleep(20);
+            }
+            double rate = events / seconds(start);
+            streams.close(Duration.ofSeconds(30));
+            return rate;
+        }
+    }
+
+    /** Posts every batch from {@link #CLIENTS} clients, each resent until acknowledged; returns the seconds taken. */
+    private static double post(Pipeline pipeline, List<byte[]> batches) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         URI collector = URI.create("http://127.0.0.1:" + pipeline.collectorPort() + "/v1/events");
-        int batchSize = 2_000;
         AtomicInteger next = new AtomicInteger();
         long start = System.nanoTime();
-        ExecutorService clients = Executors.newFixedThreadPool(4);
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         List<Future<?>> work = new ArrayList<>();
-        for (int c = 0; c < 4; c++) {
+        for (int c = 0; c < CLIENTS; c++) {
             work.add(clients.submit(() -> {
-                int from;
-                while ((from = next.getAndAdd(batchSize)) < payloads.size()) {
-                    var body = new java.io.ByteArrayOutputStream();
-                    for (byte[] payload : payloads.subList(from, Math.min(payloads.size(), from + batchSize))) {
-                        body.writeBytes(payload);
-                        body.write('\n');
-                    }
-                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(collector)
-                            .header("Content-Type", "application/x-ndjson")
-                            .header("Authorization", "Bearer " + pipeline.tokens().gateway())
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    if (response.statusCode() != 200) {
-                        throw new IllegalStateException("collector answered " + response.statusCode() + ": "
-                                + response.body());
+                int index;
+                while ((index = next.getAndIncrement()) < batches.size()) {
+                    while (true) {
+                        HttpResponse<String> response = http.send(HttpRequest.newBuilder(collector)
+                                .header("Content-Type", "application/x-ndjson")
+                                .header("Authorization", "Bearer " + pipeline.tokens().gateway())
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(batches.get(index))).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        if (response.statusCode() == 200) {
+                            break;
+                        }
+                        if (response.statusCode() != 503) {
+                            throw new IllegalStateException("collector answered " + response.statusCode() + ": "
+                                    + response.body());
+                        }
+                        Thread.sleep(100);
                     }
                 }
                 return null;
@@ -168,21 +364,121 @@ public final class Benchmark {
             future.get();
         }
         clients.shutdown();
-        double accepted = payloads.size() / seconds(start);
+        return seconds(start);
+    }
+
+    /**
+     * Waits until ClickHouse holds {@code expected} raw rows and rollups counting as many calls. Read without FINAL:
+     * raw rows from the row count (the stream drops duplicates before the sink), rollups by each key's latest
+     * revision, so the measuring reads a few thousand rows a second rather than merging every part.
+     */
+    private static void awaitLanded(ClickHouseClient clickHouse, long expected, String phase) throws InterruptedException {
         long lastReport = System.nanoTime();
         while (true) {
-            long rows = clickHouse.query("SELECT count() AS n FROM calls FINAL").get(0).get("n").asLong();
-            long rolledUp = clickHouse.query("SELECT sum(calls) AS n FROM call_rollups_1m FINAL").get(0).get("n").asLong();
-            if (rows >= payloads.size() && rolledUp >= payloads.size()) {
-                break;
+            long rows = clickHouse.query("SELECT count() AS n FROM calls").get(0).get("n").asLong();
+            long rolledUp = clickHouse.query("SELECT sum(c) AS n FROM (SELECT argMax(calls, revision) AS c "
+                    + "FROM call_rollups_1m GROUP BY server, tool, server_version, window_start)").get(0).get("n").asLong();
+            if (rows >= expected && rolledUp >= expected) {
+                return;
             }
             if (System.nanoTime() - lastReport > 5_000_000_000L) {
                 lastReport = System.nanoTime();
-                System.out.printf("  … %,d raw rows and %,d rolled-up calls in ClickHouse%n", rows, rolledUp);
+                System.out.printf("    … %s: %,d of %,d raw rows and %,d rolled-up calls in ClickHouse%n", phase, rows,
+                        expected, rolledUp);
+            }
+            Thread.sleep(1_000);
+        }
+    }
+
+    /**
+     * Posts traffic at {@code rate} for {@code length} while a probe, twice a second, posts one call for a server of
+     * its own and times how long until {@code /api/v1/failures} shows it. Returns the sorted delays in seconds.
+     */
+    private static double[] freshness(Pipeline pipeline, int rate, Duration length) throws Exception {
+        System.out.printf("  freshness: %,d events/s for %d s…%n", rate, length.toSeconds());
+        HttpClient http = HttpClient.newHttpClient();
+        URI collector = URI.create("http://127.0.0.1:" + pipeline.collectorPort() + "/v1/events");
+        long end = System.nanoTime() + length.toNanos();
+        Thread load = Thread.ofPlatform().name("bench-paced-load").start(() -> {
+            long interval = (long) (1e9 * BATCH / rate);
+            long due = System.nanoTime();
+            long seed = 100;
+            while (System.nanoTime() < end) {
+                Traffic traffic = Traffic.generate(BATCH, seed++);
+                try {
+                    http.send(HttpRequest.newBuilder(collector).header("Content-Type", "application/x-ndjson")
+                            .header("Authorization", "Bearer " + pipeline.tokens().gateway())
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(traffic.batches().get(0))).build(),
+                            HttpResponse.BodyHandlers.discarding());
+                } catch (IOException | InterruptedException e) {
+                    return;
+                }
+                due += interval;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    try {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+        });
+        List<Double> delays = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> probes = new ArrayList<>();
+        int probe = 0;
+        while (System.nanoTime() < end) {
+            String server = "fresh-" + probe++;
+            probes.add(Thread.ofVirtual().start(() -> {
+                try {
+                    delays.add(visibleAfter(pipeline, http, collector, server));
+                } catch (Exception e) {
+                    // a probe that never showed counts as missing: reported by the probe count
+                }
+            }));
+            Thread.sleep(500);
+        }
+        load.join();
+        for (Thread thread : probes) {
+            thread.join(TimeUnit.MINUTES.toMillis(2));
+        }
+        double[] sorted = delays.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        if (sorted.length < probes.size()) {
+            System.out.printf("    %d of %d probes never showed within 60 s%n", probes.size() - sorted.length,
+                    probes.size());
+        }
+        return sorted;
+    }
+
+    private static double visibleAfter(Pipeline pipeline, HttpClient http, URI collector, String server)
+            throws Exception {
+        Instant sent = Instant.now();
+        String event = """
+                {"event_id":"%s","kind":"call","ts":"%s","source":"%s","server":"%s","server_version":"1.0",\
+                "tool":"probe","method":"tools/call","duration_ms":5,"outcome":"ok"}"""
+                .formatted(UUID.randomUUID(), sent, LocalTokens.GATEWAY_ID, server);
+        long start = System.nanoTime();
+        http.send(HttpRequest.newBuilder(collector).header("Content-Type", "application/x-ndjson")
+                .header("Authorization", "Bearer " + pipeline.tokens().gateway())
+                .POST(HttpRequest.BodyPublishers.ofString(event)).build(), HttpResponse.BodyHandlers.discarding());
+        URI query = URI.create("http://127.0.0.1:" + pipeline.queryPort() + "/api/v1/failures?step=all&server=" + server
+                + "&from=" + sent.minusSeconds(120) + "&to=" + sent.plusSeconds(120));
+        while (seconds(start) < 60) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(query)
+                    .header("Authorization", "Bearer " + pipeline.tokens().sre()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                long calls = 0;
+                for (JsonNode point : EventCodec.MAPPER.readTree(response.body()).path("points")) {
+                    calls += point.path("calls").asLong();
+                }
+                if (calls > 0) {
+                    return seconds(start);
+                }
             }
             Thread.sleep(100);
         }
-        return new double[] {accepted, payloads.size() / seconds(start)};
+        throw new IllegalStateException("probe " + server + " never showed");
     }
 
     private static double queryTime(Pipeline pipeline) throws Exception {
@@ -196,8 +492,96 @@ public final class Benchmark {
                     HttpResponse.BodyHandlers.ofString());
             times[i] = (System.nanoTime() - start) / 1e6;
         }
-        java.util.Arrays.sort(times);
-        return times[(int) Math.floor(0.95 * (times.length - 1))];
+        Arrays.sort(times);
+        return percentile(times, 0.95);
+    }
+
+    /** CPU time of the live threads of this JVM (broker, services, clients alike), summed by what they do. */
+    static Map<String, Long> cpuByThreadGroup() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> byGroup = new HashMap<>();
+        for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            long nanos = threads.getThreadCpuTime(info.getThreadId());
+            if (nanos > 0) {
+                byGroup.merge(threadGroup(info.getThreadName()), nanos, Long::sum);
+            }
+        }
+        return byGroup;
+    }
+
+    /** A thread's role from its name: numbers and client ids dropped, known roles named. */
+    static String threadGroup(String name) {
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        if (lower.contains("streamthread")) {
+            return "streams";
+        }
+        if (lower.startsWith("sink-") || lower.contains("sink")) {
+            return "sink";
+        }
+        if (lower.contains("kafka-producer-network-thread")) {
+            return "kafka producers";
+        }
+        if (lower.contains("data-plane") || lower.contains("request-handler") || lower.contains("kafka-log")
+                || lower.contains("raft") || lower.contains("controller") || lower.contains("broker")
+                || lower.contains("replica") || lower.contains("group-coordinator") || lower.contains("transaction")
+                || lower.contains("txn") || lower.startsWith("executor-")) {
+            return "kafka broker";
+        }
+        if (lower.startsWith("qtp") || lower.contains("jetty") || lower.contains("javalin")) {
+            return "http servers (jetty)";
+        }
+        if (lower.startsWith("httpclient") || lower.startsWith("pool-") || lower.startsWith("bench")) {
+            return "benchmark clients";
+        }
+        if (lower.contains("gc") || lower.startsWith("c1 ") || lower.startsWith("c2 ") || lower.contains("compiler")) {
+            return "jvm (gc, jit)";
+        }
+        return name.replaceAll("[0-9]+", "#").replaceAll("\\s*\\|.*$", "");
+    }
+
+    private static Map<String, Long> minus(Map<String, Long> after, Map<String, Long> before) {
+        Map<String, Long> delta = new HashMap<>();
+        after.forEach((group, nanos) -> {
+            long used = nanos - before.getOrDefault(group, 0L);
+            if (used > 0) {
+                delta.put(group, used);
+            }
+        });
+        return delta;
+    }
+
+    private static void printCpu(Map<String, Long> cpu, double seconds) {
+        long total = cpu.values().stream().mapToLong(Long::longValue).sum();
+        System.out.printf("  CPU by thread group over the run (%.1f s wall, %.1f s CPU in threads):%n", seconds,
+                total / 1e9);
+        cpu.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
+                .forEach(entry -> System.out.printf("    %-34s %8.1f s  %5.1f %%%n", entry.getKey(),
+                        entry.getValue() / 1e9, 100.0 * entry.getValue() / Math.max(1, total)));
+    }
+
+    private static void resetHeapPeaks() {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+            }
+        }
+    }
+
+    private static long heapPeakBytes() {
+        long peak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        return peak;
+    }
+
+    static double percentile(double[] sorted, double q) {
+        return sorted[(int) Math.floor(q * (sorted.length - 1))];
     }
 
     private static double seconds(long startNanos) {

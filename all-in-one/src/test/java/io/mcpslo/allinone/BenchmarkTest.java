@@ -1,0 +1,88 @@
+package io.mcpslo.allinone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mcpslo.schemas.EventCodec;
+import io.mcpslo.schemas.EventValidator;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class BenchmarkTest {
+
+    @Test
+    void optionsKeepTheOldPositionalEventCountAndReadTheNewFlags() {
+        Benchmark.Options legacy = Benchmark.Options.parse(new String[] {"200000"});
+        assertEquals(200_000, legacy.events());
+        assertEquals(20_000, legacy.warmupEvents(), "a tenth warms up by default");
+        Benchmark.Options options = Benchmark.Options.parse(new String[] {"--events", "3_000_000", "--warmup", "0",
+            "--freshness-rate", "0", "--freshness-seconds", "10", "--json", "out.json"});
+        assertEquals(3_000_000, options.events());
+        assertEquals(0, options.warmupEvents());
+        assertEquals(0, options.freshnessRate());
+        assertEquals(Duration.ofSeconds(10), options.freshnessLength());
+        assertEquals(Path.of("out.json"), options.json());
+        assertNull(Benchmark.Options.parse(new String[0]).json());
+    }
+
+    @Test
+    void badOptionsAreRefusedNamingTheOption() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Benchmark.Options.parse(new String[] {"-5"}))
+                .getMessage().contains("unknown option -5"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Benchmark.Options.parse(new String[] {"lots"}))
+                .getMessage().contains("EVENTS must be a whole number"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> Benchmark.Options.parse(new String[] {"--events", "0"})).getMessage().contains("--events"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> Benchmark.Options.parse(new String[] {"--json"})).getMessage().contains("--json needs a value"));
+    }
+
+    @Test
+    void trafficIsValidRealisticAndResendsAboutOneBatchInAHundredWithTheSameIds() throws Exception {
+        Benchmark.Traffic traffic = Benchmark.Traffic.generate(400_000, 7);
+        EventValidator validator = new EventValidator(Clock.systemUTC());
+        Set<String> ids = new HashSet<>();
+        Set<String> tools = new HashSet<>();
+        long sent = 0;
+        int late = 0;
+        for (byte[] batch : traffic.batches()) {
+            for (String line : new String(batch, StandardCharsets.UTF_8).split("\n")) {
+                JsonNode event = EventCodec.MAPPER.readTree(line);
+                if (sent++ % 97 == 0) {
+                    assertTrue(validator.validate(event) instanceof io.mcpslo.schemas.ValidationOutcome.Accepted,
+                            () -> "the collector would refuse " + line);
+                }
+                ids.add(event.get("event_id").asText());
+                tools.add(event.get("server").asText() + "|" + event.get("tool").asText());
+                if (java.time.Instant.parse(event.get("ts").asText()).isBefore(java.time.Instant.now().minusSeconds(60))) {
+                    late++;
+                }
+            }
+        }
+        assertEquals(400_000, ids.size(), "every event has its own id");
+        assertEquals(traffic.distinctEvents(), ids.size());
+        long resentBatches = (sent - ids.size()) / 2_000;
+        int batches = traffic.batches().size();
+        assertTrue(resentBatches >= 1 && resentBatches <= batches * 3 / 100,
+                "about 1 % of batches resent: " + resentBatches + " of " + batches);
+        assertEquals(1_000, tools.size(), "1,000 tools over 50 servers");
+        assertTrue(late > 4_000 && late < 12_000, "about one in fifty late: " + late);
+    }
+
+    @Test
+    void threadsAreGroupedByWhatTheyDo() {
+        assertEquals("streams", Benchmark.threadGroup("mcp-slo-stream-processor-5d1c-StreamThread-1"));
+        assertEquals("kafka producers", Benchmark.threadGroup("kafka-producer-network-thread | mcp-slo-collector"));
+        assertEquals("kafka broker", Benchmark.threadGroup("data-plane-kafka-request-handler-3"));
+        assertEquals("http servers (jetty)", Benchmark.threadGroup("qtp1234-56"));
+        assertEquals("worker-#", Benchmark.threadGroup("worker-12"));
+    }
+}
