@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Private ClickHouse instance for mcp-slo: own config, own ports, data under .data/clickhouse (git-ignored).
-#   scripts/clickhouse.sh start|stop|status|install|url
+#   scripts/clickhouse.sh start|stop|status|install|url|reader-password   (the last prints the read-only user's password)
 # Environment: MCP_SLO_CLICKHOUSE_HTTP_PORT (default 18123), MCP_SLO_CLICKHOUSE_TCP_PORT (default 19000),
 #              MCP_SLO_DATA_DIR (default <repo>/.data).
 set -euo pipefail
@@ -12,6 +12,9 @@ HTTP_PORT="${MCP_SLO_CLICKHOUSE_HTTP_PORT:-18123}"
 TCP_PORT="${MCP_SLO_CLICKHOUSE_TCP_PORT:-19000}"
 PID_FILE="$CH_DIR/clickhouse.pid"
 URL="http://127.0.0.1:$HTTP_PORT"
+# The read-only user for dashboards (Grafana): its password is made once, owner-only, and kept with the tokens.
+READER_USER="mcp_slo_reader"
+READER_PASSWORD_FILE="$DATA_DIR/clickhouse-reader.password"
 
 log() { printf '[clickhouse] %s\n' "$*" >&2; }
 
@@ -42,7 +45,17 @@ answers() {
   curl -fsS --max-time 2 "$URL/ping" 2>/dev/null | grep -q "Ok"
 }
 
+reader_password() {
+  if [ ! -s "$READER_PASSWORD_FILE" ]; then
+    mkdir -p "$DATA_DIR"
+    (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=\n' > "$READER_PASSWORD_FILE")
+  fi
+  cat "$READER_PASSWORD_FILE"
+}
+
 write_config() {
+  local reader_sha256
+  reader_sha256="$(printf '%s' "$(reader_password)" | sha256sum | cut -d' ' -f1)"
   mkdir -p "$CH_DIR/data" "$CH_DIR/tmp" "$CH_DIR/log" "$CH_DIR/user_files" "$CH_DIR/format_schemas"
   cat > "$CH_DIR/config.xml" <<XML
 <?xml version="1.0"?>
@@ -79,6 +92,13 @@ XML
       <max_memory_usage>4000000000</max_memory_usage>
       <load_balancing>random</load_balancing>
     </default>
+    <!-- readonly 2: reads only, no writes and no DDL; settings may change (the Grafana plugin sets
+         max_execution_time on every query, and 18.16 has no per-setting constraints), readonly itself may not -->
+    <reader>
+      <readonly>2</readonly>
+      <allow_ddl>0</allow_ddl>
+      <max_memory_usage>2000000000</max_memory_usage>
+    </reader>
   </profiles>
   <users>
     <default>
@@ -87,6 +107,12 @@ XML
       <profile>default</profile>
       <quota>default</quota>
     </default>
+    <$READER_USER>
+      <password_sha256_hex>$reader_sha256</password_sha256_hex>
+      <networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
+      <profile>reader</profile>
+      <quota>default</quota>
+    </$READER_USER>
   </users>
   <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors>
     <result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
@@ -155,5 +181,6 @@ case "${1:-}" in
   status) if answers; then log "answering at $URL"; else log "not answering at $URL"; exit 1; fi ;;
   install) install_server ;;
   url) echo "$URL" ;;
-  *) echo "usage: $0 start|stop|status|install|url" >&2; exit 2 ;;
+  reader-password) reader_password ;;
+  *) echo "usage: $0 start|stop|status|install|url|reader-password" >&2; exit 2 ;;
 esac
