@@ -91,6 +91,7 @@ public final class QueryApp {
                 ctx -> ctx.json(Map.of("status", "up", "service", "query-api")));
         route(app, access, HandlerType.GET, "/metrics", Access.OPERATIONS,
                 ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+        app.before(SecurityHeaders::apply);
         app.beforeMatched(ctx -> {
             if (ctx.method() == HandlerType.GET && (ctx.path().startsWith("/ui/") || ctx.path().startsWith("/webjars/"))) {
                 return; // page shells and the chart library hold no data
@@ -114,6 +115,7 @@ public final class QueryApp {
                     .json(error("the audit trail cannot record this request now, so it is not served; try again shortly",
                             null));
         });
+        app.after(SecurityHeaders::forDocument);
         app.after(ctx -> registry.counter("mcp_query_requests", "path", ctx.endpointHandlerPath(),
                 "status", String.valueOf(ctx.statusCode())).increment());
         app.exception(BadRequestException.class, (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST)
