@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Private ClickHouse instance for mcp-slo: own config, own ports, data under .data/clickhouse (git-ignored).
-#   scripts/clickhouse.sh start|stop|status|install|url|reader-password   (the last prints the read-only user's password)
+#   scripts/clickhouse.sh start|stop|status|install|url|reader-password|users
+#   (reader-password prints the read-only user's password; users rewrites users.xml, which a running instance re-reads)
 # Environment: MCP_SLO_CLICKHOUSE_HTTP_PORT (default 18123), MCP_SLO_CLICKHOUSE_TCP_PORT (default 19000),
 #              MCP_SLO_DATA_DIR (default <repo>/.data).
 set -euo pipefail
@@ -54,8 +55,6 @@ reader_password() {
 }
 
 write_config() {
-  local reader_sha256
-  reader_sha256="$(printf '%s' "$(reader_password)" | sha256sum | cut -d' ' -f1)"
   mkdir -p "$CH_DIR/data" "$CH_DIR/tmp" "$CH_DIR/log" "$CH_DIR/user_files" "$CH_DIR/format_schemas"
   cat > "$CH_DIR/config.xml" <<XML
 <?xml version="1.0"?>
@@ -84,6 +83,14 @@ write_config() {
   <uncompressed_cache_size>268435456</uncompressed_cache_size>
 </yandex>
 XML
+  write_users
+}
+
+# users.xml alone: ClickHouse re-reads it within seconds while running, so `users` brings the read-only user to
+# an instance started before it existed.
+write_users() {
+  local reader_sha256
+  reader_sha256="$(printf '%s' "$(reader_password)" | sha256sum | cut -d' ' -f1)"
   cat > "$CH_DIR/users.xml" <<XML
 <?xml version="1.0"?>
 <yandex>
@@ -182,5 +189,17 @@ case "${1:-}" in
   install) install_server ;;
   url) echo "$URL" ;;
   reader-password) reader_password ;;
-  *) echo "usage: $0 start|stop|status|install|url|reader-password" >&2; exit 2 ;;
+  users)
+    [ -f "$CH_DIR/config.xml" ] || { log "no private instance configured in $CH_DIR"; exit 1; }
+    write_users
+    for _ in $(seq 1 40); do
+      if curl -fsS --max-time 2 -u "$READER_USER:$(reader_password)" "$URL/" --data-binary 'SELECT 1' >/dev/null 2>&1; then
+        exit 0
+      fi
+      sleep 0.5
+    done
+    log "the read-only user $READER_USER cannot log in at $URL (is it this data dir's instance?)"
+    exit 1
+    ;;
+  *) echo "usage: $0 start|stop|status|install|url|reader-password|users" >&2; exit 2 ;;
 esac
