@@ -65,6 +65,8 @@ class FaultMatrixIT {
     private static int brokerPort;
     private static EmbeddedKafkaBroker broker;
     private static Pipeline pipeline;
+    private static CuttableTcpProxy clickHouseLink;
+    private static StoredOnceCheck check;
 
     @BeforeAll
     static void start() throws Exception {
@@ -72,7 +74,10 @@ class FaultMatrixIT {
         dataDir = Files.createTempDirectory("mcp-slo-faults");
         brokerPort = freePort();
         broker = EmbeddedKafkaBroker.startPersistent(dataDir.resolve("kafka"), brokerPort);
+        // the pipeline reaches ClickHouse through a link the ClickHouse row cuts; the test's own client does not
+        clickHouseLink = CuttableTcpProxy.start(clickHouse.config().url().getPort());
         pipeline = Pipeline.start(Settings.fromEnvironment().with(Map.ofEntries(
+                Map.entry("CLICKHOUSE_URL", "http://127.0.0.1:" + clickHouseLink.port()),
                 Map.entry("CLICKHOUSE_DATABASE", clickHouse.database()),
                 Map.entry("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()),
                 Map.entry("KAFKA_REPLICATION_FACTOR", "1"),
@@ -84,6 +89,7 @@ class FaultMatrixIT {
                 Map.entry("SINK_FLUSH_INTERVAL", "200ms"),
                 Map.entry("SLO_DIR", "../slos"),
                 Map.entry("MCP_SLO_DATA_DIR", dataDir.toString()))));
+        check = new StoredOnceCheck(pipeline, clickHouse, () -> broker.bootstrapServers());
     }
 
     @AfterAll
@@ -93,6 +99,9 @@ class FaultMatrixIT {
         }
         if (broker != null) {
             broker.close();
+        }
+        if (clickHouseLink != null) {
+            clickHouseLink.close();
         }
         ClickHouseTestSupport.drop(clickHouse);
         if (dataDir != null) {
@@ -105,20 +114,20 @@ class FaultMatrixIT {
     @Test
     void everyCallAcknowledgedWhileTheBrokerRestartsUnderLoadIsStoredAndCountedOnce() throws Exception {
         String server = "broker-restart";
-        ResendingGateway gateway = new ResendingGateway(server);
+        ResendingGateway gateway = new ResendingGateway(pipeline, server);
         Thread client = Thread.ofPlatform().name("resending-gateway").start(gateway);
         try {
-            await("acknowledged traffic before the outage", Duration.ofSeconds(60),
+            Await.until("acknowledged traffic before the outage", Duration.ofSeconds(60),
                     () -> gateway.acknowledgedBatches.get() >= 10);
 
             broker.close();
             // the wait is not the assertion: if the collector acknowledged while Kafka was down, the comparison
             // below finds the calls it lost
-            awaitQuietly(Duration.ofSeconds(20), () -> gateway.refusals.get() >= 2);
+            Await.quietly(Duration.ofSeconds(20), () -> gateway.refusals.get() >= 2);
             broker = EmbeddedKafkaBroker.startPersistent(dataDir.resolve("kafka"), brokerPort);
             int acknowledgedBeforeRestart = gateway.acknowledgedBatches.get();
 
-            await("acknowledged traffic after the broker is back", Duration.ofSeconds(120),
+            Await.until("acknowledged traffic after the broker is back", Duration.ofSeconds(120),
                     () -> gateway.acknowledgedBatches.get() >= acknowledgedBeforeRestart + 10);
         } finally {
             gateway.stop = true;
@@ -129,8 +138,62 @@ class FaultMatrixIT {
         System.out.printf("broker restart under load: %d calls acknowledged in %d batches, %d answers not 200%n",
                 gateway.acknowledged.size(), gateway.acknowledgedBatches.get(), gateway.refusals.get());
 
-        assertStoredAndCountedOnce(server, gateway.acknowledged);
+        check.assertStoredAndCountedOnce(server, gateway.acknowledged);
         assertTrue(gateway.refusals.get() > 0, "the gateway felt the broker's outage (got a non-200 answer)");
+    }
+
+    /**
+     * ClickHouse gone for two minutes (override with {@code -Dfaults.clickhouseOutage=PT20S} while working on it):
+     * the collector goes on acknowledging, Kafka holds what it acknowledged, the processor says which tables wait,
+     * the query API answers 503, and everything lands once ClickHouse is back.
+     */
+    @Test
+    void everyCallAcknowledgedWhileClickHouseIsDownIsStoredOnceItIsBack() throws Exception {
+        Duration outage = Duration.parse(System.getProperty("faults.clickhouseOutage", "PT2M"));
+        String server = "clickhouse-outage";
+        ResendingGateway gateway = new ResendingGateway(pipeline, server);
+        Thread client = Thread.ofPlatform().name("resending-gateway").start(gateway);
+        int refusedBeforeOutage;
+        int acknowledgedDuringOutage;
+        try {
+            Await.until("acknowledged traffic before the outage", Duration.ofSeconds(60),
+                    () -> gateway.acknowledgedBatches.get() >= 10);
+            refusedBeforeOutage = gateway.refusals.get();
+            assertEquals(SinkTable.ALL.size(), processorMetric("mcp_sink_store_available"),
+                    "every table's store is available before the outage");
+            int acknowledgedBeforeOutage = gateway.acknowledgedBatches.get();
+            clickHouseLink.cut();
+            try {
+                Await.until("the processor's health to name the tables waiting for storage", Duration.ofSeconds(60),
+                        () -> {
+                    JsonNode health = processorHealth();
+                    return health.path("status").asText().equals("degraded")
+                            && health.path("storage_waiting").has("calls");
+                });
+                HttpResponse<String> query = queryApi("/api/v1/failures?server=" + server);
+                assertEquals(503, query.statusCode(), "the query API says storage is unreachable: " + query.body());
+                assertTrue(query.body().contains("unreachable"), query.body());
+                Thread.sleep(outage.toMillis());
+                acknowledgedDuringOutage = gateway.acknowledgedBatches.get() - acknowledgedBeforeOutage;
+                assertTrue(processorMetric("mcp_sink_store_available") < SinkTable.ALL.size(),
+                        "the store-available gauge drops for the tables waiting while ClickHouse is gone");
+            } finally {
+                clickHouseLink.restore();
+            }
+            Await.until("the processor's health to be up again", Duration.ofSeconds(120),
+                    () -> processorHealth().path("status").asText().equals("up"));
+        } finally {
+            gateway.stop = true;
+            client.join(TimeUnit.MINUTES.toMillis(3));
+        }
+        assertFalse(client.isAlive(), "the gateway still resends a batch the collector does not acknowledge");
+        assertNull(gateway.failure, "the gateway thread failed: " + gateway.failure);
+        System.out.printf("ClickHouse down %s under load: %d calls acknowledged in %d batches (%d during the outage)%n",
+                outage, gateway.acknowledged.size(), gateway.acknowledgedBatches.get(), acknowledgedDuringOutage);
+
+        assertEquals(refusedBeforeOutage, gateway.refusals.get(), "the collector refused nothing while ClickHouse was down");
+        assertTrue(acknowledgedDuringOutage > 10, "traffic went on during the outage: " + acknowledgedDuringOutage);
+        check.assertStoredAndCountedOnce(server, gateway.acknowledged);
     }
 
     @Test
@@ -149,157 +212,10 @@ class FaultMatrixIT {
             assertEquals(200, response.statusCode(), "the collector acknowledges a resend: " + response.body());
         }
 
-        assertStoredAndCountedOnce(server, batch.stream().map(call -> call.get("event_id").asText())
+        check.assertStoredAndCountedOnce(server, batch.stream().map(call -> call.get("event_id").asText())
                 .collect(Collectors.toSet()));
         assertTrue(processorMetric("mcp_processor_calls_duplicate_total") - duplicatesBefore >= 2L * batch.size(),
                 "both resent copies reached the processor and were recognised as duplicates");
-    }
-
-    /** A gateway posting batches of fresh calls until stopped, resending a batch unchanged until it gets a 200. */
-    private static final class ResendingGateway implements Runnable {
-
-        private final String server;
-        private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        private final AtomicInteger acknowledgedBatches = new AtomicInteger();
-        private final AtomicInteger refusals = new AtomicInteger();
-        private volatile boolean stop;
-        private volatile Throwable failure;
-
-        ResendingGateway(String server) {
-            this.server = server;
-        }
-
-        @Override
-        public void run() {
-            try {
-                while (!stop) {
-                    List<ObjectNode> batch = TestGateway.calls(server, 20);
-                    // stopping only between batches: a batch in flight is resent until acknowledged, so every call
-                    // sent is either acknowledged or never left the gateway
-                    while (!accepted(batch)) {
-                        refusals.incrementAndGet();
-                        Thread.sleep(200);
-                    }
-                    batch.forEach(call -> acknowledged.add(call.get("event_id").asText()));
-                    acknowledgedBatches.incrementAndGet();
-                    Thread.sleep(20);
-                }
-            } catch (Exception | AssertionError e) {
-                failure = e;
-            }
-        }
-
-        /** True on 200, false when resending may help (503, no answer); anything else fails the row. */
-        private boolean accepted(List<ObjectNode> batch) throws InterruptedException {
-            HttpResponse<String> response;
-            try {
-                response = TestGateway.send(pipeline.collectorPort(), pipeline.tokens().gateway(), batch);
-            } catch (IOException unanswered) {
-                return false;
-            }
-            if (response.statusCode() != 200 && response.statusCode() != 503) {
-                throw new AssertionError("the collector answered " + response.statusCode() + ": " + response.body());
-            }
-            return response.statusCode() == 200;
-        }
-    }
-
-    /**
-     * The comparison every row ends in. It first makes sure everything sent for {@code server} has reached
-     * ClickHouse, so that a call counted twice cannot hide behind one not yet written: a marker call in a minute of
-     * its own goes into the same partition behind all of them (one key per server and tool); once its minute is in
-     * the rollups, every earlier window was emitted in the same or an earlier commit; once the sink has caught up
-     * with the calls and rollups topics as they are then, ClickHouse holds the final rows.
-     */
-    private static void assertStoredAndCountedOnce(String server, Set<String> acknowledgedIds) throws Exception {
-        Set<String> acknowledged = new HashSet<>(acknowledgedIds);
-        Instant markerMinute = Instant.now().minus(30, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MINUTES);
-        ObjectNode marker = TestGateway.call(server, "ok");
-        marker.put("ts", markerMinute.plusSeconds(30).toString());
-        TestGateway.post(pipeline, List.of(marker));
-        acknowledged.add(marker.get("event_id").asText());
-
-        String where = " WHERE server = '" + server + "'";
-        await("the marker rolled up", Duration.ofSeconds(120), () -> scalar("SELECT count() FROM call_rollups_1m FINAL"
-                + where + " AND window_start = toDateTime(" + markerMinute.getEpochSecond() + ")") == 1);
-        awaitSinkCaughtUp(Set.of("calls", "call_rollups_1m"));
-
-        Set<String> stored = clickHouse.query("SELECT toString(event_id) AS id FROM calls FINAL" + where).stream()
-                .map(row -> row.get("id").asText()).collect(Collectors.toSet());
-        Set<String> lost = new HashSet<>(acknowledged);
-        lost.removeAll(stored);
-        Set<String> unacknowledged = new HashSet<>(stored);
-        unacknowledged.removeAll(acknowledged);
-        assertEquals(Set.of(), lost, "acknowledged calls missing from ClickHouse (" + lost.size() + " of "
-                + acknowledged.size() + ")");
-        assertEquals(Set.of(), unacknowledged, "calls in ClickHouse the collector never acknowledged");
-        assertEquals(acknowledged.size(), scalar("SELECT count() FROM calls FINAL" + where),
-                "one row per acknowledged call");
-        assertEquals(acknowledged.size(), scalar("SELECT sum(calls) FROM call_rollups_1m FINAL" + where),
-                "the rollups count every acknowledged call once");
-    }
-
-    /**
-     * Waits until the sink loops of {@code tables} have committed past the last record now in their topics. The
-     * sink commits the offset after the last record it wrote, and under exactly-once a topic ends in transaction
-     * markers, so the mark to reach is found by reading each topic as the sink does (read_committed).
-     */
-    private static void awaitSinkCaughtUp(Set<String> tables) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            for (SinkTable<?> sink : SinkTable.ALL) {
-                if (!tables.contains(sink.name())) {
-                    continue;
-                }
-                Map<TopicPartition, Long> written = afterLastRecord(sink.topic().name());
-                await(sink.groupId() + " committed past " + written, Duration.ofSeconds(120), () -> {
-                    Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets(admin, sink.groupId());
-                    return written.entrySet().stream().allMatch(mark -> committed.containsKey(mark.getKey())
-                            && committed.get(mark.getKey()).offset() >= mark.getValue());
-                });
-            }
-        }
-    }
-
-    /** For each partition of {@code topic} holding committed records: the offset after the last one. */
-    private static Map<TopicPartition, Long> afterLastRecord(String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            Map<TopicPartition, Long> afterLast = new HashMap<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + topic + " to its end " + ends);
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    afterLast.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1,
-                            Math::max);
-                }
-            }
-            return afterLast;
-        }
-    }
-
-    private static Map<TopicPartition, OffsetAndMetadata> committedOffsets(Admin admin, String group) {
-        try {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetAndMetadata> present = new HashMap<>();
-            offsets.forEach((partition, offset) -> {
-                if (offset != null) {
-                    present.put(partition, offset);
-                }
-            });
-            return present;
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot read the offsets of " + group, e);
-        }
     }
 
     private static HttpResponse<String> send(List<ObjectNode> batch) {
@@ -310,37 +226,31 @@ class FaultMatrixIT {
         }
     }
 
-    private static long scalar(String sql) {
-        JsonNode value = clickHouse.query("SELECT (" + sql + ") AS v").get(0).get("v");
-        return value.asLong();
+    private static JsonNode processorHealth() {
+        try {
+            String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + pipeline.processorMetricsPort() + "/health")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static HttpResponse<String> queryApi(String pathAndQuery) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.queryPort() + pathAndQuery))
+                .header("Authorization", "Bearer " + pipeline.tokens().sre()).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static long processorMetric(String name) {
         try {
             String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + pipeline.processorMetricsPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-            return body.lines().filter(line -> line.startsWith(name + " "))
+            return body.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
                     .mapToLong(line -> (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1))).sum();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        if (!awaitQuietly(timeout, condition)) {
-            throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-        }
-    }
-
-    private static boolean awaitQuietly(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(250);
-        }
-        return true;
     }
 
     private static int freePort() throws IOException {
