@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Private ClickHouse instance for mcp-slo: own config, own ports, data under .data/clickhouse (git-ignored).
-#   scripts/clickhouse.sh start|stop|status|install|url
+#   scripts/clickhouse.sh start|stop|status|install|url|reader-password|users
+#   (reader-password prints the read-only user's password; users rewrites users.xml, which a running instance re-reads)
 # Environment: MCP_SLO_CLICKHOUSE_HTTP_PORT (default 18123), MCP_SLO_CLICKHOUSE_TCP_PORT (default 19000),
 #              MCP_SLO_DATA_DIR (default <repo>/.data).
 set -euo pipefail
@@ -12,6 +13,9 @@ HTTP_PORT="${MCP_SLO_CLICKHOUSE_HTTP_PORT:-18123}"
 TCP_PORT="${MCP_SLO_CLICKHOUSE_TCP_PORT:-19000}"
 PID_FILE="$CH_DIR/clickhouse.pid"
 URL="http://127.0.0.1:$HTTP_PORT"
+# The read-only user for dashboards (Grafana): its password is made once, owner-only, and kept with the tokens.
+READER_USER="mcp_slo_reader"
+READER_PASSWORD_FILE="$DATA_DIR/clickhouse-reader.password"
 
 log() { printf '[clickhouse] %s\n' "$*" >&2; }
 
@@ -40,6 +44,14 @@ install_server() {
 
 answers() {
   curl -fsS --max-time 2 "$URL/ping" 2>/dev/null | grep -q "Ok"
+}
+
+reader_password() {
+  if [ ! -s "$READER_PASSWORD_FILE" ]; then
+    mkdir -p "$DATA_DIR"
+    (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=\n' > "$READER_PASSWORD_FILE")
+  fi
+  cat "$READER_PASSWORD_FILE"
 }
 
 write_config() {
@@ -71,6 +83,14 @@ write_config() {
   <uncompressed_cache_size>268435456</uncompressed_cache_size>
 </yandex>
 XML
+  write_users
+}
+
+# users.xml alone: ClickHouse re-reads it within seconds while running, so `users` brings the read-only user to
+# an instance started before it existed.
+write_users() {
+  local reader_sha256
+  reader_sha256="$(printf '%s' "$(reader_password)" | sha256sum | cut -d' ' -f1)"
   cat > "$CH_DIR/users.xml" <<XML
 <?xml version="1.0"?>
 <yandex>
@@ -79,6 +99,13 @@ XML
       <max_memory_usage>4000000000</max_memory_usage>
       <load_balancing>random</load_balancing>
     </default>
+    <!-- readonly 2: reads only, no writes and no DDL; settings may change (the Grafana plugin sets
+         max_execution_time on every query, and 18.16 has no per-setting constraints), readonly itself may not -->
+    <reader>
+      <readonly>2</readonly>
+      <allow_ddl>0</allow_ddl>
+      <max_memory_usage>2000000000</max_memory_usage>
+    </reader>
   </profiles>
   <users>
     <default>
@@ -87,6 +114,12 @@ XML
       <profile>default</profile>
       <quota>default</quota>
     </default>
+    <$READER_USER>
+      <password_sha256_hex>$reader_sha256</password_sha256_hex>
+      <networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
+      <profile>reader</profile>
+      <quota>default</quota>
+    </$READER_USER>
   </users>
   <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors>
     <result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
@@ -155,5 +188,18 @@ case "${1:-}" in
   status) if answers; then log "answering at $URL"; else log "not answering at $URL"; exit 1; fi ;;
   install) install_server ;;
   url) echo "$URL" ;;
-  *) echo "usage: $0 start|stop|status|install|url" >&2; exit 2 ;;
+  reader-password) reader_password ;;
+  users)
+    [ -f "$CH_DIR/config.xml" ] || { log "no private instance configured in $CH_DIR"; exit 1; }
+    write_users
+    for _ in $(seq 1 40); do
+      if curl -fsS --max-time 2 -u "$READER_USER:$(reader_password)" "$URL/" --data-binary 'SELECT 1' >/dev/null 2>&1; then
+        exit 0
+      fi
+      sleep 0.5
+    done
+    log "the read-only user $READER_USER cannot log in at $URL (is it this data dir's instance?)"
+    exit 1
+    ;;
+  *) echo "usage: $0 start|stop|status|install|url|reader-password|users" >&2; exit 2 ;;
 esac

@@ -2,6 +2,7 @@ package io.mcpslo.allinone;
 
 import io.mcpslo.common.auth.Role;
 import io.mcpslo.common.auth.TokenStore;
+import io.mcpslo.common.config.SecretFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,7 +15,8 @@ import java.util.Set;
  * The all-in-one mode's tokens: on first start one token per role is created (its hash into the token file every
  * service reads) and the tokens themselves are kept, owner-only, in {@code <data>/local-tokens.env} as shell
  * variables ({@code MCP_SLO_SRE_TOKEN=…}), so {@code source .data/local-tokens.env} makes them usable with curl.
- * The simulator and the benchmark send as the gateway {@value #GATEWAY_ID}.
+ * The simulator and the benchmark send as the gateway {@value #GATEWAY_ID}, whose token may write any server's
+ * events (it plays every gateway of the simulated fleet).
  */
 public record LocalTokens(Path file, String gateway, String sre, String auditor, String team, String admin) {
 
@@ -41,9 +43,7 @@ public record LocalTokens(Path file, String gateway, String sre, String auditor,
                 tokens.put("MCP_SLO_ADMIN_TOKEN", TokenStore.create(tokensFile, "local-admin", Set.of(new Role.Admin())));
                 StringBuilder text = new StringBuilder("# mcp-slo all-in-one tokens, one per role (source this file)\n");
                 tokens.forEach((name, token) -> text.append(name).append('=').append(token).append('\n'));
-                Files.createDirectories(dataDir);
-                Files.writeString(file, text);
-                TokenStore.ownerOnly(file);
+                SecretFiles.write(file, text.toString());
             }
             return new LocalTokens(file, tokens.get("MCP_SLO_GATEWAY_TOKEN"), tokens.get("MCP_SLO_SRE_TOKEN"),
                     tokens.get("MCP_SLO_AUDITOR_TOKEN"), tokens.get("MCP_SLO_TEAM_TOKEN"), tokens.get("MCP_SLO_ADMIN_TOKEN"));

@@ -4,8 +4,11 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
 import io.mcpslo.common.auth.Principal;
+import io.mcpslo.common.auth.WriteScope;
 import io.mcpslo.engine.slo.DurationText;
 import io.mcpslo.schemas.AuditEvent;
+import io.mcpslo.schemas.CallEvent;
+import io.mcpslo.schemas.EventEnvelope;
 import io.mcpslo.schemas.EventValidator;
 import io.mcpslo.schemas.McpEvent;
 import io.mcpslo.schemas.PrintableText;
@@ -19,7 +22,10 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,12 +48,14 @@ final class IngestHandler implements Handler {
     private final Counter rejected;
     private final Counter publishFailures;
     private final Timer publishTime;
+    private final MeterRegistry registry;
 
     IngestHandler(CollectorConfig config, Clock clock, EventPublisher publisher, MeterRegistry registry) {
         this.config = config;
         this.clock = clock;
         this.validator = new EventValidator(clock, config.maxFutureSkew());
         this.publisher = publisher;
+        this.registry = registry;
         this.parser = new BatchParser(config.maxEventsPerBatch(), config.maxBodyBytes());
         this.accepted = Counter.builder("mcp_collector_events").tag("result", "accepted")
                 .description("Events accepted and acknowledged by Kafka").register(registry);
@@ -89,6 +97,8 @@ final class IngestHandler implements Handler {
 
         Principal principal = ctx.attribute(CollectorApp.PRINCIPAL);
         String gatewayId = principal == null || principal.isAdmin() ? null : principal.gatewayId().orElse(null);
+        WriteScope scope = gatewayId == null ? WriteScope.ANY : principal.writeScope();
+        Map<String, Integer> deniedServers = new LinkedHashMap<>();
         Instant oldestAuditTs = clock.instant().minus(config.allowedLateness());
         List<McpEvent> valid = new ArrayList<>(items.size());
         List<IngestResult.EventError> errors = new ArrayList<>();
@@ -105,6 +115,17 @@ final class IngestHandler implements Handler {
                         errors.add(new IngestResult.EventError(item.index(), ok.event().envelope().eventId().toString(),
                                 "source", "gateway", "source: this token may only send events of source \""
                                 + gatewayId + "\", not \"" + abbreviate(source) + "\""));
+                    } else if (!scope.allowsServer(ok.event().envelope().server())
+                            || !scope.allowsKind(kind(ok.event()))) {
+                        boolean server = !scope.allowsServer(ok.event().envelope().server());
+                        deniedServers.merge(ok.event().envelope().server(), 1, Integer::sum);
+                        deniedWrites(principal.name(), server ? "server" : "kind").increment();
+                        errors.add(new IngestResult.EventError(item.index(), ok.event().envelope().eventId().toString(),
+                                server ? "server" : "kind", "gateway_scope", server
+                                ? "server: this token may send events of " + scope.serversText() + " only, not \""
+                                        + abbreviate(ok.event().envelope().server()) + "\""
+                                : "kind: this token may send " + scope.kindsText() + " events only, not "
+                                        + kind(ok.event())));
                     } else if (ok.event() instanceof AuditEvent && ts.isBefore(oldestAuditTs)) {
                         errors.add(new IngestResult.EventError(item.index(), ok.event().envelope().eventId().toString(),
                                 "ts", "audit_lateness", "ts: an audit act must arrive within "
@@ -126,9 +147,14 @@ final class IngestHandler implements Handler {
             }
         }
 
-        if (!valid.isEmpty()) {
+        List<McpEvent> toPublish = new ArrayList<>(valid);
+        if (!deniedServers.isEmpty()) {
+            // the refusal is itself an act worth auditing: stored with the batch, or the batch is not answered 422
+            toPublish.add(deniedWrite(principal, gatewayId, scope, deniedServers));
+        }
+        if (!toPublish.isEmpty()) {
             try {
-                publishTime.record(() -> publisher.publish(valid));
+                publishTime.record(() -> publisher.publish(toPublish));
             } catch (EventPublisher.PublishFailedException e) {
                 publishFailures.increment();
                 LOG.warn("batch of {} events not acknowledged: {}", valid.size(), e.getMessage());
@@ -151,6 +177,35 @@ final class IngestHandler implements Handler {
                             + " valid events of this batch were accepted); first: event " + first.index() + " "
                             + first.error(), first.field(), errors));
         }
+    }
+
+    private static String kind(McpEvent event) {
+        return switch (event) {
+            case CallEvent call -> "call";
+            case AuditEvent audit -> "audit";
+        };
+    }
+
+    private Counter deniedWrites(String token, String field) {
+        return Counter.builder("mcp_collector_denied_writes").tag("token", token).tag("field", field)
+                .description("Events refused because they lie outside the sending token's servers or kinds")
+                .register(registry);
+    }
+
+    /** One audit act per batch: which token tried to write which servers' events outside its scope. */
+    private AuditEvent deniedWrite(Principal principal, String gatewayId, WriteScope scope,
+                                   Map<String, Integer> deniedServers) {
+        String first = deniedServers.keySet().iterator().next();
+        StringBuilder reason = new StringBuilder(deniedServers.values().stream().mapToInt(Integer::intValue).sum()
+                + " events outside the token's scope (servers " + abbreviate(scope.serversText()) + ", kinds "
+                + scope.kindsText() + ") refused:");
+        deniedServers.forEach((server, count) -> reason.append(' ').append(abbreviate(server)).append(" (")
+                .append(count).append(')'));
+        var envelope = new EventEnvelope(UUID.randomUUID(), clock.instant(), "collector", first, null, null, null, null,
+                null, null, null, null, null);
+        return new AuditEvent(envelope, principal.name(), "gateway:" + gatewayId, "events.write", "server/" + first,
+                null, AuditEvent.Decision.DENY, "gateway-scope", "refused", PrintableText.abbreviated(reason.toString(),
+                        2000));
     }
 
     private static void answer(Context ctx, HttpStatus status, IngestResult result) {

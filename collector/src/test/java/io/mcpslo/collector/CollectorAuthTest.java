@@ -29,6 +29,7 @@ class CollectorAuthTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private final List<McpEvent> published = new CopyOnWriteArrayList<>();
     private Javalin app;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     @BeforeEach
     void start() {
@@ -43,7 +44,7 @@ class CollectorAuthTest {
                     @Override
                     public void close() {
                     }
-                }, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), TestTokens.auth()).start(0);
+                }, registry, TestTokens.auth()).start(0);
     }
 
     @AfterEach
@@ -99,5 +100,56 @@ class CollectorAuthTest {
         assertEquals(1, published.size(), "its own event is still accepted");
         assertEquals("gw", published.get(0).envelope().source());
         assertEquals(200, send("POST", "/v1/events", TestTokens.otherGateway, event("gw-other")).statusCode());
+    }
+
+    private static String call(String source, String server) {
+        return event(source).replace("\"server\":\"github\"", "\"server\":\"" + server + "\"");
+    }
+
+    private static String audit(String source, String server) {
+        return """
+                {"event_id":"%s","kind":"audit","ts":"2026-11-25T11:59:00Z","source":"%s","server":"%s",\
+                "actor":"alice","action":"tools/call","decision":"allow"}""".formatted(UUID.randomUUID(), source, server);
+    }
+
+    @Test
+    void aScopedGatewayWritesOnlyItsServersAndKindsAndEveryRefusalIsCountedAndAudited() throws Exception {
+        HttpResponse<String> response = send("POST", "/v1/events", TestTokens.scopedGateway, "[" + String.join(",",
+                call("gw-fleet", "github"), call("gw-fleet", "jira-eu"), call("gw-fleet", "jira"),
+                call("gw-fleet", "gitlab"), audit("gw-fleet", "github"), call("gw-fleet", "jira-us")) + "]");
+        assertEquals(422, response.statusCode(), response.body());
+        var body = io.mcpslo.schemas.EventCodec.MAPPER.readTree(response.body());
+        assertEquals("server", body.get("field").asText(), "the first refusal names the server");
+        assertEquals(3, body.get("accepted").asInt());
+        assertEquals(List.of("2 server gateway_scope", "3 server gateway_scope", "4 kind gateway_scope"),
+                java.util.stream.StreamSupport.stream(body.get("errors").spliterator(), false)
+                        .map(e -> e.get("index").asInt() + " " + e.get("field").asText() + " " + e.get("rule").asText())
+                        .toList());
+        List<String> stored = published.stream().filter(e -> e instanceof io.mcpslo.schemas.CallEvent)
+                .map(e -> e.envelope().server()).toList();
+        assertEquals(List.of("github", "jira-eu", "jira-us"), stored, "the events inside the scope are accepted");
+
+        var denied = published.stream().filter(e -> e instanceof io.mcpslo.schemas.AuditEvent)
+                .map(e -> (io.mcpslo.schemas.AuditEvent) e).toList();
+        assertEquals(1, denied.size(), "one audit act for the batch");
+        assertEquals("gw-fleet", denied.get(0).actor());
+        assertEquals("events.write", denied.get(0).action());
+        assertEquals(io.mcpslo.schemas.AuditEvent.Decision.DENY, denied.get(0).decision());
+        assertEquals("gateway-scope", denied.get(0).policy());
+        assertEquals("jira", denied.get(0).envelope().server());
+        assertTrue(denied.get(0).reason().contains("jira (1) gitlab (1) github (1)"), denied.get(0).reason());
+
+        String metrics = registry.scrape();
+        assertTrue(metrics.contains("mcp_collector_denied_writes_total{field=\"server\",token=\"gw-fleet\"} 2.0"),
+                metrics);
+        assertTrue(metrics.contains("mcp_collector_denied_writes_total{field=\"kind\",token=\"gw-fleet\"} 1.0"),
+                metrics);
+
+        published.clear();
+        assertEquals(200, send("POST", "/v1/events", TestTokens.scopedGateway, call("gw-fleet", "jira-eu"))
+                .statusCode(), "nothing is audited for a batch wholly inside the scope");
+        assertEquals(1, published.size());
+        assertEquals(200, send("POST", "/v1/events", TestTokens.gateway, audit("gw", "jira")).statusCode(),
+                "an unscoped token (the all-in-one's, or one made before scopes) writes any server and kind");
     }
 }

@@ -39,8 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,8 +48,6 @@ import org.junit.jupiter.api.Test;
 class GrafanaDashboardsIT {
 
     private static final Instant NOW = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
-    private static final Pattern TIME_FILTER = Pattern.compile("\\$__timeFilter\\(([a-z_]+)\\)");
-    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([a-z]+)}");
     private static final LatencySketch SEARCH_V2 = LatencySketch.empty();
     private static ClickHouseClient client;
 
@@ -112,22 +108,7 @@ class GrafanaDashboardsIT {
     }
 
     private static String expand(String sql, Map<String, String> variables) {
-        Instant from = NOW.minus(Duration.ofHours(24));
-        Instant to = NOW.plus(Duration.ofMinutes(1));
-        String expanded = TIME_FILTER.matcher(sql).replaceAll(match -> match.group(1) + " >= toDateTime("
-                + from.getEpochSecond() + ") AND " + match.group(1) + " <= toDateTime(" + to.getEpochSecond() + ")");
-        expanded = expanded.replace("$__fromTime", "toDateTime(" + from.getEpochSecond() + ")")
-                .replace("$__toTime", "toDateTime(" + to.getEpochSecond() + ")");
-        Matcher matcher = VARIABLE.matcher(expanded);
-        StringBuilder out = new StringBuilder();
-        while (matcher.find()) {
-            String value = variables.get(matcher.group(1));
-            if (value == null) {
-                throw new AssertionError("variable ${" + matcher.group(1) + "} is not defined before use: " + sql);
-            }
-            matcher.appendReplacement(out, Matcher.quoteReplacement(value));
-        }
-        return matcher.appendTail(out).toString();
+        return GrafanaQueries.expand(sql, NOW.minus(Duration.ofHours(24)), NOW.plus(Duration.ofMinutes(1)), variables);
     }
 
     private static List<Path> dashboards() throws IOException {
@@ -185,10 +166,10 @@ class GrafanaDashboardsIT {
         }
         // one bucket: the last five minutes of search_code_v2, as the Java sketch saw them
         Instant bucket = NOW.minus(Duration.ofMinutes(5));
-        String oneBucket = sql.replace("$__timeFilter(window_start)", "window_start >= toDateTime("
+        String oneBucket = GrafanaQueries.substitute(sql.replace("$__timeFilter(window_start)", "window_start >= toDateTime("
                 + bucket.getEpochSecond() + ") AND window_start < toDateTime(" + NOW.getEpochSecond() + ")")
-                .replace("toStartOfFiveMinute(window_start)", "toDateTime(" + bucket.getEpochSecond() + ")")
-                .replace("${server}", "github").replace("${tool}", "search_code_v2");
+                .replace("toStartOfFiveMinute(window_start)", "toDateTime(" + bucket.getEpochSecond() + ")"),
+                Map.of("server", "github", "tool", "search_code_v2"), GrafanaQueries::percentEncode);
         double sqlP95 = client.query(oneBucket).get(0).get("p95_ms").asDouble();
         assertEquals(SEARCH_V2.quantile(0.95), sqlP95, SEARCH_V2.quantile(0.95) * 1e-9);
     }

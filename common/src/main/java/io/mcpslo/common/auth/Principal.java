@@ -1,13 +1,19 @@
 package io.mcpslo.common.auth;
 
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
-/** Who a valid token belongs to, and its roles. */
-public record Principal(String name, Set<Role> roles) {
+/** Who a valid token belongs to, its roles, and (for a gateway) which servers and event kinds it may write. */
+public record Principal(String name, Set<Role> roles, WriteScope writeScope) {
 
     public Principal {
         roles = Set.copyOf(roles);
+        Objects.requireNonNull(writeScope, "writeScope");
+    }
+
+    public Principal(String name, Set<Role> roles) {
+        this(name, roles, WriteScope.ANY);
     }
 
     public boolean isAdmin() {

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -34,15 +33,9 @@ public final class AuditDigestKey {
             if (Files.exists(file)) {
                 return HexFormat.of().parseHex(Files.readString(file).trim());
             }
-            Files.createDirectories(file.toAbsolutePath().getParent());
             byte[] fresh = new byte[32];
             new SecureRandom().nextBytes(fresh);
-            Files.writeString(file, HexFormat.of().formatHex(fresh) + "\n");
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system: the folder's own protection applies
-            }
+            SecretFiles.write(file, HexFormat.of().formatHex(fresh) + "\n");
             return fresh;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the audit digest key " + file

@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -76,5 +80,64 @@ class TokenStoreTest {
         assertEquals("first", store.authenticate(first).orElseThrow().name());
         assertEquals("second", store.authenticate(second).orElseThrow().name());
         assertTrue(store.authenticate("mcps_unused").isEmpty());
+    }
+
+    @Test
+    void aGatewayScopeIsStoredReadBackAndMatchesExactNamesAndPrefixes() throws Exception {
+        Path file = folder.resolve("tokens");
+        String token = TokenStore.create(file, "gw-fleet", Set.of(new Role.Gateway("gw-fleet")),
+                WriteScope.parse("github,jira-*", "call"), Instant.parse("2026-11-25T10:00:00Z"));
+        assertTrue(Files.readString(file).contains(" servers=github,jira-* kinds=call created=2026-11-25T10:00:00Z"));
+        WriteScope scope = new TokenStore(file).authenticate(token).orElseThrow().writeScope();
+        assertTrue(scope.allowsServer("github") && scope.allowsServer("jira-eu") && scope.allowsServer("jira-"));
+        assertFalse(scope.allowsServer("jira") || scope.allowsServer("github-enterprise") || scope.allowsServer("gitlab"));
+        assertTrue(scope.allowsKind("call"));
+        assertFalse(scope.allowsKind("audit"));
+        assertTrue(WriteScope.ANY.allowsServer("anything") && WriteScope.ANY.allowsKind("audit"));
+        assertThrows(IllegalArgumentException.class, () -> WriteScope.parse("git*hub", "call"));
+        assertThrows(IllegalArgumentException.class, () -> WriteScope.parse("github", "metrics"));
+        assertThrows(IllegalArgumentException.class, () -> TokenStore.create(file, "sre-scoped", Set.of(new Role.Sre()),
+                WriteScope.parse("github", "call"), Instant.now()), "a scope is for gateway tokens");
+        Files.writeString(file, TokenStore.hash("mcps_x") + " sam sre servers=github\n", StandardOpenOption.APPEND);
+        assertEquals(1, TokenStore.read(file).badLines().size(), "nor in the file");
+    }
+
+    @Test
+    void aRevokedTokenFailsAtItsNextRequestWhileTheOthersKeepWorking() throws Exception {
+        Path file = folder.resolve("tokens");
+        String alice = TokenStore.create(file, "alice", Set.of(new Role.Sre()));
+        String bob = TokenStore.create(file, "bob", Set.of(new Role.Auditor()));
+        TokenStore store = new TokenStore(file);
+        assertTrue(store.authenticate(alice).isPresent());
+        assertEquals(1, TokenStore.revoke(file, "alice"));
+        assertTrue(store.authenticate(alice).isEmpty(), "the running service refuses it at once");
+        assertEquals("bob", store.authenticate(bob).orElseThrow().name());
+        assertEquals(0, TokenStore.revoke(file, "alice"));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)),
+                "the rewritten file is owner-only too");
+    }
+
+    @Test
+    void tokenFilesAreOwnerOnlyAndTheListingShowsNamesRolesScopesAndTimesButNoSecret() throws Exception {
+        Path file = folder.resolve("data").resolve("tokens");
+        Clock clock = Clock.fixed(Instant.parse("2026-11-26T08:00:00Z"), ZoneOffset.UTC);
+        String gateway = TokenStore.create(file, "gw-fleet", Set.of(new Role.Gateway("gw-fleet")),
+                WriteScope.parse("github,jira-*", "call,audit"), Instant.parse("2026-11-25T10:00:00Z"));
+        TokenStore.create(file, "dora", Set.of(new Role.Team("devtools")), WriteScope.ANY,
+                Instant.parse("2026-11-25T11:00:00Z"));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        new TokenStore(file, clock).authenticate(gateway);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                file.resolveSibling("tokens.last-used"))));
+
+        var out = new java.io.ByteArrayOutputStream();
+        TokenAdmin.list(file, new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        String listing = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(listing.contains("gw-fleet  gateway:gw-fleet  github,jira-*  audit,call  2026-11-25T10:00:00Z  "
+                + "2026-11-26T08:00:00Z"), listing);
+        assertTrue(listing.contains("dora      team:devtools     -              -           2026-11-25T11:00:00Z  never"),
+                listing);
+        assertFalse(listing.contains(gateway) || listing.contains(TokenStore.PREFIX), "never a token");
+        assertFalse(listing.contains(TokenStore.hash(gateway)), "nor its hash");
     }
 }

@@ -36,6 +36,7 @@ public final class QueryApp {
 
     /** Attribute under which a request's authenticated principal is kept. */
     static final String PRINCIPAL = "principal";
+    private static final String NOT_FOUND_ANSWERED = "not-found-answered";
 
     /** What the API reads from and writes to, and who may do what. */
     public record Services(RollupStore rollups, SloStore slos, AuditStore audit, AuditRecorder recorder,
@@ -45,7 +46,7 @@ public final class QueryApp {
 
     public static Javalin create(String bindHost, Services services, Clock clock, int maxPoints,
                                  PrometheusMeterRegistry registry) {
-        var handlers = new QueryHandlers(services.rollups(), clock, maxPoints);
+        var handlers = new QueryHandlers(services.rollups(), services.definitions(), clock, maxPoints);
         var sloHandlers = new SloHandlers(services.definitions(), services.slos(), services.recorder(), clock, maxPoints);
         var auditHandlers = new AuditHandlers(services.audit(), services.recorder(),
                 new AuditVerifier(services.digestKey()), clock);
@@ -90,6 +91,7 @@ public final class QueryApp {
                 ctx -> ctx.json(Map.of("status", "up", "service", "query-api")));
         route(app, access, HandlerType.GET, "/metrics", Access.OPERATIONS,
                 ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+        app.before(SecurityHeaders::apply);
         app.beforeMatched(ctx -> {
             if (ctx.method() == HandlerType.GET && (ctx.path().startsWith("/ui/") || ctx.path().startsWith("/webjars/"))) {
                 return; // page shells and the chart library hold no data
@@ -113,12 +115,15 @@ public final class QueryApp {
                     .json(error("the audit trail cannot record this request now, so it is not served; try again shortly",
                             null));
         });
+        app.after(SecurityHeaders::forDocument);
         app.after(ctx -> registry.counter("mcp_query_requests", "path", ctx.endpointHandlerPath(),
                 "status", String.valueOf(ctx.statusCode())).increment());
         app.exception(BadRequestException.class, (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST)
                 .json(error(e.getMessage(), e.field())));
-        app.exception(NotFoundException.class, (e, ctx) -> ctx.status(HttpStatus.NOT_FOUND)
-                .json(error(e.getMessage(), e.field())));
+        app.exception(NotFoundException.class, (e, ctx) -> {
+            ctx.attribute(NOT_FOUND_ANSWERED, true);
+            ctx.status(HttpStatus.NOT_FOUND).json(error(e.getMessage(), e.field()));
+        });
         app.exception(ClickHouseException.class, (e, ctx) -> {
             LOG.warn("ClickHouse failed for {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
             ctx.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5")
@@ -129,8 +134,11 @@ public final class QueryApp {
             LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
             ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(error("internal error", null));
         });
-        app.error(HttpStatus.NOT_FOUND, ctx -> ctx.json(error("no such endpoint: " + ctx.method() + " " + ctx.path(),
-                "path")));
+        app.error(HttpStatus.NOT_FOUND, ctx -> {
+            if (ctx.attribute(NOT_FOUND_ANSWERED) == null) { // a handler's own 404 keeps its field and reason
+                ctx.json(error("no such endpoint: " + ctx.method() + " " + ctx.path(), "path"));
+            }
+        });
         return app;
     }
 

@@ -2,6 +2,7 @@ package io.mcpslo.query.api;
 
 import io.javalin.http.Context;
 import io.mcpslo.engine.rollup.OutcomeCounts;
+import io.mcpslo.engine.slo.SloDefinition;
 import io.mcpslo.engine.sketch.LatencySketch;
 import io.mcpslo.query.store.RollupBucket;
 import io.mcpslo.query.store.RollupQuery;
@@ -10,22 +11,41 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 
-/** GET /api/v1/latency and GET /api/v1/failures. */
+/** GET /api/v1/latency, /failures and /tools, each limited to the servers the token may read. */
 final class QueryHandlers {
 
     private final RollupStore store;
+    private final Supplier<List<SloDefinition>> slos;
     private final Clock clock;
     private final int maxPoints;
 
-    QueryHandlers(RollupStore store, Clock clock, int maxPoints) {
+    QueryHandlers(RollupStore store, Supplier<List<SloDefinition>> slos, Clock clock, int maxPoints) {
         this.store = store;
+        this.slos = slos;
         this.clock = clock;
         this.maxPoints = maxPoints;
     }
 
-    void latency(Context ctx) {
+    /** The request's query, limited to the servers its token may read; another team's server is 404. */
+    private RollupQuery query(Context ctx) {
         RollupQuery query = RangeParameters.parse(ctx.queryParamMap(), clock, maxPoints);
+        Optional<Set<String>> visible = ReadScope.servers(ctx, slos.get());
+        if (visible.isEmpty()) {
+            return query;
+        }
+        if (query.server().isPresent() && !visible.get().contains(query.server().get())) {
+            throw new NotFoundException("server", "no server " + RangeParameters.abbreviate(query.server().get())
+                    + " among the servers this token's teams own (those their SLOs name)");
+        }
+        return query.onlyServers(visible.get());
+    }
+
+    void latency(Context ctx) {
+        RollupQuery query = query(ctx);
         List<Map<String, Object>> points = RollupSeries.complete(query, store.buckets(query)).stream().map(bucket -> {
             LatencySketch sketch = LatencySketch.of(bucket.latency());
             Map<String, Object> point = new LinkedHashMap<>();
@@ -43,7 +63,7 @@ final class QueryHandlers {
     }
 
     void failures(Context ctx) {
-        RollupQuery query = RangeParameters.parse(ctx.queryParamMap(), clock, maxPoints);
+        RollupQuery query = query(ctx);
         List<Map<String, Object>> points = RollupSeries.complete(query, store.buckets(query)).stream()
                 .map(QueryHandlers::failurePoint).toList();
         Map<String, Object> body = header(query);
@@ -53,7 +73,7 @@ final class QueryHandlers {
 
     /** GET /api/v1/tools: per tool and server version over the range, for comparing versions side by side. */
     void tools(Context ctx) {
-        RollupQuery query = RangeParameters.parse(ctx.queryParamMap(), clock, maxPoints);
+        RollupQuery query = query(ctx);
         List<Map<String, Object>> tools = store.byTool(query).stream().map(tool -> {
             Map<String, Object> item = failurePoint(tool.merged());
             item.remove("start");

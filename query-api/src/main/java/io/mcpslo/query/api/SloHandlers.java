@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.mcpslo.common.auth.Principal;
-import io.mcpslo.common.auth.Role;
 import io.mcpslo.engine.alert.Silence;
 import io.mcpslo.engine.slo.DurationText;
 import io.mcpslo.engine.slo.SloDefinition;
@@ -59,19 +58,6 @@ final class SloHandlers {
         this.maxPoints = maxPoints;
     }
 
-    /** The teams a team token is limited to; empty for sre and admin, who see every team. */
-    private static Optional<Set<String>> teamScope(Context ctx) {
-        Principal principal = ctx.attribute(QueryApp.PRINCIPAL);
-        if (principal == null || principal.has(new Role.Sre())) {
-            return Optional.empty();
-        }
-        return Optional.of(principal.teams());
-    }
-
-    private static boolean visible(Context ctx, String team) {
-        return teamScope(ctx).map(teams -> teams.contains(team)).orElse(true);
-    }
-
     private static String actor(Context ctx) {
         Principal principal = ctx.attribute(QueryApp.PRINCIPAL);
         return principal == null ? "anonymous" : principal.name();
@@ -89,10 +75,10 @@ final class SloHandlers {
         Optional<String> server = RangeParameters.name(params, "server");
         Map<String, SloSnapshot> latest = new LinkedHashMap<>();
         store.latestSnapshots().forEach(snapshot -> latest.put(snapshot.sloId(), snapshot));
-        Map<String, List<AlertRecord>> active = activeAlertsBySlo(teamScope(ctx).orElse(Set.of()));
+        Map<String, List<AlertRecord>> active = activeAlertsBySlo(ReadScope.teams(ctx).orElse(Set.of()));
         List<Map<String, Object>> body = new ArrayList<>();
         for (SloDefinition slo : slos.get()) {
-            if (!visible(ctx, slo.team())
+            if (!ReadScope.seesTeam(ctx, slo.team())
                     || team.isPresent() && !team.get().equals(slo.team())
                     || server.isPresent() && !server.get().equals(slo.scope().server())) {
                 continue;
@@ -104,7 +90,7 @@ final class SloHandlers {
 
     void one(Context ctx) {
         SloDefinition slo = find(ctx.pathParam("id"));
-        if (!visible(ctx, slo.team())) {
+        if (!ReadScope.seesTeam(ctx, slo.team())) {
             throw new NotFoundException("id", "no SLO with id " + slo.id());
         }
         var params = ctx.queryParamMap();
@@ -156,8 +142,8 @@ final class SloHandlers {
         }
         int limit = RangeParameters.limit(params, 100);
         var query = new AlertQuery(state.equals("active"), sloName(params, "slo"), sloName(params, "team"), alert,
-                severity, teamScope(ctx).orElse(Set.of()), from, to, limit);
-        if (teamScope(ctx).map(Set::isEmpty).orElse(false)) {
+                severity, ReadScope.teams(ctx).orElse(Set.of()), from, to, limit);
+        if (ReadScope.teams(ctx).map(Set::isEmpty).orElse(false)) {
             ctx.json(Map.of("state", state, "alerts", List.of()));
             return;
         }
@@ -174,7 +160,7 @@ final class SloHandlers {
         String comment = text(body, "comment", false, null);
         String team = store.alertTeam(dedupKey)
                 .orElseThrow(() -> new NotFoundException("dedup_key", "no alert with dedup key " + dedupKey));
-        if (!visible(ctx, team)) {
+        if (!ReadScope.seesTeam(ctx, team)) {
             throw new NotFoundException("dedup_key", "no alert with dedup key " + dedupKey);
         }
         Instant now = clock.instant();

@@ -25,6 +25,16 @@ public final class ClickHouseAuditStore implements AuditStore {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = String.join(", ", AuditChain.TEXT_FIELDS)
             + ", ts_ms, chain_partition, chain_seq, prev_hash, hash";
+    /**
+     * The CSV columns: a text cell that begins with = + - @, tab or carriage return gets a leading apostrophe, so a
+     * spreadsheet shows it as text instead of running it as a formula (OWASP, "CSV Injection"); ClickHouse quotes
+     * every string cell and doubles its quotes. NDJSON keeps the values as they are.
+     */
+    private static final String CSV_COLUMNS = String.join(", ", AuditChain.TEXT_FIELDS.stream()
+            .map(field -> "if(substring(" + field + ", 1, 1) IN ('=', '+', '-', '@', " + SqlLiteral.string("\t") + ", "
+                    + SqlLiteral.string("\r") + "), concat(" + SqlLiteral.string("'") + ", " + field + "), " + field
+                    + ") AS " + field).toList())
+            + ", ts_ms, chain_partition, chain_seq, prev_hash, hash";
 
     private final ClickHouseClient client;
 
@@ -92,10 +102,13 @@ public final class ClickHouseAuditStore implements AuditStore {
 
     @Override
     public InputStream export(AuditFilter filter, ExportFormat format) {
+        String order = " ORDER BY ts_ms DESC, event_id DESC, chain_partition DESC, chain_seq DESC";
         String sql = "SELECT toString(toDateTime(intDiv(ts_ms, 1000))) AS time_utc, " + COLUMNS + " FROM " + table(filter)
-                + " FINAL" + where(filter) + " ORDER BY ts_ms DESC, event_id DESC, chain_partition DESC, chain_seq DESC"
-                + (format == ExportFormat.CSV ? " FORMAT CSVWithNames" : " FORMAT JSONEachRow");
-        return client.queryStream(sql);
+                + " FINAL" + where(filter) + order;
+        // neutralised outside the filtering query: ClickHouse would read a WHERE on actor as one on the alias
+        return client.queryStream(format == ExportFormat.CSV
+                ? "SELECT time_utc, " + CSV_COLUMNS + " FROM (" + sql + ")" + order + " FORMAT CSVWithNames"
+                : sql + " FORMAT JSONEachRow");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.mcpslo.query.report;
 
+import io.mcpslo.common.text.UntrustedText;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -14,7 +15,7 @@ public final class ReportRenderer {
 
     public static String markdown(WeeklyReport report) {
         StringBuilder md = new StringBuilder();
-        md.append("# SLO report — team ").append(report.team()).append(", week ").append(report.isoWeek()).append("\n\n");
+        md.append("# SLO report — team ").append(md(report.team())).append(", week ").append(report.isoWeek()).append("\n\n");
         md.append("From ").append(report.weekStart()).append(" to ").append(report.weekStart().plusDays(7))
                 .append(" (").append(report.zone().getId()).append("), generated ").append(report.generatedAt())
                 .append(".\n\n");
@@ -22,7 +23,7 @@ public final class ReportRenderer {
                 + "peak burn 1h / 6h / 1d | p95 (previous week) |\n");
         md.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (WeeklyReport.SloSection slo : report.slos()) {
-            md.append("| ").append(slo.id()).append(" | ").append(percent(slo.objective())).append(" | ")
+            md.append("| ").append(md(slo.id())).append(" | ").append(percent(slo.objective())).append(" | ")
                     .append(slo.attainment() == null ? "no traffic" : percent(slo.attainment())).append(" | ")
                     .append(slo.met() ? "yes" : "**no**").append(" | ").append(fraction(slo.budgetConsumedThisWeek()))
                     .append(" | ").append(fraction(slo.budgetConsumedWindow())).append(" | ")
@@ -35,7 +36,7 @@ public final class ReportRenderer {
         for (WeeklyReport.SloSection slo : report.slos()) {
             for (WeeklyReport.AlertSummary alert : slo.alerts()) {
                 any = true;
-                md.append("- ").append(slo.id()).append(": ").append(alert.alert()).append(" (").append(alert.severity())
+                md.append("- ").append(md(slo.id())).append(": ").append(alert.alert()).append(" (").append(alert.severity())
                         .append(") fired ").append(alert.firedAt()).append(", ")
                         .append(alert.resolvedAt() == null ? "still firing at the week's end" : "resolved after "
                                 + duration(alert.duration())).append("\n");
@@ -47,7 +48,7 @@ public final class ReportRenderer {
         md.append("\n## Five worst tools\n\n| server | tool | calls | tool errors | transport errors |\n"
                 + "| --- | --- | --- | --- | --- |\n");
         for (WeeklyReport.ToolFailures tool : report.worstTools()) {
-            md.append("| ").append(tool.server()).append(" | ").append(tool.tool()).append(" | ").append(tool.calls())
+            md.append("| ").append(md(tool.server())).append(" | ").append(md(tool.tool())).append(" | ").append(tool.calls())
                     .append(" | ").append(tool.toolErrors()).append(" | ").append(tool.transportErrors()).append(" |\n");
         }
         md.append("\n## Tool-version migration\n\n");
@@ -55,8 +56,8 @@ public final class ReportRenderer {
             md.append("No tool is served in more than one version.\n");
         }
         for (WeeklyReport.Migration migration : report.migrations()) {
-            md.append("- ").append(migration.server()).append(" / ").append(migration.baseName()).append(": ");
-            md.append(String.join(", ", migration.versions().stream().map(version -> version.tool() + " "
+            md.append("- ").append(md(migration.server())).append(" / ").append(md(migration.baseName())).append(": ");
+            md.append(String.join(", ", migration.versions().stream().map(version -> md(version.tool()) + " "
                     + percent(version.share()) + " (was " + percent(version.sharePreviousWeek()) + ")").toList()));
             md.append("\n");
         }
@@ -171,7 +172,11 @@ public final class ReportRenderer {
     }
 
     static String escape(String text) {
-        return text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                .replace("\"", "&quot;");
+        return UntrustedText.html(text);
+    }
+
+    /** Server and tool names come from event data: in Markdown (and in Slack, which gets this text) they stay text. */
+    private static String md(String text) {
+        return UntrustedText.markdown(text);
     }
 }

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Rollups from ClickHouse. FINAL collapses re-emitted windows to their latest revision before summing, and
@@ -55,6 +56,7 @@ public final class ClickHouseRollupStore implements RollupStore {
                 + " AND window_start < toDateTime(" + query.to().getEpochSecond() + ")"
                 + filter("server", query.server()) + filter("tool", query.tool())
                 + filter("server_version", query.version())
+                + query.servers().map(ClickHouseRollupStore::within).orElse("")
                 + " GROUP BY " + group + " ORDER BY " + group + limit);
     }
 
@@ -69,6 +71,11 @@ public final class ClickHouseRollupStore implements RollupStore {
             binCounts[i] = bins.get(1).get(i).asLong();
         }
         return new RollupBucket(start, counts, new SketchBins(indexes, binCounts, row.get("zero_count").asLong()));
+    }
+
+    private static String within(Set<String> servers) {
+        return servers.isEmpty() ? " AND 0" : " AND server IN ("
+                + String.join(", ", servers.stream().sorted().map(SqlLiteral::string).toList()) + ")";
     }
 
     private static String filter(String column, Optional<String> value) {

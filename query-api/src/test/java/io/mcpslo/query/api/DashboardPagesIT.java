@@ -58,6 +58,8 @@ class DashboardPagesIT {
     private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MINUTES);
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final RollingWindow WINDOW = new RollingWindow(Duration.ofDays(30));
+    private static final String HOSTILE_TOOL = "<script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\">";
+    private static final String HOSTILE_ACTOR = "<img src=x onerror=document.title='pwned'>@example.com";
     private static ClickHouseClient client;
     private static Javalin app;
     private static String chromium;
@@ -89,6 +91,15 @@ class DashboardPagesIT {
                 rollups.add(rollup);
             }
         }
+        // a tool named to run script wherever it is shown as HTML
+        CallRollup hostileTool = CallRollup.empty(new RollupKey("jira", HOSTILE_TOOL, "1.9.0", NOW.minus(Duration.ofMinutes(3))));
+        for (int i = 0; i < 3; i++) {
+            var envelope = new EventEnvelope(UUID.randomUUID(), NOW.minus(Duration.ofMinutes(3)).plusSeconds(i), "gw",
+                    "jira", "1.9.0", HOSTILE_TOOL, "tools/call", null, null, null, null, null, null);
+            hostileTool = hostileTool.plus(new CallEvent(envelope, 30, Outcome.OK, null, null, null, null));
+            jiraCalls++;
+        }
+        rollups.add(hostileTool);
         List<SloStatus> statuses = new ArrayList<>();
         for (int minute = 1; minute <= 60; minute++) {
             Instant at = NOW.minus(Duration.ofMinutes(minute));
@@ -110,8 +121,14 @@ class DashboardPagesIT {
                 null, null, null, null, null, null, null);
         var act = new AuditEvent(envelope, "oncall@example.com", null, "server.disable", "jira", null,
                 AuditEvent.Decision.ALLOW, null, "ok", "INC-42: jira down");
+        var hostileEnvelope = new EventEnvelope(UUID.randomUUID(), NOW.minus(Duration.ofMinutes(5)), "gw", "jira", null,
+                HOSTILE_TOOL, "tools/call", null, null, null, null, null, null);
+        var hostileAct = new AuditEvent(hostileEnvelope, HOSTILE_ACTOR, "<b>agent</b>", "tools/call", HOSTILE_TOOL, null,
+                AuditEvent.Decision.DENY, "policy\" onmouseover=\"document.title='pwned'", "denied", HOSTILE_TOOL);
+        var firstLink = AuditChain.next(null, 0, act);
         store.write(new PipelineStore.Batch(List.of(), List.of(), rollups, alerts, statuses, List.of(),
-                List.of(new ChainedAudit(act, AuditChain.next(null, 0, act), NOW)), List.of()));
+                List.of(new ChainedAudit(act, firstLink, NOW),
+                        new ChainedAudit(hostileAct, AuditChain.next(firstLink, 0, hostileAct), NOW)), List.of()));
         List<SloDefinition> slos = List.of(
                 new SloDefinition("jira-availability", "tracker", "Jira answers", new SloScope("jira", null, null),
                         new AvailabilitySli(FailureLocus.TRANSPORT, false, false), new Objective(0.99), WINDOW,
@@ -159,6 +176,42 @@ class DashboardPagesIT {
         assertTrue(page.dom().contains("<div id=\"errors\"></div>"), "no script error on the page: "
                 + page.dom().replaceAll("(?s).*<div id=\"errors\">", "").lines().findFirst().orElse(""));
         assertFalse(page.log().contains("Uncaught"), page.log());
+        // the pages are served with a Content-Security-Policy allowing no inline script or style: none was needed
+        assertFalse(page.log().contains("Content Security Policy") || page.log().contains("Refused to"), page.log());
+    }
+
+    @Test
+    void everyPageAndReportIsServedWithSecurityHeaders() {
+        for (String path : List.of("/ui/index.html", "/ui/slo.html", "/ui/explorer.html", "/ui/audit.html", "/ui/app.js",
+                "/api/v1/slos", "/api/v1/nothing-here")) {
+            var response = ApiTestKit.call(app, ApiTestKit.sre, "GET", path, null);
+            var headers = response.headers();
+            String policy = headers.firstValue("Content-Security-Policy").orElse("");
+            assertTrue(policy.contains("default-src 'none'") && policy.contains("frame-ancestors 'none'"), path + ": " + policy);
+            assertFalse(policy.contains("unsafe-inline") || policy.contains("http"), path + ": no inline script, no other origin");
+            assertEquals("nosniff", headers.firstValue("X-Content-Type-Options").orElse(""), path);
+            assertEquals("no-referrer", headers.firstValue("Referrer-Policy").orElse(""), path);
+            assertEquals("DENY", headers.firstValue("X-Frame-Options").orElse(""), path);
+        }
+        assertTrue(ApiTestKit.call(app, ApiTestKit.sre, "GET", "/ui/index.html", null).headers()
+                .firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"));
+    }
+
+    @Test
+    void hostileNamesShowAsTextAndRunNoScript() throws Exception {
+        Rendered detail = render("hostile-detail", "/ui/slo.html?id=jira-availability&hours=3", ApiTestKit.sre);
+        assertClean(detail);
+        assertTrue(detail.dom().contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;&lt;img src=x"),
+                "the tool's name shows verbatim in the versions table");
+        Rendered audit = render("hostile-audit", "/ui/audit.html?actor="
+                + java.net.URLEncoder.encode(HOSTILE_ACTOR, StandardCharsets.UTF_8), ApiTestKit.auditor);
+        assertClean(audit);
+        assertTrue(audit.dom().contains("&lt;img src=x onerror=document.title='pwned'&gt;@example.com"), audit.dom());
+        assertTrue(audit.dom().contains("&lt;b&gt;agent&lt;/b&gt;"));
+        for (Rendered page : List.of(detail, audit)) {
+            assertFalse(page.dom().contains("<img src=\"x\"") || page.dom().contains("<b>agent"), "no element made of a name");
+            assertFalse(page.dom().contains("<title>pwned"), "no script of a name ran");
+        }
     }
 
     @Test

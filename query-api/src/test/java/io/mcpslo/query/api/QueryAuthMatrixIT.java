@@ -9,6 +9,8 @@ import io.mcpslo.clickhouse.ClickHouseTestSupport;
 import io.mcpslo.engine.alert.AlertKind;
 import io.mcpslo.engine.alert.AlertStatus;
 import io.mcpslo.engine.alert.AlertTransition;
+import io.mcpslo.engine.rollup.CallRollup;
+import io.mcpslo.engine.rollup.RollupKey;
 import io.mcpslo.engine.slo.AlertPolicy;
 import io.mcpslo.engine.slo.AvailabilitySli;
 import io.mcpslo.engine.slo.FailureLocus;
@@ -19,6 +21,9 @@ import io.mcpslo.engine.slo.SloDefinition;
 import io.mcpslo.engine.slo.SloScope;
 import io.mcpslo.processor.sink.ClickHousePipelineStore;
 import io.mcpslo.processor.sink.PipelineStore;
+import io.mcpslo.schemas.CallEvent;
+import io.mcpslo.schemas.EventEnvelope;
+import io.mcpslo.schemas.Outcome;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,21 +33,26 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Every role on every query-api endpoint: the whole matrix is asserted, and a team sees only its own SLOs. */
+/**
+ * Every role on every query-api endpoint: the whole matrix is asserted; then every read endpoint asked by each role
+ * for another team's resources (its server's calls, its SLOs, alerts and reports): a team sees none of them.
+ */
 class QueryAuthMatrixIT {
 
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
     private static ClickHouseClient client;
     private static Javalin app;
 
-    private static SloDefinition slo(String id, String team) {
+    private static SloDefinition slo(String id, String team, String server) {
         var window = new RollingWindow(Duration.ofDays(30));
-        return new SloDefinition(id, team, "", SloScope.ALL, new AvailabilitySli(FailureLocus.BOTH, false, false),
-                new Objective(0.99), window, AlertPolicy.defaultsFor(window));
+        return new SloDefinition(id, team, "", new SloScope(server, null, null),
+                new AvailabilitySli(FailureLocus.BOTH, false, false), new Objective(0.99), window,
+                AlertPolicy.defaultsFor(window));
     }
 
     @BeforeAll
@@ -56,9 +66,21 @@ class QueryAuthMatrixIT {
                     AlertStatus.FIRING, NOW.minusSeconds(60), NOW.minusSeconds(60), "mcp-slo:" + slo[0] + ":page:1",
                     "burning", Map.of(), 0.5, "page-1h-5m"));
         }
-        store.write(new PipelineStore.Batch(List.of(), List.of(), List.of(), alerts, List.of(), List.of(), List.of(),
+        // devtools owns github (10 calls), tracker owns jira (20 calls), by their SLOs' scopes
+        List<CallRollup> rollups = new ArrayList<>();
+        for (String server : List.of("github", "jira")) {
+            CallRollup rollup = CallRollup.empty(new RollupKey(server, server + "_tool", "1.0", NOW.minusSeconds(1800)));
+            for (int i = 0; i < (server.equals("github") ? 10 : 20); i++) {
+                var envelope = new EventEnvelope(UUID.randomUUID(), NOW.minusSeconds(1800 - i), "gw", server, "1.0",
+                        server + "_tool", "tools/call", null, null, null, null, null, null);
+                rollup = rollup.plus(new CallEvent(envelope, 12.0, Outcome.TRANSPORT_ERROR, null, null, null, null));
+            }
+            rollups.add(rollup);
+        }
+        store.write(new PipelineStore.Batch(List.of(), List.of(), rollups, alerts, List.of(), List.of(), List.of(),
                 List.of()));
-        List<SloDefinition> slos = List.of(slo("github-transport", "devtools"), slo("jira-availability", "tracker"));
+        List<SloDefinition> slos = List.of(slo("github-transport", "devtools", "github"),
+                slo("jira-availability", "tracker", "jira"));
         app = ApiTestKit.start(client, () -> slos, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
@@ -148,5 +170,85 @@ class QueryAuthMatrixIT {
         assertEquals(2, sreSees.size());
         assertTrue(ApiTestKit.call(app, ApiTestKit.tracker, "GET", "/api/v1/slos/jira-availability", null).statusCode()
                 == 200);
+    }
+
+    /** A read of tracker's resources (server jira, SLO jira-availability, its alert and reports). */
+    private record Probe(String method, String path, String body) {
+    }
+
+    @Test
+    void everyReadEndpointHidesAnotherTeamsServersSlosAlertsAndReports() {
+        List<Probe> probes = List.of(
+                new Probe("POST", "/api/v1/reports", "{\"team\":\"tracker\",\"week\":\"2026-W47\"}"),
+                new Probe("GET", "/api/v1/latency?server=jira&step=all", null),
+                new Probe("GET", "/api/v1/failures?server=jira&step=all", null),
+                new Probe("GET", "/api/v1/tools?server=jira", null),
+                new Probe("GET", "/api/v1/tools", null),
+                new Probe("GET", "/api/v1/slos", null),
+                new Probe("GET", "/api/v1/slos?team=tracker", null),
+                new Probe("GET", "/api/v1/slos?server=jira", null),
+                new Probe("GET", "/api/v1/slos/jira-availability", null),
+                new Probe("GET", "/api/v1/alerts", null),
+                new Probe("GET", "/api/v1/alerts?team=tracker", null),
+                new Probe("GET", "/api/v1/alerts?slo=jira-availability", null),
+                new Probe("POST", "/api/v1/alerts/mcp-slo:jira-availability:page:1/ack", "{}"),
+                new Probe("GET", "/api/v1/reports", null),
+                new Probe("GET", "/api/v1/reports?team=tracker", null),
+                new Probe("GET", "/api/v1/reports/tracker/2026-W47.md", null),
+                new Probe("GET", "/api/v1/reports/tracker/2026-W47.html", null));
+        Map<String, String> tokens = new LinkedHashMap<>();
+        tokens.put("sre", ApiTestKit.sre);
+        tokens.put("admin", ApiTestKit.admin);
+        tokens.put("team:tracker", ApiTestKit.tracker);
+        tokens.put("team:devtools", ApiTestKit.devtools);
+        tokens.put("auditor", ApiTestKit.auditor);
+        List<String> mismatches = new ArrayList<>();
+        for (var role : tokens.entrySet()) {
+            for (Probe probe : probes) {
+                HttpResponse<String> response = ApiTestKit.call(app, role.getValue(), probe.method(), probe.path(),
+                        probe.body());
+                int status = response.statusCode();
+                boolean mentionsTracker = response.body().contains("jira") || response.body().contains("tracker");
+                String outcome = switch (role.getKey()) {
+                    // may not read at all
+                    case "auditor" -> status == 403 ? null : "expected 403";
+                    // another team's: not found, or an answer without a trace of it
+                    case "team:devtools" -> status == 404 || status / 100 == 2 && !mentionsTracker ? null
+                            : "expected 404 or an answer without jira/tracker";
+                    // sre, admin and tracker itself see it
+                    default -> status / 100 == 2 && mentionsTracker ? null : "expected 2xx showing jira/tracker";
+                };
+                if (outcome != null) {
+                    mismatches.add(role.getKey() + " " + probe.method() + " " + probe.path() + ": " + outcome
+                            + ", got " + status + " " + response.body());
+                }
+            }
+        }
+        assertEquals(List.of(), mismatches);
+    }
+
+    @Test
+    void aTeamsTotalsCountOnlyTheServersItsSlosName() {
+        Map<String, Long> expected = Map.of("team:devtools", 10L, "team:tracker", 20L, "sre", 30L, "admin", 30L);
+        Map<String, String> tokens = Map.of("team:devtools", ApiTestKit.devtools, "team:tracker", ApiTestKit.tracker,
+                "sre", ApiTestKit.sre, "admin", ApiTestKit.admin);
+        for (var role : tokens.entrySet()) {
+            for (String endpoint : List.of("/api/v1/latency?step=all", "/api/v1/failures?step=all")) {
+                var body = ApiTestKit.json(ApiTestKit.call(app, role.getValue(), "GET", endpoint, null));
+                assertEquals(expected.get(role.getKey()), body.get("points").get(0).get("calls").asLong(),
+                        role.getKey() + " " + endpoint);
+            }
+        }
+        var notFound = ApiTestKit.json(ApiTestKit.call(app, ApiTestKit.devtools, "GET", "/api/v1/failures?server=jira",
+                null));
+        assertEquals("server", notFound.get("field").asText());
+    }
+
+    @Test
+    void aTeamWhoseSlosNameNoServerReadsNoCalls() {
+        assertEquals(java.util.Optional.of(java.util.Set.of()), ReadScope.ownedServers(java.util.Set.of("nobody"),
+                List.of(slo("github-transport", "devtools", "github"))));
+        assertEquals(java.util.Optional.empty(), ReadScope.ownedServers(java.util.Set.of("platform"),
+                List.of(slo("fleet", "platform", null))), "an SLO over every server covers them all");
     }
 }

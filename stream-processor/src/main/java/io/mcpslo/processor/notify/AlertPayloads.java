@@ -2,6 +2,7 @@ package io.mcpslo.processor.notify;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpslo.common.text.UntrustedText;
 import io.mcpslo.engine.alert.AlertStatus;
 import io.mcpslo.engine.alert.AlertTransition;
 import io.mcpslo.engine.notify.ReceiverConfig;
@@ -100,7 +101,8 @@ final class AlertPayloads {
         String icon = transition.to() == AlertStatus.RESOLVED ? ":white_check_mark:"
                 : transition.severity() == Severity.PAGE ? ":rotating_light:" : ":warning:";
         ObjectNode body = EventCodec.MAPPER.createObjectNode();
-        body.put("text", icon + " " + transition.summary() + " <" + sloLink + "|details>");
+        // the summary is plain text: Slack's control characters in it must not become mentions or links
+        body.put("text", icon + " " + UntrustedText.slack(transition.summary()) + " <" + sloLink + "|details>");
         return body;
     }
 
