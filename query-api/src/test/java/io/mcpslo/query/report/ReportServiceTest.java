@@ -3,6 +3,7 @@ package io.mcpslo.query.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.mcpslo.engine.rollup.RollupAggregate;
+import io.mcpslo.engine.sketch.SketchBins;
 import io.mcpslo.engine.slo.AlertPolicy;
 import io.mcpslo.engine.slo.AvailabilitySli;
 import io.mcpslo.engine.slo.FailureLocus;
@@ -10,7 +11,6 @@ import io.mcpslo.engine.slo.Objective;
 import io.mcpslo.engine.slo.RollingWindow;
 import io.mcpslo.engine.slo.SloDefinition;
 import io.mcpslo.engine.slo.SloScope;
-import io.mcpslo.query.store.SloSnapshot;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,18 +72,13 @@ class ReportServiceTest {
         List<WeeklyReport.ToolFailures> tools = List.of();
 
         @Override
-        public Map<Instant, RollupAggregate> minutes(SloScope scope, Instant from, Instant to) {
+        public Map<Instant, RollupAggregate> minutes(SloScope scope, Instant from, Instant to, boolean withLatency) {
             return Map.of();
         }
 
         @Override
-        public Optional<SloSnapshot> snapshotBefore(String sloId, Instant at) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Map<String, Double> peakBurnRates(String sloId, Instant from, Instant to) {
-            return Map.of();
+        public SketchBins latency(SloScope scope, Instant from, Instant to) {
+            return SketchBins.EMPTY;
         }
 
         @Override
