@@ -28,12 +28,19 @@ import io.mcpslo.engine.slo.SloScope;
 import io.mcpslo.processor.sink.ClickHousePipelineStore;
 import io.mcpslo.processor.sink.PipelineStore;
 import io.mcpslo.query.report.ClickHouseReportStore;
+import io.mcpslo.query.report.PdfText;
 import io.mcpslo.query.report.ReportBuilder;
+import io.mcpslo.query.report.ReportRenderer;
 import io.mcpslo.query.report.WeeklyReport;
 import io.mcpslo.schemas.CallEvent;
 import io.mcpslo.schemas.EventEnvelope;
 import io.mcpslo.schemas.Outcome;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -223,6 +230,30 @@ class WeeklyReportIT {
                 .build("devtools", "2026-W47", ZoneId.of("UTC"), SLOS), "regenerated: the same figures");
     }
 
+    /**
+     * The Markdown of the fixed fortnight, word for word: {@code src/test/resources/reports/devtools-2026-W47.md}.
+     * After a deliberate change of the report, run with {@code -Dreports.golden.update=true} and review the diff.
+     */
+    @Test
+    void theMarkdownOfAFixedFortnightIsTheGoldenFile() throws Exception {
+        WeeklyReport report = new ReportBuilder(new ClickHouseReportStore(client), Clock.fixed(NOW, ZoneOffset.UTC))
+                .build("devtools", "2026-W47", ZoneId.of("UTC"), SLOS);
+        String markdown = ReportRenderer.markdown(report);
+        Path golden = Path.of("src/test/resources/reports/devtools-2026-W47.md");
+        if (Boolean.getBoolean("reports.golden.update")) {
+            Files.createDirectories(golden.getParent());
+            Files.writeString(golden, markdown);
+        }
+        Path actual = Path.of("target/reports/devtools-2026-W47.md");
+        Files.createDirectories(actual.getParent());
+        Files.writeString(actual, markdown);
+        assertTrue(Files.exists(golden), "no golden file " + golden.toAbsolutePath()
+                + "; run with -Dreports.golden.update=true to write it");
+        assertEquals(Files.readString(golden), markdown, "the report differs from " + golden + " (this run's is in "
+                + actual + "; diff them, and rewrite the golden file with -Dreports.golden.update=true if intended)");
+        assertTrue(markdown.contains("| github-transport | 99 % |"), "objectives as people write them");
+    }
+
     @Test
     void reportsAreGeneratedOnDemandStoredAndDownloadableByTheirTeamOnly() {
         HttpResponse<String> created = ApiTestKit.call(app, ApiTestKit.devtools, "POST", "/api/v1/reports",
@@ -232,10 +263,10 @@ class WeeklyReportIT {
                 "/api/v1/reports/devtools/2026-W47.md", null);
         assertEquals(200, markdown.statusCode());
         assertTrue(markdown.body().contains("# SLO report — team devtools, week 2026-W47"), markdown.body());
-        assertTrue(markdown.body().contains("search_code_v1 30.000 % (was 60.000 %)"), markdown.body());
+        assertTrue(markdown.body().contains("search_code_v1 30 % (was 60 %)"), markdown.body());
         HttpResponse<String> html = ApiTestKit.call(app, ApiTestKit.sre, "GET", "/api/v1/reports/devtools/2026-W47.html",
                 null);
-        assertTrue(html.body().startsWith("<!doctype html>") && html.body().contains("<svg"), "self-contained HTML");
+        assertTrue(html.body().startsWith("<!DOCTYPE html>") && html.body().contains("<svg"), "self-contained HTML");
         assertTrue(!html.body().contains("<script") && !html.body().contains("src=") && !html.body().contains("<link"),
                 "no script, no external resource");
         assertEquals(404, ApiTestKit.call(app, ApiTestKit.tracker, "GET", "/api/v1/reports/devtools/2026-W47.md", null)
@@ -249,5 +280,104 @@ class WeeklyReportIT {
                 "{\"team\":\"devtools\",\"week\":\"2026-W99\"}").statusCode());
         assertEquals(400, ApiTestKit.call(app, ApiTestKit.sre, "GET", "/api/v1/reports/devtools/latest.pdf", null)
                 .statusCode());
+        assertEquals(404, ApiTestKit.call(app, ApiTestKit.tracker, "GET", "/api/v1/reports/devtools/2026-W47.pdf", null)
+                .statusCode(), "nor its PDF");
+    }
+
+    /**
+     * The stored HTML page in headless chromium (Debian's, as for the built-in pages): a screenshot is kept in
+     * target/screenshots/, and a measuring script added to a copy of the page (the report itself has none) reads
+     * where the browser really laid out the chart's day labels: seven, none running into the next.
+     */
+    @Test
+    void theHtmlReportInABrowserShowsItsChartWithSevenSeparateDayLabels() throws Exception {
+        String chromium = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser").stream()
+                .filter(path -> Files.isExecutable(Path.of(path))).findFirst()
+                .orElseThrow(() -> new AssertionError("chromium is not installed: ./mcp-slo test installs it "
+                        + "(apt-get install -y chromium)"));
+        assertEquals(201, ApiTestKit.call(app, ApiTestKit.devtools, "POST", "/api/v1/reports",
+                "{\"team\":\"devtools\",\"week\":\"2026-W47\"}").statusCode());
+        String html = ApiTestKit.call(app, ApiTestKit.devtools, "GET", "/api/v1/reports/devtools/2026-W47.html", null)
+                .body();
+        Path pages = Path.of("target/reports").toAbsolutePath();
+        Path screenshots = Path.of("target/screenshots").toAbsolutePath();
+        Files.createDirectories(pages);
+        Files.createDirectories(screenshots);
+        Path page = pages.resolve("devtools-2026-W47.html");
+        Files.writeString(page, html);
+        Path measured = pages.resolve("devtools-2026-W47-measured.html");
+        Files.writeString(measured, html.replace("</body>", """
+                <script>
+                const boxes = [...document.querySelectorAll('svg text[text-anchor="middle"]')].map(t => {
+                  const r = t.getBoundingClientRect(); return [t.textContent, r.left, r.right]; });
+                const out = document.createElement('pre'); out.id = 'measured';
+                out.textContent = JSON.stringify(boxes); document.body.appendChild(out);
+                </script></body>"""));
+        List<String> common = List.of(chromium, "--headless=new", "--no-sandbox", "--disable-gpu",
+                "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=1000,1200");
+        List<String> dump = new ArrayList<>(common);
+        dump.add("--dump-dom");
+        dump.add(measured.toUri().toString());
+        Process process = new ProcessBuilder(dump).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String dom = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(90, java.util.concurrent.TimeUnit.SECONDS), "chromium did not finish");
+        String json = dom.replaceAll("(?s).*<pre id=\"measured\">", "").replaceAll("(?s)</pre>.*", "");
+        var labels = io.mcpslo.schemas.EventCodec.MAPPER.readTree(json);
+        assertEquals(7, labels.size(), dom);
+        for (int i = 1; i < labels.size(); i++) {
+            double previousRight = labels.get(i - 1).get(2).asDouble();
+            double left = labels.get(i).get(1).asDouble();
+            assertTrue(left - previousRight >= 4, labels.get(i - 1).get(0).asText() + " and " + labels.get(i).get(0)
+                    .asText() + " run into each other: " + labels);
+        }
+
+        Path screenshot = screenshots.resolve("report-devtools-2026-W47.png");
+        List<String> shot = new ArrayList<>(common);
+        shot.add("--screenshot=" + screenshot);
+        shot.add(page.toUri().toString());
+        Process taking = new ProcessBuilder(shot).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        assertTrue(taking.waitFor(90, java.util.concurrent.TimeUnit.SECONDS), "chromium screenshot");
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(screenshot.toFile());
+        long barPixels = 0;
+        for (int y = 0; y < image.getHeight(); y += 2) {
+            for (int x = 0; x < image.getWidth(); x += 2) {
+                int rgb = image.getRGB(x, y) & 0xffffff;
+                barPixels += rgb == 0x3b82f6 || rgb == 0xb00020 ? 1 : 0;
+            }
+        }
+        assertTrue(barPixels > 500, "the daily chart's bars are on the screenshot (" + barPixels + " sampled pixels)");
+    }
+
+    @Test
+    void thePdfOfAStoredReportIsItsHtmlRenderedAndSaysTheSameFigures() throws Exception {
+        assertEquals(201, ApiTestKit.call(app, ApiTestKit.devtools, "POST", "/api/v1/reports",
+                "{\"team\":\"devtools\",\"week\":\"2026-W47\"}").statusCode());
+        HttpResponse<byte[]> pdf = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + app.port() + "/api/v1/reports/devtools/2026-W47.pdf"))
+                .header("Authorization", "Bearer " + ApiTestKit.devtools).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, pdf.statusCode());
+        assertEquals("application/pdf", pdf.headers().firstValue("Content-Type").orElse(""));
+        Path file = Path.of("target/reports/devtools-2026-W47.pdf");
+        Files.createDirectories(file.getParent());
+        Files.write(file, pdf.body());
+        String text = PdfText.of(file);
+        String markdown = ApiTestKit.call(app, ApiTestKit.devtools, "GET", "/api/v1/reports/devtools/2026-W47.md", null)
+                .body();
+        // the SLO row of the Markdown table: objective, attainment, calls, budgets, peaks, p95, each in the PDF
+        String row = markdown.lines().filter(line -> line.startsWith("| github-transport |")).findFirst().orElseThrow();
+        String[] cells = row.split("\\|");
+        for (int i = 2; i < cells.length; i++) {
+            if (i == 4) {
+                continue; // met: "yes" in Markdown, "met" in the page
+            }
+            String figure = cells[i].trim().replace("**", "");
+            if (figure.contains(" (")) {
+                figure = figure.substring(0, figure.indexOf(" ("));
+            }
+            assertTrue(text.contains(figure), "\"" + figure + "\" (column " + i + " of the Markdown) in the PDF:\n" + text);
+        }
+        assertTrue(text.contains("search_code_v1") && text.contains("github-transport"), text);
     }
 }
