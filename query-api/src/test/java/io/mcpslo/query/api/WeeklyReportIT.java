@@ -231,7 +231,7 @@ class WeeklyReportIT {
     }
 
     /**
-     * The Markdown of the fixed fortnight, word for word: {@code src/test/resources/reports/devtools-2026-W47.md}.
+     * The Markdown of the fixed fortnight, word for word: {@code src/test/resources/golden/devtools-2026-W47.md}.
      * After a deliberate change of the report, run with {@code -Dreports.golden.update=true} and review the diff.
      */
     @Test
@@ -239,7 +239,7 @@ class WeeklyReportIT {
         WeeklyReport report = new ReportBuilder(new ClickHouseReportStore(client), Clock.fixed(NOW, ZoneOffset.UTC))
                 .build("devtools", "2026-W47", ZoneId.of("UTC"), SLOS);
         String markdown = ReportRenderer.markdown(report);
-        Path golden = Path.of("src/test/resources/reports/devtools-2026-W47.md");
+        Path golden = Path.of("src/test/resources/golden/devtools-2026-W47.md");
         if (Boolean.getBoolean("reports.golden.update")) {
             Files.createDirectories(golden.getParent());
             Files.writeString(golden, markdown);
