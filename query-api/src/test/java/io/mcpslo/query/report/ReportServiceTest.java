@@ -66,6 +66,23 @@ class ReportServiceTest {
         assertEquals(2, store.saved.size());
     }
 
+    @Test
+    void theWebhookCanCarryThePdfRenderedFromTheHtml() {
+        var store = new InMemoryReportStore();
+        var withPdf = new ReportService(store, () -> List.of(slo("beta", "jira")), ZoneOffset.UTC,
+                Optional.of(java.net.URI.create("http://127.0.0.1:9/unused")), true, CLOCK);
+        String html = ReportRenderer.html(ReportRendererTest.report());
+        Map<String, String> body = withPdf.webhookBody("beta", "2026-W47", "# md", html);
+        assertEquals("beta-2026-W47.pdf", body.get("pdf_name"));
+        byte[] pdf = java.util.Base64.getDecoder().decode(body.get("pdf_base64"));
+        assertEquals("%PDF-", new String(pdf, 0, 5, java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertEquals("# md", body.get("text"));
+        var without = new ReportService(store, () -> List.of(slo("beta", "jira")), ZoneOffset.UTC, Optional.empty(),
+                CLOCK);
+        assertEquals(List.of("team", "week", "text"), List.copyOf(without.webhookBody("beta", "2026-W47", "# md", html)
+                .keySet()));
+    }
+
     /** Knows no traffic; reading the tools of server "broken" fails as a ClickHouse outage would. */
     private static final class InMemoryReportStore implements ReportStore {
         final List<StoredReport> saved = new ArrayList<>();
