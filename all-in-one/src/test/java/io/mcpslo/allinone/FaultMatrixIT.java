@@ -65,6 +65,7 @@ class FaultMatrixIT {
     private static int brokerPort;
     private static EmbeddedKafkaBroker broker;
     private static Pipeline pipeline;
+    private static CuttableTcpProxy clickHouseLink;
 
     @BeforeAll
     static void start() throws Exception {
@@ -72,7 +73,10 @@ class FaultMatrixIT {
         dataDir = Files.createTempDirectory("mcp-slo-faults");
         brokerPort = freePort();
         broker = EmbeddedKafkaBroker.startPersistent(dataDir.resolve("kafka"), brokerPort);
+        // the pipeline reaches ClickHouse through a link the ClickHouse row cuts; the test's own client does not
+        clickHouseLink = CuttableTcpProxy.start(clickHouse.config().url().getPort());
         pipeline = Pipeline.start(Settings.fromEnvironment().with(Map.ofEntries(
+                Map.entry("CLICKHOUSE_URL", "http://127.0.0.1:" + clickHouseLink.port()),
                 Map.entry("CLICKHOUSE_DATABASE", clickHouse.database()),
                 Map.entry("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()),
                 Map.entry("KAFKA_REPLICATION_FACTOR", "1"),
@@ -93,6 +97,9 @@ class FaultMatrixIT {
         }
         if (broker != null) {
             broker.close();
+        }
+        if (clickHouseLink != null) {
+            clickHouseLink.close();
         }
         ClickHouseTestSupport.drop(clickHouse);
         if (dataDir != null) {
@@ -131,6 +138,59 @@ class FaultMatrixIT {
 
         assertStoredAndCountedOnce(server, gateway.acknowledged);
         assertTrue(gateway.refusals.get() > 0, "the gateway felt the broker's outage (got a non-200 answer)");
+    }
+
+    /**
+     * ClickHouse gone for two minutes (override with {@code -Dfaults.clickhouseOutage=PT20S} while working on it):
+     * the collector goes on acknowledging, Kafka holds what it acknowledged, the processor says which tables wait,
+     * the query API answers 503, and everything lands once ClickHouse is back.
+     */
+    @Test
+    void everyCallAcknowledgedWhileClickHouseIsDownIsStoredOnceItIsBack() throws Exception {
+        Duration outage = Duration.parse(System.getProperty("faults.clickhouseOutage", "PT2M"));
+        String server = "clickhouse-outage";
+        ResendingGateway gateway = new ResendingGateway(server);
+        Thread client = Thread.ofPlatform().name("resending-gateway").start(gateway);
+        int refusedBeforeOutage;
+        int acknowledgedDuringOutage;
+        try {
+            await("acknowledged traffic before the outage", Duration.ofSeconds(60),
+                    () -> gateway.acknowledgedBatches.get() >= 10);
+            refusedBeforeOutage = gateway.refusals.get();
+            assertEquals(SinkTable.ALL.size(), processorMetric("mcp_sink_store_available"),
+                    "every table's store is available before the outage");
+            int acknowledgedBeforeOutage = gateway.acknowledgedBatches.get();
+            clickHouseLink.cut();
+            try {
+                await("the processor's health to name the tables waiting for storage", Duration.ofSeconds(60), () -> {
+                    JsonNode health = processorHealth();
+                    return health.path("status").asText().equals("degraded")
+                            && health.path("storage_waiting").has("calls");
+                });
+                HttpResponse<String> query = queryApi("/api/v1/failures?server=" + server);
+                assertEquals(503, query.statusCode(), "the query API says storage is unreachable: " + query.body());
+                assertTrue(query.body().contains("unreachable"), query.body());
+                Thread.sleep(outage.toMillis());
+                acknowledgedDuringOutage = gateway.acknowledgedBatches.get() - acknowledgedBeforeOutage;
+                assertTrue(processorMetric("mcp_sink_store_available") < SinkTable.ALL.size(),
+                        "the store-available gauge drops for the tables waiting while ClickHouse is gone");
+            } finally {
+                clickHouseLink.restore();
+            }
+            await("the processor's health to be up again", Duration.ofSeconds(120),
+                    () -> processorHealth().path("status").asText().equals("up"));
+        } finally {
+            gateway.stop = true;
+            client.join(TimeUnit.MINUTES.toMillis(3));
+        }
+        assertFalse(client.isAlive(), "the gateway still resends a batch the collector does not acknowledge");
+        assertNull(gateway.failure, "the gateway thread failed: " + gateway.failure);
+        System.out.printf("ClickHouse down %s under load: %d calls acknowledged in %d batches (%d during the outage)%n",
+                outage, gateway.acknowledged.size(), gateway.acknowledgedBatches.get(), acknowledgedDuringOutage);
+
+        assertEquals(refusedBeforeOutage, gateway.refusals.get(), "the collector refused nothing while ClickHouse was down");
+        assertTrue(acknowledgedDuringOutage > 10, "traffic went on during the outage: " + acknowledgedDuringOutage);
+        assertStoredAndCountedOnce(server, gateway.acknowledged);
     }
 
     @Test
@@ -315,11 +375,27 @@ class FaultMatrixIT {
         return value.asLong();
     }
 
+    private static JsonNode processorHealth() {
+        try {
+            String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + pipeline.processorMetricsPort() + "/health")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static HttpResponse<String> queryApi(String pathAndQuery) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.queryPort() + pathAndQuery))
+                .header("Authorization", "Bearer " + pipeline.tokens().sre()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private static long processorMetric(String name) {
         try {
             String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + pipeline.processorMetricsPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-            return body.lines().filter(line -> line.startsWith(name + " "))
+            return body.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
                     .mapToLong(line -> (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1))).sum();
         } catch (Exception e) {
             throw new IllegalStateException(e);

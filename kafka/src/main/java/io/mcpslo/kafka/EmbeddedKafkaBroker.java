@@ -74,24 +74,48 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return start(logDirectory, port, false);
     }
 
+    /**
+     * One node of a cluster of {@code clusterSize} combined broker-controller nodes that vote among
+     * {@code voters} ({@code id@host:controllerPort,…}); every node of a cluster is formatted with the same
+     * {@code clusterId}. Internal topics are replicated to up to three nodes and need two in sync when there are.
+     */
+    record ClusterNode(int nodeId, int brokerPort, int controllerPort, String voters, String clusterId,
+                       int clusterSize) {
+    }
+
     private static EmbeddedKafkaBroker start(Path logDirectory, int port, boolean deleteOnClose) {
+        try {
+            int brokerPort = port == 0 ? freePort() : port;
+            // the controller's port is only used inside this JVM and is not stored in the log, so any free one will do
+            int controllerPort = freePort();
+            return start(logDirectory, new ClusterNode(NODE_ID, brokerPort, controllerPort,
+                    NODE_ID + "@127.0.0.1:" + controllerPort, null, 1), deleteOnClose);
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port for the embedded Kafka broker", e);
+        }
+    }
+
+    /** Starts one node of a cluster (see {@link EmbeddedKafkaCluster}), formatting its log on first use. */
+    static EmbeddedKafkaBroker startNode(Path logDirectory, ClusterNode node) {
+        return start(logDirectory, node, false);
+    }
+
+    private static EmbeddedKafkaBroker start(Path logDirectory, ClusterNode node, boolean deleteOnClose) {
         FileChannel exclusive = null;
         try {
             Files.createDirectories(logDirectory);
             exclusive = lockExclusively(logDirectory);
-            int brokerPort = port == 0 ? freePort() : port;
-            // the controller's port is only used inside this JVM and is not stored in the log, so any free one will do
-            KafkaConfig config = KafkaConfig.fromProps(properties(logDirectory, brokerPort, freePort()), false);
+            KafkaConfig config = KafkaConfig.fromProps(properties(logDirectory, node), false);
             if (Files.exists(logDirectory.resolve("meta.properties"))) {
                 LOG.info("reusing the Kafka log in {}", logDirectory);
             } else {
-                format(logDirectory);
+                format(logDirectory, node);
             }
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-            String bootstrap = "127.0.0.1:" + brokerPort;
+            String bootstrap = "127.0.0.1:" + node.brokerPort();
             try {
                 server.startup();
-                awaitUnfenced(bootstrap);
+                awaitUnfenced(bootstrap, node.nodeId());
             } catch (Exception e) {
                 server.shutdown();
                 throw e;
@@ -136,25 +160,31 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static Properties properties(Path logDirectory, int brokerPort, int controllerPort) {
+    private static Properties properties(Path logDirectory, ClusterNode node) {
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
-        props.put("node.id", String.valueOf(NODE_ID));
-        props.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        props.put("node.id", String.valueOf(node.nodeId()));
+        props.put("controller.quorum.voters", node.voters());
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + node.brokerPort() + ",CONTROLLER://127.0.0.1:"
+                + node.controllerPort());
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + node.brokerPort());
         props.put("controller.listener.names", "CONTROLLER");
         props.put("inter.broker.listener.name", "PLAINTEXT");
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         props.put("log.dirs", logDirectory.toAbsolutePath().toString());
-        // one broker: every internal topic must accept a replication factor of 1
-        props.put("offsets.topic.replication.factor", "1");
+        // one broker: every internal topic must accept a replication factor of 1; a cluster keeps three copies
+        // and acknowledges once two hold a write, so one node may be down without losing or refusing anything
+        String replicas = String.valueOf(Math.min(3, node.clusterSize()));
+        String inSync = node.clusterSize() > 1 ? "2" : "1";
+        props.put("default.replication.factor", replicas);
+        props.put("min.insync.replicas", inSync);
+        props.put("offsets.topic.replication.factor", replicas);
         props.put("offsets.topic.num.partitions", "4");
-        props.put("transaction.state.log.replication.factor", "1");
-        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.replication.factor", replicas);
+        props.put("transaction.state.log.min.isr", inSync);
         props.put("transaction.state.log.num.partitions", "4");
-        props.put("share.coordinator.state.topic.replication.factor", "1");
-        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("share.coordinator.state.topic.replication.factor", replicas);
+        props.put("share.coordinator.state.topic.min.isr", inSync);
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("num.partitions", "4");
         // Kafka's default takes 128 MB of heap for compaction; the few compacted topics here (offsets, changelogs)
@@ -163,12 +193,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return props;
     }
 
-    private static void format(Path logDirectory) throws Exception {
-        String clusterId = Uuid.randomUuid().toString();
-        LOG.info("formatting a new Kafka log in {} (cluster id {})", logDirectory, clusterId);
+    private static void format(Path logDirectory, ClusterNode node) throws Exception {
+        String clusterId = node.clusterId() != null ? node.clusterId() : Uuid.randomUuid().toString();
+        LOG.info("formatting a new Kafka log in {} (cluster id {}, node {})", logDirectory, clusterId, node.nodeId());
         new Formatter()
                 .setPrintStream(new PrintStream(PrintStream.nullOutputStream()))
-                .setNodeId(NODE_ID)
+                .setNodeId(node.nodeId())
                 .setClusterId(clusterId)
                 .setDirectories(List.of(logDirectory.toAbsolutePath().toString()))
                 .setMetadataLogDirectory(logDirectory.toAbsolutePath().toString())
@@ -178,10 +208,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /** Startup returns before the broker has registered with its controller; clients would get no metadata. */
-    private static void awaitUnfenced(String bootstrap) throws Exception {
+    private static void awaitUnfenced(String bootstrap, int nodeId) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (admin.describeCluster().nodes().get(60, TimeUnit.SECONDS).isEmpty()) {
+            while (admin.describeCluster().nodes().get(60, TimeUnit.SECONDS).stream()
+                    .noneMatch(registered -> registered.id() == nodeId)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the broker did not register within 60 s");
                 }

@@ -81,6 +81,7 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
     private final Counter staleRollups;
     private final Counter transitionsOut;
     private final Counter historyFailures;
+    private final Counter minuteRescans;
     private final SloHistory history;
     private final Executor historyReads;
     private ProcessorContext<String, Object> context;
@@ -127,6 +128,9 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
                 .description("Rollup revisions older than one already seen; ignored").register(registry);
         this.transitionsOut = Counter.builder("mcp_processor_alert_transitions")
                 .description("Alert state transitions published").register(registry);
+        this.minuteRescans = Counter.builder("mcp_processor_slo_minute_rescans")
+                .description("Minutes of an SLO summed again from every kept rollup (new SLOs, stored history, "
+                        + "repairs); a rollup on the live path updates its minute without one").register(registry);
         this.historyFailures = Counter.builder("mcp_processor_slo_history_read_failures")
                 .description("Reads of an SLO's stored history that failed (retried)").register(registry);
     }
@@ -151,13 +155,16 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
         if (rollup == null) {
             return;
         }
-        if (!keepIfLatest(rollup)) {
+        String key = rollup.key().storeKey();
+        CallRollup previous = latestRollups.get(key);
+        if (previous != null && previous.revision() >= rollup.revision()) {
             staleRollups.increment();
             return;
         }
+        latestRollups.put(key, rollup);
         for (TrackedSlo slo : tracked.values()) {
             if (slo.definition.scope().matches(rollup.key())) {
-                recomputeMinute(slo, rollup.windowStart());
+                replaceInMinute(slo, previous, rollup);
             }
         }
     }
@@ -173,8 +180,39 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
         return true;
     }
 
+    /**
+     * Swaps a key's previous revision for its new one in the SLO's stored minute: constant work per rollup, where
+     * summing the whole minute again would cost one read per key of the minute (quadratic in distinct tools).
+     */
+    private void replaceInMinute(TrackedSlo slo, CallRollup previous, CallRollup latest) {
+        Instant minute = latest.windowStart();
+        String key = minuteKey(slo.definition, minute);
+        RollupAggregate stored = minutes.get(key);
+        RollupAggregate updated;
+        try {
+            if (stored == null) {
+                if (previous != null) {
+                    // the minute was pruned or never summed while a revision of this key was kept: sum it whole
+                    recomputeMinute(slo, minute);
+                    return;
+                }
+                updated = RollupAggregate.of(latest);
+            } else {
+                updated = (previous == null ? stored : stored.minus(RollupAggregate.of(previous)))
+                        .plus(RollupAggregate.of(latest));
+            }
+        } catch (IllegalArgumentException inconsistent) {
+            // the stored sum does not hold the previous revision (it came from storage as a settled minute)
+            recomputeMinute(slo, minute);
+            return;
+        }
+        minutes.put(key, updated);
+        slo.series.put(minute, slo.definition.sli().count(updated));
+    }
+
     /** Sums the latest rollups of one minute that fall in the SLO's scope, and stores the sum. */
     private void recomputeMinute(TrackedSlo slo, Instant minute) {
+        minuteRescans.increment();
         RollupAggregate aggregate = RollupAggregate.EMPTY;
         String prefix = RollupKey.timePrefix(minute) + SEPARATOR;
         try (KeyValueIterator<String, CallRollup> it = latestRollups.prefixScan(prefix, Serdes.String().serializer())) {

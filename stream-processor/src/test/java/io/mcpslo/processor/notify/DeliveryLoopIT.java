@@ -76,6 +76,11 @@ class DeliveryLoopIT {
         }
     }
 
+    /** What the receiver was sent for one incident (every loop here reads the whole alerts topic). */
+    private static List<JsonNode> bodiesFor(RecordingReceiver receiver, String dedupKey) {
+        return receiver.bodies().stream().filter(body -> dedupKey.equals(body.path("dedup_key").asText())).toList();
+    }
+
     private static List<String> sentKeys(RecordingReceiver receiver) {
         return receiver.bodies().stream().map(body -> body.get("groupKey").asText()).toList();
     }
@@ -130,9 +135,9 @@ class DeliveryLoopIT {
                     transition("github-transport", dedupKey, AlertStatus.FIRING, AlertStatus.RESOLVED));
             Thread.sleep(3_000); // several tries fail while nobody listens
             pagerDuty.start();
-            await("two deliveries", Duration.ofSeconds(30), () -> pagerDuty.bodies().size() >= 2);
+            await("two deliveries", Duration.ofSeconds(30), () -> bodiesFor(pagerDuty, dedupKey).size() >= 2);
             Thread.sleep(1_500); // nothing more may come
-            List<JsonNode> bodies = pagerDuty.bodies();
+            List<JsonNode> bodies = bodiesFor(pagerDuty, dedupKey);
             assertEquals(2, bodies.size(), bodies.toString());
             assertEquals("trigger", bodies.get(0).get("event_action").asText());
             assertEquals("resolve", bodies.get(1).get("event_action").asText());
@@ -143,10 +148,53 @@ class DeliveryLoopIT {
             loop.close();
             thread.join(10_000);
         }
-        List<DeliveryAttempt> logged = attemptsOf("pd-down");
+        List<DeliveryAttempt> logged = attemptsOf("pd-down").stream().filter(a -> a.dedupKey().equals(dedupKey)).toList();
         assertTrue(logged.stream().filter(a -> a.result() == DeliveryAttempt.Result.FAILED).count() >= 2,
                 "every failed try is logged: " + logged);
         assertEquals(2, logged.stream().filter(a -> a.result() == DeliveryAttempt.Result.DELIVERED).count());
+    }
+
+    /**
+     * The fault-matrix row: the receiver answers 503 for five minutes (override with
+     * {@code -Dfaults.receiverOutage=PT20S} while working on it) while a page and its resolve are both due, longer
+     * than the consumer's poll interval limit; with the processor's default retry settings the page goes out once
+     * and the resolve once, in order, when the receiver is back.
+     */
+    @Test
+    void aReceiverAnswering503ForFiveMinutesGetsThePageAndItsResolveOnceEachWhenItIsBack() throws Exception {
+        Duration outage = Duration.parse(System.getProperty("faults.receiverOutage", "PT5M"));
+        NotifySettings defaults = io.mcpslo.processor.ProcessorConfig.from(new Settings(Map.of())).notifications();
+        String dedupKey = "mcp-slo:github-transport:page:" + UUID.randomUUID();
+        try (RecordingReceiver pagerDuty = RecordingReceiver.up();
+             var loop = new DeliveryLoop(receiver("pd-503", ReceiverType.PAGERDUTY, pagerDuty.url()),
+                     broker.bootstrapServers(), attempts, now -> List.of(), defaults, Clock.systemUTC())) {
+            pagerDuty.answer(503);
+            Thread thread = new Thread(loop, "notify-503");
+            thread.start();
+            publish(transition("github-transport", dedupKey, AlertStatus.INACTIVE, AlertStatus.FIRING),
+                    transition("github-transport", dedupKey, AlertStatus.FIRING, AlertStatus.RESOLVED));
+            Thread.sleep(outage.toMillis());
+            int triedDuringOutage = bodiesFor(pagerDuty, dedupKey).size();
+            pagerDuty.answer(202);
+            await("the page and its resolve", Duration.ofSeconds(90),
+                    () -> bodiesFor(pagerDuty, dedupKey).size() >= triedDuringOutage + 2);
+            Thread.sleep(3_000); // nothing more may come
+            List<JsonNode> all = bodiesFor(pagerDuty, dedupKey);
+            List<JsonNode> after = all.subList(triedDuringOutage, all.size());
+            assertEquals(List.of("trigger", "resolve"), after.stream().map(body -> body.get("event_action").asText())
+                    .toList(), "once each, in order, after the outage: " + after);
+            assertTrue(triedDuringOutage >= 2, "the page was tried during the outage: " + triedDuringOutage);
+            assertTrue(all.subList(0, triedDuringOutage).stream()
+                    .allMatch(body -> body.get("event_action").asText().equals("trigger")),
+                    "the resolve waited behind its page");
+            loop.close();
+            thread.join(10_000);
+        }
+        List<DeliveryAttempt> logged = attemptsOf("pd-503").stream().filter(a -> a.dedupKey().equals(dedupKey)).toList();
+        assertEquals(2, logged.stream().filter(a -> a.result() == DeliveryAttempt.Result.DELIVERED).count(),
+                logged.toString());
+        assertTrue(logged.stream().filter(a -> a.result() == DeliveryAttempt.Result.FAILED)
+                .allMatch(a -> a.httpStatus() == 503), logged.toString());
     }
 
     @Test

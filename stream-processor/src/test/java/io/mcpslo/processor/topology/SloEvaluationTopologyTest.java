@@ -71,6 +71,7 @@ class SloEvaluationTopologyTest {
 
     private final SteppedClock clock = new SteppedClock();
     private final AtomicReference<List<SloDefinition>> slos = new AtomicReference<>(List.of(transportSlo("github-transport")));
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> events;
     private TestOutputTopic<String, AlertTransition> alerts;
@@ -88,7 +89,7 @@ class SloEvaluationTopologyTest {
     @BeforeEach
     void start() throws Exception {
         var options = new PipelineTopology.Options(clock, new LatenessPolicy(Duration.ofHours(6)), SECOND,
-                Duration.ofMinutes(5), new SimpleMeterRegistry(), slos::get, SECOND, false, PipelineTopologyTest.TEST_AUDIT,
+                Duration.ofMinutes(5), registry, slos::get, SECOND, false, PipelineTopologyTest.TEST_AUDIT,
                 new InMemorySloHistory(), Runnable::run);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "slo-evaluation-test");
@@ -188,5 +189,32 @@ class SloEvaluationTopologyTest {
         assertTrue(after.get(0).summary().contains("was removed from the SLO files"));
         seconds(2, "github", "transport_error");
         assertTrue(alerts.isEmpty(), "resolved once");
+    }
+
+    @Test
+    void tenThousandDistinctToolsInOneMinuteAreCountedWholeWithoutSummingTheMinuteAgainPerRollup() {
+        int tools = 10_000;
+        seconds(2, "github", "ok");
+        double rescansBefore = registry.counter("mcp_processor_slo_minute_rescans").count();
+        // every tool once ok, then (a second revision of each tool's rollup) once failing: one minute, 10,000 keys
+        for (String outcome : List.of("ok", "transport_error")) {
+            for (int i = 0; i < tools; i++) {
+                String json = """
+                        {"event_id":"%s","kind":"call","ts":"%s","source":"gw","server":"github",\
+                        "server_version":"1.0","tool":"tool_%05d","method":"tools/call","duration_ms":12,\
+                        "outcome":"%s"}""".formatted(UUID.randomUUID(), clock.now, i, outcome);
+                events.pipeInput("github|tool_" + i, json.getBytes(StandardCharsets.UTF_8));
+            }
+            clock.now = clock.now.plus(SECOND);
+            driver.advanceWallClockTime(SECOND);
+        }
+        seconds(60, "jira", "ok");
+
+        SloStatus latest = statuses.readValuesToList().stream()
+                .filter(status -> status.sloId().equals("github-transport")).reduce((a, b) -> b).orElseThrow();
+        assertEquals(tools, latest.budget().events().bad(), latest.budget().toString());
+        assertEquals(2 * CALLS_PER_SECOND + tools, latest.budget().events().good(), latest.budget().toString());
+        assertEquals(0, registry.counter("mcp_processor_slo_minute_rescans").count() - rescansBefore,
+                "each of the 20,000 rollup revisions updated its minute in place, none summed the minute again");
     }
 }
