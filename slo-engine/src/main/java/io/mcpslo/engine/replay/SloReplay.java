@@ -32,7 +32,8 @@ import java.util.Objects;
  * <p>The live processor evaluates every second and keeps one snapshot a minute; the replay evaluates once a minute,
  * at each minute boundary of the period (what a snapshot taken then sees: the minutes before it), and once more just
  * before the period's end, so the period's last minute counts and a calendar window that starts anew at the end is
- * still the period's own. Alerts are replayed from {@link #ALERT_WARM_UP} before the period, so an alert already
+ * still the period's own. The budget is that of the SLO window at the period's end, or, when a calendar window
+ * began in the period's last part only, of the window before it. Alerts are replayed from {@link #ALERT_WARM_UP} before the period, so an alert already
  * firing when the period begins is known as such and not reported as new.
  */
 public final class SloReplay {
@@ -57,7 +58,8 @@ public final class SloReplay {
     }
 
     /**
-     * The period's figures: its good and bad events, the status at its end (budget over the SLO window then), the
+     * The period's figures: its good and bad events, the status at its end (budget over the SLO window then; see
+     * {@link #windowEnd}), the
      * share of that budget the period's own bad events spent, the highest burn rate per window (labels "1h", "6h",
      * "1d"), and the alerts that fired in it.
      */
@@ -122,11 +124,27 @@ public final class SloReplay {
             }
         }
         // just before the end: the period's last minute counts, and the SLO window is still the one of the period
-        SloStatus atEnd = SloCalculator.status(slo, series, to.minusMillis(1));
-        peaks(atEnd, peaks);
+        SloStatus last = SloCalculator.status(slo, series, to.minusMillis(1));
+        peaks(last, peaks);
+        SloStatus atEnd = SloCalculator.status(slo, series, windowEnd(slo, from, to));
         double allowed = atEnd.budget().allowedBad();
         Double consumedInPeriod = allowed > 0 ? period.bad() / allowed : null;
         return new Result(period, atEnd, consumedInPeriod, peaks, new ArrayList<>(fired.values()));
+    }
+
+    /**
+     * The instant whose SLO window stands for the period: its end, unless a calendar window began within the last
+     * part of the period (a calendar week in another time zone than the report's, a month that starts on Sunday);
+     * then the end of the window before, which holds most of the period.
+     */
+    static Instant windowEnd(SloDefinition slo, Instant from, Instant to) {
+        Instant end = to.minusMillis(1);
+        Instant windowStart = slo.window().start(end);
+        if (windowStart.isAfter(from)
+                && Duration.between(from, windowStart).compareTo(Duration.between(windowStart, to)) > 0) {
+            return windowStart.minusMillis(1);
+        }
+        return end;
     }
 
     private static void peaks(SloStatus status, Map<String, Double> peaks) {

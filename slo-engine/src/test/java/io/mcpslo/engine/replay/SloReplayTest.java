@@ -113,6 +113,19 @@ class SloReplayTest {
     }
 
     @Test
+    void aCalendarWeekOfAnotherTimeZoneIsTheWindowThatHoldsMostOfTheReportWeek() {
+        // Paris weeks end at Sunday 23:00 UTC: at the UTC week's end the new window is one hour old
+        SloDefinition slo = slo(new CalendarWindow(CalendarWindow.Period.WEEK, java.time.ZoneId.of("Europe/Paris")));
+        var minutes = minutes(SloReplay.historyStart(slo, WEEK), END, minute -> minute.equals(WEEK) ? 5 : 0);
+
+        SloReplay.Result result = SloReplay.replay(slo, minutes, WEEK, END);
+
+        assertEquals(Instant.parse("2026-11-15T23:00:00Z"), result.atEnd().windowStart(), "the Paris week of the week");
+        assertEquals(7 * 24 * 60 * 10, result.atEnd().budget().events().total());
+        assertEquals(5 / (0.01 * 7 * 24 * 60 * 10), result.budgetConsumedInPeriod(), 1e-9, "not 5 against an hour's budget");
+    }
+
+    @Test
     void aWeekWithoutTrafficHasNoAttainmentNorBudgetButZeroBurns() {
         SloDefinition slo = slo(new RollingWindow(Duration.ofDays(30)));
 
