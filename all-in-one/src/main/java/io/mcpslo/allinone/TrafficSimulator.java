@@ -184,12 +184,13 @@ public final class TrafficSimulator implements Runnable, AutoCloseable {
     }
 
     /**
-     * Sends {@code span} of past traffic, oldest first, as fast as the collector takes it: {@code perMinute} calls
-     * for every minute, with a ten-minute jira incident every day at 14:00 UTC. Sent in time order, the stream never
-     * sees it as late. Returns the number of events sent.
+     * Sends [end − span, end) of past traffic, oldest first, as fast as the collector takes it: {@code perMinute}
+     * calls for every minute, with a ten-minute jira incident every day at 14:00 UTC, each call tagged with
+     * {@code runTag} as its session id, so the run can count its own calls in storage. Sent in time order, the
+     * stream never sees it as late (unless it has already seen later traffic). Returns the number of events the
+     * collector acknowledged.
      */
-    public long backfill(Duration span, int perMinute) {
-        Instant end = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+    public long backfill(Instant end, Duration span, int perMinute, String runTag) {
         Instant minute = end.minus(span);
         ArrayNode batch = EventCodec.MAPPER.createArrayNode();
         long before = sent.get();
@@ -198,7 +199,7 @@ public final class TrafficSimulator implements Runnable, AutoCloseable {
                     + minute.atZone(java.time.ZoneOffset.UTC).getMinute();
             boolean incident = minuteOfDay >= 14 * 60 && minuteOfDay < 14 * 60 + 10;
             for (int i = 0; i < perMinute; i++) {
-                batch.add(call(minute.plusMillis(random.nextInt(60_000)), incident));
+                batch.add(call(minute.plusMillis(random.nextInt(60_000)), incident).put("session_id", runTag));
             }
             if (batch.size() >= 5_000) {
                 post(batch);

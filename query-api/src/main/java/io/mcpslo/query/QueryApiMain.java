@@ -60,7 +60,7 @@ public final class QueryApiMain {
         var recorder = new KafkaAuditRecorder(config.kafkaBootstrapServers(), Duration.ofSeconds(10));
         var reports = new ClickHouseReportStore(client);
         var reportService = new ReportService(reports, () -> slos.current().slos(), config.reportZone(),
-                config.reportWebhook(), Clock.systemUTC());
+                config.reportWebhook(), config.reportWebhookPdf(), Clock.systemUTC());
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Counter reportFailures = Counter.builder("mcp_report_failures")
                 .description("Scheduled weekly reports that failed (retried every 5 minutes)").register(registry);

@@ -15,7 +15,7 @@ import java.util.function.Function;
 public record QueryConfig(String bindHost, int port, int maxPoints, ClickHouseConfig clickHouse, Path sloDirectory,
                           Duration sloReloadInterval, Function<String, String> environment, Path tokensFile,
                           String kafkaBootstrapServers, byte[] auditDigestKey, ZoneId reportZone,
-                          Optional<URI> reportWebhook) {
+                          Optional<URI> reportWebhook, boolean reportWebhookPdf) {
 
     public static QueryConfig from(Settings settings) {
         return new QueryConfig(
@@ -31,7 +31,8 @@ public record QueryConfig(String bindHost, int port, int maxPoints, ClickHouseCo
                 KafkaSettings.from(settings).bootstrapServers(),
                 AuditDigestKey.from(settings),
                 zone(settings.string("REPORT_TIME_ZONE", "UTC")),
-                Optional.ofNullable(settings.optional("REPORT_WEBHOOK_URL")).map(url -> settings.uri("REPORT_WEBHOOK_URL", url)));
+                Optional.ofNullable(settings.optional("REPORT_WEBHOOK_URL")).map(url -> settings.uri("REPORT_WEBHOOK_URL", url)),
+                settings.bool("REPORT_WEBHOOK_PDF", false));
     }
 
     private static ZoneId zone(String text) {

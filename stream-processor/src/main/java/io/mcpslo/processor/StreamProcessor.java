@@ -3,7 +3,7 @@ package io.mcpslo.processor;
 import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.ClickHouseSilences;
 import io.mcpslo.kafka.TopicAdmin;
-import io.mcpslo.processor.history.ClickHouseSloHistory;
+import io.mcpslo.clickhouse.ClickHouseSloHistory;
 import io.mcpslo.processor.notify.NotificationDispatcher;
 import io.mcpslo.processor.sink.Retention;
 import io.mcpslo.sloconfig.SloCatalog;

@@ -67,6 +67,7 @@ class SloHistoryRestartIT {
     private static ProcessorConfig config(EmbeddedKafkaBroker broker, Path slos) throws Exception {
         return ProcessorConfig.from(new Settings(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+                "CLICKHOUSE_URL", clickHouse.config().url().toString(),
                 "CLICKHOUSE_DATABASE", clickHouse.database(),
                 "PROCESSOR_APPLICATION_ID", "history-restart-it",
                 "PROCESSOR_STATE_DIR", Files.createTempDirectory("mcp-slo-state").toString(),

@@ -95,6 +95,7 @@ class SloPagingRestartIT {
     private static ProcessorConfig config(Path slos) throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        env.put("CLICKHOUSE_URL", clickHouse.config().url().toString());
         env.put("CLICKHOUSE_DATABASE", clickHouse.database());
         env.put("PROCESSOR_APPLICATION_ID", "paging-it");
         env.put("PROCESSOR_STATE_DIR", Files.createTempDirectory("mcp-slo-state").toString());

@@ -7,6 +7,7 @@ import io.mcpslo.common.auth.Principal;
 import io.mcpslo.common.auth.Role;
 import io.mcpslo.engine.slo.SloDefinition;
 import io.mcpslo.query.report.IsoWeek;
+import io.mcpslo.query.report.ReportPdf;
 import io.mcpslo.query.report.ReportService;
 import io.mcpslo.query.report.ReportStore;
 import io.mcpslo.schemas.EventCodec;
@@ -88,7 +89,8 @@ final class ReportHandlers {
         var report = service.generate(team, week);
         ctx.status(HttpStatus.CREATED).json(Map.of("team", team, "week", week, "slos", report.slos().size(),
                 "markdown", "/api/v1/reports/" + team + "/" + week + ".md",
-                "html", "/api/v1/reports/" + team + "/" + week + ".html"));
+                "html", "/api/v1/reports/" + team + "/" + week + ".html",
+                "pdf", "/api/v1/reports/" + team + "/" + week + ".pdf"));
     }
 
     void download(Context ctx) {
@@ -99,14 +101,21 @@ final class ReportHandlers {
         int dot = file.lastIndexOf('.');
         String week = dot < 0 ? file : file.substring(0, dot);
         String format = dot < 0 ? "" : file.substring(dot + 1);
-        if (IsoWeek.monday(week).isEmpty() || !Set.of("md", "html").contains(format)) {
-            throw new BadRequestException("file", "ask for <ISO week>.md or <ISO week>.html, e.g. 2026-W47.html");
+        if (IsoWeek.monday(week).isEmpty() || !Set.of("md", "html", "pdf").contains(format)) {
+            throw new BadRequestException("file", "ask for <ISO week>.md, .html or .pdf, e.g. 2026-W47.html");
         }
-        ReportStore.StoredReport report = store.find(team, week, format).orElseThrow(() ->
-                new NotFoundException("week", "no " + format + " report for team " + team + " in " + week
+        // the PDF is rendered from the stored HTML page: the same report, the same numbers
+        String stored = format.equals("pdf") ? "html" : format;
+        ReportStore.StoredReport report = store.find(team, week, stored).orElseThrow(() ->
+                new NotFoundException("week", "no report for team " + team + " in " + week
                         + "; POST /api/v1/reports to generate it"));
-        ctx.contentType(format.equals("md") ? "text/markdown; charset=utf-8" : "text/html; charset=utf-8")
-                .result(report.body());
+        switch (format) {
+            case "md" -> ctx.contentType("text/markdown; charset=utf-8").result(report.body());
+            case "html" -> ctx.contentType("text/html; charset=utf-8").result(report.body());
+            default -> ctx.contentType("application/pdf")
+                    .header("Content-Disposition", "inline; filename=\"" + team + "-" + week + ".pdf\"")
+                    .result(ReportPdf.render(report.body()));
+        }
     }
 
     private static void checkTeam(String team) {

@@ -1,38 +1,39 @@
 package io.mcpslo.query.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpslo.clickhouse.ClickHouseClient;
+import io.mcpslo.clickhouse.ClickHouseSloHistory;
 import io.mcpslo.clickhouse.SqlLiteral;
 import io.mcpslo.engine.rollup.RollupAggregate;
+import io.mcpslo.engine.sketch.SketchBins;
 import io.mcpslo.engine.slo.SloScope;
 import io.mcpslo.query.store.ClickHouseRollupStore;
-import io.mcpslo.query.store.ClickHouseSloStore;
 import io.mcpslo.query.store.RollupBucket;
 import io.mcpslo.query.store.RollupQuery;
-import io.mcpslo.query.store.SloSnapshot;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
-/** Report inputs from the rollup, status and alert tables; rendered reports in {@code weekly_reports}. */
+/**
+ * Report inputs from the rollup and alert tables (an SLO's minutes read by the same {@link ClickHouseSloHistory} the
+ * stream processor seeds its SLOs from); rendered reports in {@code weekly_reports}.
+ */
 public final class ClickHouseReportStore implements ReportStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ClickHouseClient client;
     private final ClickHouseRollupStore rollups;
+    private final ClickHouseSloHistory history;
 
     public ClickHouseReportStore(ClickHouseClient client) {
         this.client = client;
         this.rollups = new ClickHouseRollupStore(client);
+        this.history = new ClickHouseSloHistory(client);
     }
 
     private String table(String name) {
@@ -45,36 +46,15 @@ public final class ClickHouseReportStore implements ReportStore {
     }
 
     @Override
-    public Map<Instant, RollupAggregate> minutes(SloScope scope, Instant from, Instant to) {
+    public Map<Instant, RollupAggregate> minutes(SloScope scope, Instant from, Instant to, boolean withLatency) {
+        return history.minutes(scope, from, to, withLatency);
+    }
+
+    @Override
+    public SketchBins latency(SloScope scope, Instant from, Instant to) {
         var query = new RollupQuery(Optional.ofNullable(scope.server()), Optional.ofNullable(scope.tool()),
-                Optional.ofNullable(scope.serverVersion()), from, to, Optional.of(Duration.ofMinutes(1)));
-        Map<Instant, RollupAggregate> minutes = new TreeMap<>();
-        for (RollupBucket bucket : rollups.buckets(query)) {
-            minutes.put(bucket.start(), new RollupAggregate(bucket.counts(), bucket.latency()));
-        }
-        return minutes;
-    }
-
-    @Override
-    public Optional<SloSnapshot> snapshotBefore(String sloId, Instant at) {
-        return client.query("SELECT " + ClickHouseSloStore.SNAPSHOT_COLUMNS + " FROM " + table("slo_status")
-                + " WHERE slo_id = " + SqlLiteral.string(sloId) + " AND at < toDateTime(" + at.getEpochSecond()
-                + ") ORDER BY at DESC LIMIT 1").stream().map(ClickHouseSloStore::snapshot).findFirst();
-    }
-
-    @Override
-    public Map<String, Double> peakBurnRates(String sloId, Instant from, Instant to) {
-        Map<String, Double> peaks = new HashMap<>();
-        for (JsonNode row : client.query("SELECT count() AS n, max(burn_1h) AS b1h, max(burn_6h) AS b6h,"
-                + " max(burn_1d) AS b1d FROM " + table("slo_status") + " WHERE slo_id = " + SqlLiteral.string(sloId)
-                + " AND " + range("at", from, to))) {
-            if (row.get("n").asLong() > 0) {
-                peaks.put("1h", row.get("b1h").asDouble());
-                peaks.put("6h", row.get("b6h").asDouble());
-                peaks.put("1d", row.get("b1d").asDouble());
-            }
-        }
-        return peaks;
+                Optional.ofNullable(scope.serverVersion()), from, to, Optional.empty());
+        return rollups.buckets(query).stream().map(RollupBucket::latency).reduce(SketchBins.EMPTY, SketchBins::plus);
     }
 
     @Override

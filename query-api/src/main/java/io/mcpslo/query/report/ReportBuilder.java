@@ -1,10 +1,11 @@
 package io.mcpslo.query.report;
 
+import io.mcpslo.engine.replay.SloReplay;
 import io.mcpslo.engine.rollup.RollupAggregate;
 import io.mcpslo.engine.sketch.SketchBins;
 import io.mcpslo.engine.slo.EventCounts;
+import io.mcpslo.engine.slo.Sli;
 import io.mcpslo.engine.slo.SloDefinition;
-import io.mcpslo.query.store.SloSnapshot;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,17 +16,24 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Computes a team's weekly report from the rollups, the SLO snapshots and the alert history. */
+/**
+ * Computes a team's weekly report from the stored rollups, with the SLO engine's own math ({@link SloReplay}), and
+ * the alert history: the same figures whether or not the processor evaluated the week live, and each time.
+ */
 public final class ReportBuilder {
 
     /** A version suffix of up to 9 digits fits an int; a longer run of digits is part of the name, not a version. */
     private static final Pattern VERSIONED = Pattern.compile("(.+)_v([0-9]{1,9})");
+
+    /** A live alert and a replayed one of the same kind are the same incident when they overlap within this. */
+    private static final Duration MATCH_SLACK = Duration.ofMinutes(5);
 
     private final ReportStore store;
     private final Clock clock;
@@ -61,46 +69,40 @@ public final class ReportBuilder {
 
     private WeeklyReport.SloSection section(SloDefinition slo, Instant from, Instant to, Instant previousFrom,
                                             ZoneId zone) {
-        Map<Instant, RollupAggregate> minutes = store.minutes(slo.scope(), from, to);
-        EventCounts week = EventCounts.NONE;
-        SketchBins latency = SketchBins.EMPTY;
+        Map<Instant, RollupAggregate> minutes = store.minutes(slo.scope(), SloReplay.historyStart(slo, from), to,
+                Sli.readsLatency(slo.sli()));
+        SloReplay.Result replay = SloReplay.replay(slo, minutes, from, to);
         Map<LocalDate, EventCounts> days = new TreeMap<>();
         for (var minute : minutes.entrySet()) {
-            EventCounts counts = slo.sli().count(minute.getValue());
-            week = week.plus(counts);
-            latency = latency.plus(minute.getValue().latency());
-            days.merge(minute.getKey().atZone(zone).toLocalDate(), counts, EventCounts::plus);
+            if (!minute.getKey().isBefore(from) && minute.getKey().isBefore(to)) {
+                days.merge(minute.getKey().atZone(zone).toLocalDate(), slo.sli().count(minute.getValue()),
+                        EventCounts::plus);
+            }
         }
-        SketchBins previousLatency = SketchBins.EMPTY;
-        for (RollupAggregate minute : store.minutes(slo.scope(), previousFrom, from).values()) {
-            previousLatency = previousLatency.plus(minute.latency());
-        }
-        Double attainment = week.total() == 0 ? null : (double) week.good() / week.total();
-        SloSnapshot atEnd = store.snapshotBefore(slo.id(), to).orElse(null);
-        Double consumedThisWeek = null;
-        Double consumedWindow = null;
-        if (atEnd != null) {
-            double allowed = slo.objective().errorBudget() * (atEnd.good() + atEnd.bad());
-            consumedThisWeek = allowed > 0 ? week.bad() / allowed : null;
-            consumedWindow = atEnd.budgetConsumed();
-        }
-        Map<String, Double> peaks = store.peakBurnRates(slo.id(), from, to);
         List<WeeklyReport.DailySli> daily = new ArrayList<>();
         for (LocalDate day = from.atZone(zone).toLocalDate(); day.isBefore(to.atZone(zone).toLocalDate()); day = day.plusDays(1)) {
             EventCounts counts = days.getOrDefault(day, EventCounts.NONE);
             daily.add(new WeeklyReport.DailySli(day, counts.good(), counts.bad()));
         }
+        EventCounts week = replay.period();
+        Double consumedWindow = replay.atEnd().budget().allowedBad() > 0
+                ? replay.atEnd().budget().consumedFraction() : null;
+        Map<String, Double> peaks = replay.peakBurnRates();
         return new WeeklyReport.SloSection(slo.id(), slo.description(), slo.sli().describe(), slo.objective().target(),
-                slo.window().describe(), week.good(), week.bad(), attainment, consumedThisWeek, consumedWindow,
-                peaks.get("1h"), peaks.get("6h"), peaks.get("1d"), alerts(slo.id(), from, to),
-                p95(latency), p95(previousLatency), daily);
+                slo.window().describe(), week.good(), week.bad(), replay.attainment(), replay.budgetConsumedInPeriod(),
+                consumedWindow, peaks.get("1h"), peaks.get("6h"), peaks.get("1d"), alerts(slo.id(), replay, from, to),
+                p95(store.latency(slo.scope(), from, to)), p95(store.latency(slo.scope(), previousFrom, from)), daily);
     }
 
     private static Double p95(SketchBins bins) {
         return bins.totalCount() == 0 ? null : bins.quantile(0.95);
     }
 
-    private List<WeeklyReport.AlertSummary> alerts(String sloId, Instant from, Instant to) {
+    /**
+     * The alerts the history holds for the week, and those the replayed rules fire that no alert of the same kind
+     * in the history overlaps (marked as not live: they would have fired).
+     */
+    private List<WeeklyReport.AlertSummary> alerts(String sloId, SloReplay.Result replay, Instant from, Instant to) {
         Map<String, Map<String, String>> fired = new LinkedHashMap<>();
         Map<String, Instant> resolved = new HashMap<>();
         for (Map<String, String> transition : store.alertTransitions(sloId, from, to)) {
@@ -115,8 +117,22 @@ public final class ReportBuilder {
             Instant firedAt = Instant.parse(entry.getValue().get("at"));
             Instant end = resolved.get(entry.getKey());
             alerts.add(new WeeklyReport.AlertSummary(entry.getValue().get("alert"), entry.getValue().get("severity"),
-                    firedAt, end, Duration.between(firedAt, end == null ? to : end)));
+                    firedAt, end, Duration.between(firedAt, end == null ? to : end), true));
         }
+        List<WeeklyReport.AlertSummary> live = List.copyOf(alerts);
+        for (SloReplay.ReplayedAlert replayed : replay.alerts()) {
+            Instant end = replayed.resolvedAt() == null ? to : replayed.resolvedAt();
+            boolean sent = live.stream().anyMatch(alert -> alert.alert().equals(replayed.kind().label())
+                    && alert.firedAt().isBefore(end.plus(MATCH_SLACK))
+                    && (alert.resolvedAt() == null ? to : alert.resolvedAt()).plus(MATCH_SLACK)
+                    .isAfter(replayed.firedAt()));
+            if (!sent) {
+                alerts.add(new WeeklyReport.AlertSummary(replayed.kind().label(),
+                        replayed.severity().name().toLowerCase(Locale.ROOT), replayed.firedAt(), replayed.resolvedAt(),
+                        Duration.between(replayed.firedAt(), end), false));
+            }
+        }
+        alerts.sort(Comparator.comparing(WeeklyReport.AlertSummary::firedAt));
         return alerts;
     }
 

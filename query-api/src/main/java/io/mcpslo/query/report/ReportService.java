@@ -10,6 +10,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,15 +32,23 @@ public final class ReportService {
     private final Supplier<List<SloDefinition>> slos;
     private final ZoneId zone;
     private final Optional<URI> webhook;
+    private final boolean webhookPdf;
     private final Clock clock;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     public ReportService(ReportStore store, Supplier<List<SloDefinition>> slos, ZoneId zone, Optional<URI> webhook,
                          Clock clock) {
+        this(store, slos, zone, webhook, false, clock);
+    }
+
+    /** {@code webhookPdf}: the webhook's body also carries the PDF ({@code pdf_base64}, {@code pdf_name}). */
+    public ReportService(ReportStore store, Supplier<List<SloDefinition>> slos, ZoneId zone, Optional<URI> webhook,
+                         boolean webhookPdf, Clock clock) {
         this.store = store;
         this.slos = slos;
         this.zone = zone;
         this.webhook = webhook;
+        this.webhookPdf = webhookPdf;
         this.clock = clock;
     }
 
@@ -54,10 +64,11 @@ public final class ReportService {
     public WeeklyReport generate(String team, String isoWeek) {
         WeeklyReport report = new ReportBuilder(store, clock).build(team, isoWeek, zone, slos.get());
         String markdown = ReportRenderer.markdown(report);
+        String html = ReportRenderer.html(report);
         store.save(new ReportStore.StoredReport(team, isoWeek, "md", report.generatedAt(), markdown));
-        store.save(new ReportStore.StoredReport(team, isoWeek, "html", report.generatedAt(), ReportRenderer.html(report)));
+        store.save(new ReportStore.StoredReport(team, isoWeek, "html", report.generatedAt(), html));
         LOG.info("weekly report for team {} week {} generated ({} SLOs)", team, isoWeek, report.slos().size());
-        webhook.ifPresent(uri -> deliver(uri, team, isoWeek, markdown));
+        webhook.ifPresent(uri -> deliver(uri, webhookBody(team, isoWeek, markdown, html)));
         return report;
     }
 
@@ -82,9 +93,24 @@ public final class ReportService {
         return failed;
     }
 
-    private void deliver(URI uri, String team, String isoWeek, String markdown) {
+    /** {"team", "week", "text"}, and with the PDF attached {"pdf_name", "pdf_base64"} (rendered from the HTML). */
+    Map<String, String> webhookBody(String team, String isoWeek, String markdown, String html) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("team", team);
+        body.put("week", isoWeek);
+        body.put("text", markdown);
+        if (webhookPdf) {
+            body.put("pdf_name", team + "-" + isoWeek + ".pdf");
+            body.put("pdf_base64", Base64.getEncoder().encodeToString(ReportPdf.render(html)));
+        }
+        return body;
+    }
+
+    private void deliver(URI uri, Map<String, String> payload) {
+        String team = payload.get("team");
+        String isoWeek = payload.get("week");
         try {
-            byte[] body = EventCodec.MAPPER.writeValueAsBytes(Map.of("team", team, "week", isoWeek, "text", markdown));
+            byte[] body = EventCodec.MAPPER.writeValueAsBytes(payload);
             HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .build(), HttpResponse.BodyHandlers.discarding());

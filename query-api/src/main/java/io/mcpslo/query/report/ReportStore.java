@@ -1,8 +1,8 @@
 package io.mcpslo.query.report;
 
 import io.mcpslo.engine.rollup.RollupAggregate;
+import io.mcpslo.engine.sketch.SketchBins;
 import io.mcpslo.engine.slo.SloScope;
-import io.mcpslo.query.store.SloSnapshot;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -11,14 +11,14 @@ import java.util.Optional;
 /** What a weekly report reads, and where reports are kept. */
 public interface ReportStore {
 
-    /** The rollups of a scope summed per minute in [from, to), keyed by the minute's start. */
-    Map<Instant, RollupAggregate> minutes(SloScope scope, Instant from, Instant to);
+    /**
+     * The rollups of a scope summed per minute in [from, to), keyed by the minute's start, read as the stream
+     * processor reads an SLO's history (the latest revision of each rollup); latency bins only when asked for.
+     */
+    Map<Instant, RollupAggregate> minutes(SloScope scope, Instant from, Instant to, boolean withLatency);
 
-    /** The last status snapshot of an SLO before {@code at}. */
-    Optional<SloSnapshot> snapshotBefore(String sloId, Instant at);
-
-    /** The highest burn rate per window name ("1h", "6h", "1d") among the SLO's snapshots in [from, to). */
-    Map<String, Double> peakBurnRates(String sloId, Instant from, Instant to);
+    /** The latency bins of every call of a scope in [from, to), merged. */
+    SketchBins latency(SloScope scope, Instant from, Instant to);
 
     /** Calls and failures per (server, tool) of the given servers in [from, to). */
     List<WeeklyReport.ToolFailures> toolCalls(List<String> servers, Instant from, Instant to);

@@ -21,7 +21,11 @@ public record WeeklyReport(String team, String isoWeek, LocalDate weekStart, Zon
         migrations = List.copyOf(migrations);
     }
 
-    /** One SLO's week. Nullable numbers are null when there was no traffic (or no snapshot) to say. */
+    /**
+     * One SLO's week, every figure computed from the stored rollups by the SLO engine's replay: attainment, the
+     * budget the week spent and the budget spent over the SLO window at the week's end (fractions of the window's
+     * budget then), the highest burn rates in the week. Nullable numbers are null when there was no traffic to say.
+     */
     public record SloSection(String id, String description, String sliKind, double objective, String window,
                              long good, long bad, Double attainment, Double budgetConsumedThisWeek,
                              Double budgetConsumedWindow, Double peakBurn1h, Double peakBurn6h, Double peakBurn1d,
@@ -36,8 +40,13 @@ public record WeeklyReport(String team, String isoWeek, LocalDate weekStart, Zon
         }
     }
 
-    /** An alert that fired during the week, and how long it lasted (to the week's end if still firing). */
-    public record AlertSummary(String alert, String severity, Instant firedAt, Instant resolvedAt, Duration duration) {
+    /**
+     * An alert that fired during the week, and how long it lasted (to the week's end if still firing). {@code live}
+     * when the alert history holds it (it was sent); otherwise the rules, replayed on the stored rollups, would have
+     * fired it, but nobody evaluated the SLO live then (a back-fill, an import, the processor down, a new SLO).
+     */
+    public record AlertSummary(String alert, String severity, Instant firedAt, Instant resolvedAt, Duration duration,
+                               boolean live) {
     }
 
     /** One day's SLI of an SLO, for the chart. */

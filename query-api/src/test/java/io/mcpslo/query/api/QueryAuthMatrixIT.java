@@ -106,6 +106,7 @@ class QueryAuthMatrixIT {
                 new Endpoint("POST", "/api/v1/reports", "{\"team\":\"devtools\",\"week\":\"2026-W47\"}", 201, read),
                 new Endpoint("GET", "/api/v1/reports", null, 200, read),
                 new Endpoint("GET", "/api/v1/reports/devtools/2026-W47.md", null, 200, read),
+                new Endpoint("GET", "/api/v1/reports/devtools/2026-W47.pdf", null, 200, read),
                 new Endpoint("GET", "/api/v1/slos", null, 200, read),
                 new Endpoint("GET", "/api/v1/slos/github-transport", null, 200, read),
                 new Endpoint("GET", "/api/v1/alerts", null, 200, read),

@@ -3,6 +3,7 @@ package io.mcpslo.query.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.mcpslo.engine.rollup.RollupAggregate;
+import io.mcpslo.engine.sketch.SketchBins;
 import io.mcpslo.engine.slo.AlertPolicy;
 import io.mcpslo.engine.slo.AvailabilitySli;
 import io.mcpslo.engine.slo.FailureLocus;
@@ -10,7 +11,6 @@ import io.mcpslo.engine.slo.Objective;
 import io.mcpslo.engine.slo.RollingWindow;
 import io.mcpslo.engine.slo.SloDefinition;
 import io.mcpslo.engine.slo.SloScope;
-import io.mcpslo.query.store.SloSnapshot;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,24 +66,36 @@ class ReportServiceTest {
         assertEquals(2, store.saved.size());
     }
 
+    @Test
+    void theWebhookCanCarryThePdfRenderedFromTheHtml() {
+        var store = new InMemoryReportStore();
+        var withPdf = new ReportService(store, () -> List.of(slo("beta", "jira")), ZoneOffset.UTC,
+                Optional.of(java.net.URI.create("http://127.0.0.1:9/unused")), true, CLOCK);
+        String html = ReportRenderer.html(ReportRendererTest.report());
+        Map<String, String> body = withPdf.webhookBody("beta", "2026-W47", "# md", html);
+        assertEquals("beta-2026-W47.pdf", body.get("pdf_name"));
+        byte[] pdf = java.util.Base64.getDecoder().decode(body.get("pdf_base64"));
+        assertEquals("%PDF-", new String(pdf, 0, 5, java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertEquals("# md", body.get("text"));
+        var without = new ReportService(store, () -> List.of(slo("beta", "jira")), ZoneOffset.UTC, Optional.empty(),
+                CLOCK);
+        assertEquals(List.of("team", "week", "text"), List.copyOf(without.webhookBody("beta", "2026-W47", "# md", html)
+                .keySet()));
+    }
+
     /** Knows no traffic; reading the tools of server "broken" fails as a ClickHouse outage would. */
     private static final class InMemoryReportStore implements ReportStore {
         final List<StoredReport> saved = new ArrayList<>();
         List<WeeklyReport.ToolFailures> tools = List.of();
 
         @Override
-        public Map<Instant, RollupAggregate> minutes(SloScope scope, Instant from, Instant to) {
+        public Map<Instant, RollupAggregate> minutes(SloScope scope, Instant from, Instant to, boolean withLatency) {
             return Map.of();
         }
 
         @Override
-        public Optional<SloSnapshot> snapshotBefore(String sloId, Instant at) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Map<String, Double> peakBurnRates(String sloId, Instant from, Instant to) {
-            return Map.of();
+        public SketchBins latency(SloScope scope, Instant from, Instant to) {
+            return SketchBins.EMPTY;
         }
 
         @Override

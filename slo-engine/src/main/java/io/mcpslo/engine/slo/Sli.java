@@ -12,4 +12,14 @@ public sealed interface Sli permits AvailabilitySli, LatencyThresholdSli, Latenc
 
     /** A short human description, e.g. "availability (transport failures)". */
     String describe();
+
+    /** Whether the SLI reads the latency bins of a minute (so its history must be read with them). */
+    static boolean readsLatency(Sli sli) {
+        return switch (sli) {
+            case AvailabilitySli availability -> false;
+            case LatencyThresholdSli threshold -> true;
+            case LatencyPercentileSli percentile -> true;
+            case TimeslicedSli sliced -> readsLatency(sliced.ratio());
+        };
+    }
 }

@@ -1,6 +1,7 @@
 package io.mcpslo.processor.topology;
 
 import io.mcpslo.engine.alert.AlertTransition;
+import io.mcpslo.engine.history.SloHistory;
 import io.mcpslo.engine.rollup.CallRollup;
 import io.mcpslo.engine.rollup.LatenessPolicy;
 import io.mcpslo.engine.slo.SloDefinition;

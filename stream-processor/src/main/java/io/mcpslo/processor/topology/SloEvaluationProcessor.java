@@ -5,18 +5,15 @@ import io.mcpslo.engine.alert.AlertState;
 import io.mcpslo.engine.alert.AlertStatus;
 import io.mcpslo.engine.alert.AlertTransition;
 import io.mcpslo.engine.alert.SloAlerting;
+import io.mcpslo.engine.history.SloHistory;
 import io.mcpslo.engine.rollup.CallRollup;
 import io.mcpslo.engine.rollup.RollupAggregate;
 import io.mcpslo.engine.rollup.RollupKey;
-import io.mcpslo.engine.slo.AvailabilitySli;
-import io.mcpslo.engine.slo.LatencyPercentileSli;
-import io.mcpslo.engine.slo.LatencyThresholdSli;
 import io.mcpslo.engine.slo.MinuteSeries;
 import io.mcpslo.engine.slo.Sli;
 import io.mcpslo.engine.slo.SloCalculator;
 import io.mcpslo.engine.slo.SloDefinition;
 import io.mcpslo.engine.slo.SloStatus;
-import io.mcpslo.engine.slo.TimeslicedSli;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -368,12 +365,7 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
     }
 
     private static boolean needsLatency(Sli sli) {
-        return switch (sli) {
-            case AvailabilitySli availability -> false;
-            case LatencyThresholdSli threshold -> true;
-            case LatencyPercentileSli percentile -> true;
-            case TimeslicedSli sliced -> needsLatency(sliced.ratio());
-        };
+        return Sli.readsLatency(sli);
     }
 
     private static Instant min(Instant a, Instant b) {

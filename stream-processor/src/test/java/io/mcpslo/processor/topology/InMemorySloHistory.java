@@ -3,6 +3,7 @@ package io.mcpslo.processor.topology;
 import io.mcpslo.engine.alert.AlertKind;
 import io.mcpslo.engine.alert.AlertState;
 import io.mcpslo.engine.alert.AlertStatus;
+import io.mcpslo.engine.history.SloHistory;
 import io.mcpslo.engine.rollup.CallRollup;
 import io.mcpslo.engine.rollup.RollupAggregate;
 import io.mcpslo.engine.sketch.SketchBins;

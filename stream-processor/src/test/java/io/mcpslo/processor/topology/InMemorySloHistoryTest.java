@@ -2,6 +2,7 @@ package io.mcpslo.processor.topology;
 
 import io.mcpslo.engine.alert.AlertKind;
 import io.mcpslo.engine.alert.AlertStatus;
+import io.mcpslo.engine.history.SloHistory;
 import io.mcpslo.engine.rollup.CallRollup;
 import java.time.Instant;
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.mcpslo.engine.alert.AlertKind;
 import io.mcpslo.engine.alert.AlertState;
 import io.mcpslo.engine.alert.AlertStatus;
+import io.mcpslo.engine.history.SloHistory;
 import io.mcpslo.engine.rollup.CallRollup;
 import io.mcpslo.engine.rollup.OutcomeCounts;
 import io.mcpslo.engine.rollup.RollupAggregate;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mcpslo.engine.alert.AlertKind;
 import io.mcpslo.engine.alert.AlertStatus;
 import io.mcpslo.engine.alert.AlertTransition;
+import io.mcpslo.engine.history.SloHistory;
 import io.mcpslo.engine.rollup.CallRollup;
 import io.mcpslo.engine.rollup.LatenessPolicy;
 import io.mcpslo.engine.slo.AlertPolicy;

@@ -1,4 +1,4 @@
-package io.mcpslo.processor.topology;
+package io.mcpslo.engine.history;
 
 import io.mcpslo.engine.alert.AlertState;
 import io.mcpslo.engine.rollup.CallRollup;

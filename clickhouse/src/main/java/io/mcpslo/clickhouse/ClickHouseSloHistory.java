@@ -1,11 +1,8 @@
-package io.mcpslo.processor.history;
+package io.mcpslo.clickhouse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mcpslo.clickhouse.ClickHouseClient;
-import io.mcpslo.clickhouse.ClickHouseException;
-import io.mcpslo.clickhouse.SqlLiteral;
 import io.mcpslo.engine.alert.AlertKind;
 import io.mcpslo.engine.alert.AlertState;
 import io.mcpslo.engine.alert.AlertStatus;
@@ -15,7 +12,7 @@ import io.mcpslo.engine.rollup.RollupAggregate;
 import io.mcpslo.engine.rollup.RollupKey;
 import io.mcpslo.engine.sketch.SketchBins;
 import io.mcpslo.engine.slo.SloScope;
-import io.mcpslo.processor.topology.SloHistory;
+import io.mcpslo.engine.history.SloHistory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
