@@ -4,12 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
 import io.mcpslo.common.auth.Principal;
-import io.mcpslo.engine.slo.DurationText;
-import io.mcpslo.schemas.AuditEvent;
-import io.mcpslo.schemas.EventValidator;
 import io.mcpslo.schemas.McpEvent;
-import io.mcpslo.schemas.PrintableText;
-import io.mcpslo.schemas.ValidationOutcome;
 import io.mcpslo.schemas.Violation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,7 +12,6 @@ import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,8 +28,7 @@ final class IngestHandler implements Handler {
     static final int RETRY_AFTER_SECONDS = 5;
 
     private final CollectorConfig config;
-    private final Clock clock;
-    private final EventValidator validator;
+    private final EventAdmission admission;
     private final EventPublisher publisher;
     private final BatchParser parser;
     private final Counter accepted;
@@ -45,8 +38,7 @@ final class IngestHandler implements Handler {
 
     IngestHandler(CollectorConfig config, Clock clock, EventPublisher publisher, MeterRegistry registry) {
         this.config = config;
-        this.clock = clock;
-        this.validator = new EventValidator(clock, config.maxFutureSkew());
+        this.admission = new EventAdmission(config, clock);
         this.publisher = publisher;
         this.parser = new BatchParser(config.maxEventsPerBatch(), config.maxBodyBytes());
         this.accepted = Counter.builder("mcp_collector_events").tag("result", "accepted")
@@ -87,9 +79,7 @@ final class IngestHandler implements Handler {
             return;
         }
 
-        Principal principal = ctx.attribute(CollectorApp.PRINCIPAL);
-        String gatewayId = principal == null || principal.isAdmin() ? null : principal.gatewayId().orElse(null);
-        Instant oldestAuditTs = clock.instant().minus(config.allowedLateness());
+        String gatewayId = gatewayId(ctx);
         List<McpEvent> valid = new ArrayList<>(items.size());
         List<IngestResult.EventError> errors = new ArrayList<>();
         for (BatchParser.Item item : items) {
@@ -97,29 +87,11 @@ final class IngestHandler implements Handler {
                 errors.add(new IngestResult.EventError(item.index(), null, "$", "json", item.parseError()));
                 continue;
             }
-            switch (validator.validate(item.json())) {
-                case ValidationOutcome.Accepted ok -> {
-                    String source = ok.event().envelope().source();
-                    Instant ts = ok.event().envelope().ts();
-                    if (gatewayId != null && !gatewayId.equals(source)) {
-                        errors.add(new IngestResult.EventError(item.index(), ok.event().envelope().eventId().toString(),
-                                "source", "gateway", "source: this token may only send events of source \""
-                                + gatewayId + "\", not \"" + abbreviate(source) + "\""));
-                    } else if (ok.event() instanceof AuditEvent && ts.isBefore(oldestAuditTs)) {
-                        errors.add(new IngestResult.EventError(item.index(), ok.event().envelope().eventId().toString(),
-                                "ts", "audit_lateness", "ts: an audit act must arrive within "
-                                + DurationText.format(config.allowedLateness()) + " (ALLOWED_LATENESS) of happening; "
-                                + ts + " is older (a back-dated act would land in a partition retention may already"
-                                + " have dropped)"));
-                    } else {
-                        valid.add(ok.event());
-                    }
-                }
-                case ValidationOutcome.Rejected refused -> {
-                    String eventId = item.json().isObject() && item.json().path("event_id").isTextual()
-                            ? abbreviate(item.json().get("event_id").asText()) : null;
+            switch (admission.admit(item.json(), gatewayId)) {
+                case EventAdmission.Admitted admitted -> valid.add(admitted.event());
+                case EventAdmission.Refused refused -> {
                     for (Violation violation : refused.violations()) {
-                        errors.add(new IngestResult.EventError(item.index(), eventId, violation.field(),
+                        errors.add(new IngestResult.EventError(item.index(), refused.eventId(), violation.field(),
                                 violation.rule(), violation.field() + ": " + violation.message()));
                     }
                 }
@@ -153,6 +125,12 @@ final class IngestHandler implements Handler {
         }
     }
 
+    /** The gateway the sender's token may send for; null for an admin (or an open test setup), who may send any. */
+    static String gatewayId(Context ctx) {
+        Principal principal = ctx.attribute(CollectorApp.PRINCIPAL);
+        return principal == null || principal.isAdmin() ? null : principal.gatewayId().orElse(null);
+    }
+
     private static void answer(Context ctx, HttpStatus status, IngestResult result) {
         ctx.status(status).json(result);
     }
@@ -179,9 +157,5 @@ final class IngestHandler implements Handler {
             }
         }
         return true;
-    }
-
-    private static String abbreviate(String value) {
-        return PrintableText.abbreviated(value, 64);
     }
 }
