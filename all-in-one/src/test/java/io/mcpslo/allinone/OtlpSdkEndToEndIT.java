@@ -178,7 +178,18 @@ class OtlpSdkEndToEndIT {
             Thread.sleep(250);
             value = actual.getAsLong();
         }
-        assertEquals(expected, value, what + " did not arrive within 90 s");
+        assertEquals(expected, value, what + " did not arrive within 90 s; processor metrics: " + processorMetrics());
+    }
+
+    private static List<String> processorMetrics() {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.processorMetricsPort()
+                    + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body().lines()
+                    .filter(line -> line.startsWith("mcp_processor_otlp") || line.startsWith("mcp_processor_dead")
+                            || line.startsWith("mcp_processor_calls")).toList();
+        } catch (Exception e) {
+            return List.of(e.toString());
+        }
     }
 
     private static long processorMetric(String name) {
@@ -193,7 +204,11 @@ class OtlpSdkEndToEndIT {
     }
 
     private static JsonNode query(String endpoint, String tool) throws Exception {
-        String url = "http://127.0.0.1:" + pipeline.queryPort() + "/api/v1/" + endpoint + "?server=" + SERVER
+        return query(endpoint, SERVER, tool);
+    }
+
+    private static JsonNode query(String endpoint, String server, String tool) throws Exception {
+        String url = "http://127.0.0.1:" + pipeline.queryPort() + "/api/v1/" + endpoint + "?server=" + server
                 + "&tool=" + tool + "&step=all&from=" + BASE + "&to=" + BASE.plus(Duration.ofMinutes(3));
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
                 .header("Authorization", "Bearer " + pipeline.tokens().sre()).build(), HttpResponse.BodyHandlers.ofString());
@@ -244,5 +259,53 @@ class OtlpSdkEndToEndIT {
         awaitAtLeast("duplicates seen by the rollup", duplicatesBefore + mcpSpansResent,
                 () -> processorMetric("mcp_processor_calls_duplicate_total"));
         assertStoredExactly(scenario);
+    }
+
+    @Test
+    void otlpProtoBatchesOnKafkaAsTheOtelCollectorWritesThemBecomeCallsOnce() throws Exception {
+        String server = "otel-kafka";
+        InMemorySpanExporter memory = InMemorySpanExporter.create();
+        List<SpanData> spans;
+        try (SdkTracerProvider provider = SdkTracerProvider.builder()
+                .setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), server)))
+                .addSpanProcessor(SimpleSpanProcessor.create(memory)).build()) {
+            Tracer tracer = provider.get("otel-collector-upstream");
+            for (int i = 0; i < 5; i++) {
+                Instant start = BASE.plusSeconds(20 + i);
+                var span = tracer.spanBuilder("tools/call kafka_tool").setSpanKind(SpanKind.SERVER).setStartTimestamp(start)
+                        .setAttribute("mcp.method.name", "tools/call").setAttribute("mcp.tool.name", "kafka_tool")
+                        .startSpan();
+                if (i < 2) {
+                    span.setAttribute("error.type", "tool_error");
+                }
+                span.end(start.plusMillis(10 + i));
+            }
+            tracer.spanBuilder("GET /health").setSpanKind(SpanKind.SERVER).startSpan().end();
+            spans = memory.getFinishedSpanItems(); // closing the provider empties the in-memory exporter
+        }
+        // the OpenTelemetry Collector's Kafka exporter (encoding otlp_proto) writes one export request per record
+        long duplicatesBefore = processorMetric("mcp_processor_calls_duplicate_total");
+        var batch = new java.io.ByteArrayOutputStream();
+        TraceRequestMarshaler.create(spans).writeBinaryTo(batch);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(Map.of(
+                "bootstrap.servers", pipeline.settings().string("KAFKA_BOOTSTRAP_SERVERS", ""),
+                "key.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName(),
+                "value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName()))) {
+            for (int resend = 0; resend < 2; resend++) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("otlp_spans", batch.toByteArray()))
+                        .get(30, TimeUnit.SECONDS);
+            }
+        }
+        awaitAtLeast("the resent batch seen as duplicates", duplicatesBefore + 5,
+                () -> processorMetric("mcp_processor_calls_duplicate_total"));
+        awaitAtLeast("rollups from Kafka", 5, () -> scalar(
+                "SELECT sum(calls) FROM call_rollups_1m FINAL WHERE server = '" + server + "'"));
+        awaitAtLeast("raw calls from Kafka", 5, () -> scalar("SELECT count() FROM calls FINAL WHERE server = '" + server
+                + "'"));
+        JsonNode failures = query("failures", server, "kafka_tool");
+        assertEquals(5, failures.get("calls").asLong());
+        assertEquals(2, failures.get("tool_error").asLong());
+        assertEquals(0, failures.get("transport_error").asLong());
+        assertEquals(5, scalar("SELECT count() FROM calls FINAL WHERE server = '" + server + "'"));
     }
 }
