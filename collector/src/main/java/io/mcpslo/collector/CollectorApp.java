@@ -24,7 +24,8 @@ public final class CollectorApp {
 
     public static Javalin create(CollectorConfig config, Clock clock, EventPublisher publisher,
                                  PrometheusMeterRegistry registry, BearerAuth auth) {
-        Map<String, Access> access = Map.of("POST /v1/events", Access.GATEWAY, "GET /health", Access.OPEN,
+        Map<String, Access> access = Map.of("POST /v1/events", Access.GATEWAY,
+                "POST /v1/traces", Access.GATEWAY, "POST /v1/logs", Access.GATEWAY, "GET /health", Access.OPEN,
                 "GET /metrics", Access.OPERATIONS);
         Javalin app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
@@ -49,6 +50,8 @@ public final class CollectorApp {
         app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus())
                 .json(Map.of("error", e.getMessage(), "field", "Authorization")));
         app.post("/v1/events", new IngestHandler(config, clock, publisher, registry));
+        app.post("/v1/traces", new OtlpHandler(OtlpHandler.Signal.TRACES, config, clock, publisher, registry));
+        app.post("/v1/logs", new OtlpHandler(OtlpHandler.Signal.LOGS, config, clock, publisher, registry));
         app.get("/health", ctx -> ctx.json(Map.of("status", "up", "service", "collector")));
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
         app.error(HttpStatus.NOT_FOUND, ctx -> ctx.json(Map.of("error", "no such endpoint: " + ctx.method() + " "

@@ -5,14 +5,10 @@ import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
 import io.mcpslo.common.auth.Principal;
 import io.mcpslo.common.auth.WriteScope;
-import io.mcpslo.engine.slo.DurationText;
 import io.mcpslo.schemas.AuditEvent;
-import io.mcpslo.schemas.CallEvent;
 import io.mcpslo.schemas.EventEnvelope;
-import io.mcpslo.schemas.EventValidator;
 import io.mcpslo.schemas.McpEvent;
 import io.mcpslo.schemas.PrintableText;
-import io.mcpslo.schemas.ValidationOutcome;
 import io.mcpslo.schemas.Violation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,13 +16,12 @@ import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,21 +36,21 @@ final class IngestHandler implements Handler {
 
     private final CollectorConfig config;
     private final Clock clock;
-    private final EventValidator validator;
+    private final MeterRegistry registry;
+    private final EventAdmission admission;
     private final EventPublisher publisher;
     private final BatchParser parser;
     private final Counter accepted;
     private final Counter rejected;
     private final Counter publishFailures;
     private final Timer publishTime;
-    private final MeterRegistry registry;
 
     IngestHandler(CollectorConfig config, Clock clock, EventPublisher publisher, MeterRegistry registry) {
         this.config = config;
         this.clock = clock;
-        this.validator = new EventValidator(clock, config.maxFutureSkew());
-        this.publisher = publisher;
         this.registry = registry;
+        this.admission = new EventAdmission(config, clock);
+        this.publisher = publisher;
         this.parser = new BatchParser(config.maxEventsPerBatch(), config.maxBodyBytes());
         this.accepted = Counter.builder("mcp_collector_events").tag("result", "accepted")
                 .description("Events accepted and acknowledged by Kafka").register(registry);
@@ -96,10 +91,9 @@ final class IngestHandler implements Handler {
         }
 
         Principal principal = ctx.attribute(CollectorApp.PRINCIPAL);
-        String gatewayId = principal == null || principal.isAdmin() ? null : principal.gatewayId().orElse(null);
-        WriteScope scope = gatewayId == null ? WriteScope.ANY : principal.writeScope();
+        String gatewayId = gatewayId(ctx);
+        WriteScope scope = writeScope(ctx);
         Map<String, Integer> deniedServers = new LinkedHashMap<>();
-        Instant oldestAuditTs = clock.instant().minus(config.allowedLateness());
         List<McpEvent> valid = new ArrayList<>(items.size());
         List<IngestResult.EventError> errors = new ArrayList<>();
         for (BatchParser.Item item : items) {
@@ -107,40 +101,18 @@ final class IngestHandler implements Handler {
                 errors.add(new IngestResult.EventError(item.index(), null, "$", "json", item.parseError()));
                 continue;
             }
-            switch (validator.validate(item.json())) {
-                case ValidationOutcome.Accepted ok -> {
-                    String source = ok.event().envelope().source();
-                    Instant ts = ok.event().envelope().ts();
-                    if (gatewayId != null && !gatewayId.equals(source)) {
-                        errors.add(new IngestResult.EventError(item.index(), ok.event().envelope().eventId().toString(),
-                                "source", "gateway", "source: this token may only send events of source \""
-                                + gatewayId + "\", not \"" + abbreviate(source) + "\""));
-                    } else if (!scope.allowsServer(ok.event().envelope().server())
-                            || !scope.allowsKind(kind(ok.event()))) {
-                        boolean server = !scope.allowsServer(ok.event().envelope().server());
-                        deniedServers.merge(ok.event().envelope().server(), 1, Integer::sum);
-                        deniedWrites(principal.name(), server ? "server" : "kind").increment();
-                        errors.add(new IngestResult.EventError(item.index(), ok.event().envelope().eventId().toString(),
-                                server ? "server" : "kind", "gateway_scope", server
-                                ? "server: this token may send events of " + scope.serversText() + " only, not \""
-                                        + abbreviate(ok.event().envelope().server()) + "\""
-                                : "kind: this token may send " + scope.kindsText() + " events only, not "
-                                        + kind(ok.event())));
-                    } else if (ok.event() instanceof AuditEvent && ts.isBefore(oldestAuditTs)) {
-                        errors.add(new IngestResult.EventError(item.index(), ok.event().envelope().eventId().toString(),
-                                "ts", "audit_lateness", "ts: an audit act must arrive within "
-                                + DurationText.format(config.allowedLateness()) + " (ALLOWED_LATENESS) of happening; "
-                                + ts + " is older (a back-dated act would land in a partition retention may already"
-                                + " have dropped)"));
-                    } else {
-                        valid.add(ok.event());
-                    }
+            switch (admission.admit(item.json(), gatewayId, scope)) {
+                case EventAdmission.Admitted admitted -> valid.add(admitted.event());
+                case EventAdmission.OutsideScope outside -> {
+                    deniedServers.merge(outside.server(), 1, Integer::sum);
+                    deniedWrites(principal.name(), outside.violation().field()).increment();
+                    errors.add(new IngestResult.EventError(item.index(), outside.eventId(), outside.violation().field(),
+                            outside.violation().rule(), outside.violation().field() + ": "
+                            + outside.violation().message()));
                 }
-                case ValidationOutcome.Rejected refused -> {
-                    String eventId = item.json().isObject() && item.json().path("event_id").isTextual()
-                            ? abbreviate(item.json().get("event_id").asText()) : null;
+                case EventAdmission.Refused refused -> {
                     for (Violation violation : refused.violations()) {
-                        errors.add(new IngestResult.EventError(item.index(), eventId, violation.field(),
+                        errors.add(new IngestResult.EventError(item.index(), refused.eventId(), violation.field(),
                                 violation.rule(), violation.field() + ": " + violation.message()));
                     }
                 }
@@ -179,13 +151,6 @@ final class IngestHandler implements Handler {
         }
     }
 
-    private static String kind(McpEvent event) {
-        return switch (event) {
-            case CallEvent call -> "call";
-            case AuditEvent audit -> "audit";
-        };
-    }
-
     private Counter deniedWrites(String token, String field) {
         return Counter.builder("mcp_collector_denied_writes").tag("token", token).tag("field", field)
                 .description("Events refused because they lie outside the sending token's servers or kinds")
@@ -206,6 +171,18 @@ final class IngestHandler implements Handler {
         return new AuditEvent(envelope, principal.name(), "gateway:" + gatewayId, "events.write", "server/" + first,
                 null, AuditEvent.Decision.DENY, "gateway-scope", "refused", PrintableText.abbreviated(reason.toString(),
                         2000));
+    }
+
+    /** What the sender's token may report: any server and kind for an admin (or an open test setup). */
+    static WriteScope writeScope(Context ctx) {
+        Principal principal = ctx.attribute(CollectorApp.PRINCIPAL);
+        return gatewayId(ctx) == null ? WriteScope.ANY : principal.writeScope();
+    }
+
+    /** The gateway the sender's token may send for; null for an admin (or an open test setup), who may send any. */
+    static String gatewayId(Context ctx) {
+        Principal principal = ctx.attribute(CollectorApp.PRINCIPAL);
+        return principal == null || principal.isAdmin() ? null : principal.gatewayId().orElse(null);
     }
 
     private static void answer(Context ctx, HttpStatus status, IngestResult result) {

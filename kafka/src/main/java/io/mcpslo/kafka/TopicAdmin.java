@@ -42,6 +42,11 @@ public final class TopicAdmin {
     }
 
     public static void ensureTopics(KafkaSettings settings, Duration timeout) {
+        ensureTopics(settings, timeout, List.of());
+    }
+
+    /** Creates the pipeline's topics, and {@code externalTopics} (written by others, such as OTLP), when missing. */
+    public static void ensureTopics(KafkaSettings settings, Duration timeout, List<String> externalTopics) {
         try (Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
@@ -52,6 +57,12 @@ public final class TopicAdmin {
                 if (!existing.contains(topic.name())) {
                     missing.add(new NewTopic(topic.name(), java.util.Optional.of(settings.topicPartitions()),
                             settings.replicationFactor()).configs(REQUIRED_CONFIGS));
+                }
+            }
+            for (String topic : externalTopics) {
+                if (!existing.contains(topic)) {
+                    missing.add(new NewTopic(topic, java.util.Optional.of(settings.topicPartitions()),
+                            settings.replicationFactor()));
                 }
             }
             if (!missing.isEmpty()) {

@@ -19,7 +19,7 @@ public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolic
                               KafkaSettings kafka, ClickHouseConfig clickHouse, Path sloDirectory,
                               Duration sloReloadInterval, Duration evaluationInterval, NotifySettings notifications,
                               Function<String, String> environment, PipelineTopology.AuditChainSettings audit,
-                              RetentionSettings retention) {
+                              RetentionSettings retention, PipelineTopology.OtlpTopics otlpTopics) {
 
     public ProcessorConfig {
         if (evaluationInterval.compareTo(Duration.ofMillis(100)) < 0 || evaluationInterval.compareTo(Duration.ofMinutes(1)) > 0) {
@@ -61,7 +61,9 @@ public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolic
                         settings.integer("ROLLUP_RETENTION_DAYS", 400, 1, 100_000),
                         settings.integer("STATUS_RETENTION_DAYS", 400, 1, 100_000),
                         settings.integer("ALERT_RETENTION_DAYS", 400, 1, 100_000),
-                        settings.integer("DEAD_LETTER_RETENTION_DAYS", 90, 1, 100_000)));
+                        settings.integer("DEAD_LETTER_RETENTION_DAYS", 90, 1, 100_000)),
+                new PipelineTopology.OtlpTopics(settings.string("OTLP_KAFKA_SPANS_TOPIC", "otlp_spans"),
+                        settings.string("OTLP_KAFKA_LOGS_TOPIC", "otlp_logs")));
     }
 
     public String describe() {
@@ -72,6 +74,7 @@ public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolic
                 + audit.digestEvery() + " events/" + audit.digestInterval() + " key=*** retention audit="
                 + retention.auditDays() + "d calls=" + retention.callsDays() + "d rollups=" + retention.rollupDays()
                 + "d status=" + retention.statusDays() + "d alerts=" + retention.alertDays() + "d dead-letters="
-                + retention.deadLetterDays() + "d; " + kafka.describe() + "; " + clickHouse.describe();
+                + retention.deadLetterDays() + "d otlp topics spans=" + otlpTopics.spans() + " logs=" + otlpTopics.logs()
+                + "; " + kafka.describe() + "; " + clickHouse.describe();
     }
 }

@@ -72,7 +72,9 @@ public final class StreamProcessor implements AutoCloseable {
 
     public static StreamProcessor start(ProcessorConfig config) {
         LOG.info("starting {}", config.describe());
-        TopicAdmin.ensureTopics(config.kafka(), Duration.ofSeconds(60));
+        // the OTLP topics are created when missing: Kafka Streams stops on a source topic that does not exist
+        TopicAdmin.ensureTopics(config.kafka(), Duration.ofSeconds(60), java.util.stream.Stream.of(
+                config.otlpTopics().spans(), config.otlpTopics().logs()).filter(name -> !name.isBlank()).toList());
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var slos = new SloDirectory(config.sloDirectory(), new SloFileParser(config.environment()));
         SloCatalog catalog = slos.reload();
@@ -86,7 +88,7 @@ public final class StreamProcessor implements AutoCloseable {
         var options = new PipelineTopology.Options(Clock.systemUTC(), config.lateness(), config.emitInterval(),
                 config.maxFutureSkew(), registry, () -> slos.current().slos(), config.evaluationInterval(), true,
                 config.audit(), new ClickHouseSloHistory(new ClickHouseClient(config.clickHouse())), historyReads);
-        var streams = new KafkaStreams(PipelineTopology.build(options), streamsProperties(config));
+        var streams = new KafkaStreams(PipelineTopology.build(options, config.otlpTopics()), streamsProperties(config));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

@@ -69,12 +69,43 @@ public final class PipelineTopology {
         return options.persistentStores() ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
     }
 
+    /**
+     * Kafka topics the OpenTelemetry Collector's Kafka exporter writes ({@code otlp_proto}); a blank name reads none.
+     */
+    public record OtlpTopics(String spans, String logs) {
+        public static final OtlpTopics NONE = new OtlpTopics("", "");
+    }
+
     public static Topology build(Options options) {
+        return build(options, OtlpTopics.NONE);
+    }
+
+    public static Topology build(Options options, OtlpTopics otlp) {
         StreamsBuilder builder = new StreamsBuilder();
+        addOtlpIngest(builder, otlp.spans(), OtlpKafkaProcessor.Signal.TRACES, options);
+        addOtlpIngest(builder, otlp.logs(), OtlpKafkaProcessor.Signal.LOGS, options);
         addValidation(builder, options);
         addSloEvaluation(builder, addRollups(builder, options), options);
         addAuditChain(builder, options);
         return builder.build();
+    }
+
+    /** OTLP batches from Kafka become raw events on the events topic, so they are validated like any other. */
+    static void addOtlpIngest(StreamsBuilder builder, String topic, OtlpKafkaProcessor.Signal signal, Options options) {
+        if (topic.isBlank()) {
+            return;
+        }
+        String name = "otlp-" + signal.name().toLowerCase(java.util.Locale.ROOT);
+        KStream<String, OtlpKafkaProcessor.Output> mapped = builder
+                .stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name))
+                .process(() -> new OtlpKafkaProcessor(signal, options.clock(), options.registry()),
+                        Named.as(name + "-map"));
+        mapped.filter((key, value) -> value.event() != null, Named.as(name + "-events"))
+                .mapValues(OtlpKafkaProcessor.Output::event, Named.as(name + "-event-bytes"))
+                .to(Topics.EVENTS.name(), Produced.with(Topics.EVENTS.keySerde(), Topics.EVENTS.valueSerde()));
+        mapped.filter((key, value) -> value.deadLetter() != null, Named.as(name + "-refused"))
+                .mapValues(OtlpKafkaProcessor.Output::deadLetter, Named.as(name + "-dead-letter"))
+                .to(Topics.DEAD_LETTERS.name(), Produced.with(Serdes.String(), Serdes.ByteArray()));
     }
 
     static void addValidation(StreamsBuilder builder, Options options) {
