@@ -64,7 +64,7 @@ class ReportRendererHostileNamesTest {
     void htmlCellsHoldEachNameAsTextOnly() {
         String html = ReportRenderer.html(REPORT);
         assertFalse(html.contains("<script") || html.contains("<img") || html.contains("<a "), "no element from a name");
-        Matcher cells = Pattern.compile("<tr><td>([^<>]*)</td><td>([^<>]*)</td><td>10</td>").matcher(html);
+        Matcher cells = Pattern.compile("<tr><td>([^<>]*)</td><td>([^<>]*)</td><td class=\"n\">10</td>").matcher(html);
         List<String> servers = new ArrayList<>();
         while (cells.find()) {
             assertEquals(cells.group(1), cells.group(2));
