@@ -105,7 +105,7 @@ final class IngestHandler implements Handler {
                 case EventAdmission.Admitted admitted -> valid.add(admitted.event());
                 case EventAdmission.OutsideScope outside -> {
                     deniedServers.merge(outside.server(), 1, Integer::sum);
-                    deniedWrites(principal.name(), outside.violation().field()).increment();
+                    deniedWrites(registry, principal.name(), outside.violation().field()).increment();
                     errors.add(new IngestResult.EventError(item.index(), outside.eventId(), outside.violation().field(),
                             outside.violation().rule(), outside.violation().field() + ": "
                             + outside.violation().message()));
@@ -122,7 +122,7 @@ final class IngestHandler implements Handler {
         List<McpEvent> toPublish = new ArrayList<>(valid);
         if (!deniedServers.isEmpty()) {
             // the refusal is itself an act worth auditing: stored with the batch, or the batch is not answered 422
-            toPublish.add(deniedWrite(principal, gatewayId, scope, deniedServers));
+            toPublish.add(deniedWrite(principal, gatewayId, scope, deniedServers, clock));
         }
         if (!toPublish.isEmpty()) {
             try {
@@ -151,15 +151,15 @@ final class IngestHandler implements Handler {
         }
     }
 
-    private Counter deniedWrites(String token, String field) {
+    static Counter deniedWrites(MeterRegistry registry, String token, String field) {
         return Counter.builder("mcp_collector_denied_writes").tag("token", token).tag("field", field)
                 .description("Events refused because they lie outside the sending token's servers or kinds")
                 .register(registry);
     }
 
     /** One audit act per batch: which token tried to write which servers' events outside its scope. */
-    private AuditEvent deniedWrite(Principal principal, String gatewayId, WriteScope scope,
-                                   Map<String, Integer> deniedServers) {
+    static AuditEvent deniedWrite(Principal principal, String gatewayId, WriteScope scope,
+                                  Map<String, Integer> deniedServers, Clock clock) {
         String first = deniedServers.keySet().iterator().next();
         StringBuilder reason = new StringBuilder(deniedServers.values().stream().mapToInt(Integer::intValue).sum()
                 + " events outside the token's scope (servers " + abbreviate(scope.serversText()) + ", kinds "

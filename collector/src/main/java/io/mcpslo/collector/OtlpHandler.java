@@ -3,6 +3,8 @@ package io.mcpslo.collector;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
+import io.mcpslo.common.auth.Principal;
+import io.mcpslo.common.auth.WriteScope;
 import io.mcpslo.otlp.McpOtlpMapping;
 import io.mcpslo.otlp.OtlpDecoder;
 import io.mcpslo.schemas.McpEvent;
@@ -13,8 +15,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.slf4j.Logger;
@@ -44,6 +48,7 @@ final class OtlpHandler implements Handler {
 
     private final Signal signal;
     private final CollectorConfig config;
+    private final Clock clock;
     private final EventAdmission admission;
     private final EventPublisher publisher;
     private final McpOtlpMapping mapping = new McpOtlpMapping();
@@ -53,6 +58,7 @@ final class OtlpHandler implements Handler {
     OtlpHandler(Signal signal, CollectorConfig config, Clock clock, EventPublisher publisher, MeterRegistry registry) {
         this.signal = signal;
         this.config = config;
+        this.clock = clock;
         this.admission = new EventAdmission(config, clock);
         this.publisher = publisher;
         this.registry = registry;
@@ -111,15 +117,23 @@ final class OtlpHandler implements Handler {
             return;
         }
 
+        Principal principal = ctx.attribute(CollectorApp.PRINCIPAL);
+        WriteScope scope = IngestHandler.writeScope(ctx);
+        Map<String, Integer> deniedServers = new LinkedHashMap<>();
         List<McpEvent> valid = new ArrayList<>();
         List<String> rejections = new ArrayList<>();
         for (McpOtlpMapping.Mapped item : mapped) {
             switch (item) {
                 case McpOtlpMapping.Event event -> {
-                    switch (admission.admit(event.json(), gatewayId, IngestHandler.writeScope(ctx))) {
+                    switch (admission.admit(event.json(), gatewayId, scope)) {
                         case EventAdmission.Admitted admitted -> valid.add(admitted.event());
-                        case EventAdmission.OutsideScope outside -> rejections.add(event.location() + ": "
-                                + outside.violation().field() + ": " + outside.violation().message());
+                        case EventAdmission.OutsideScope outside -> {
+                            deniedServers.merge(outside.server(), 1, Integer::sum);
+                            IngestHandler.deniedWrites(registry, principal.name(), outside.violation().field())
+                                    .increment();
+                            rejections.add(event.location() + ": " + outside.violation().field() + ": "
+                                    + outside.violation().message());
+                        }
                         case EventAdmission.Refused refused -> {
                             Violation first = refused.violations().get(0);
                             rejections.add(event.location() + ": " + first.field() + ": " + first.message());
@@ -131,9 +145,14 @@ final class OtlpHandler implements Handler {
             }
         }
 
-        if (!valid.isEmpty()) {
+        List<McpEvent> toPublish = new ArrayList<>(valid);
+        if (!deniedServers.isEmpty()) {
+            // as on /v1/events: the refusal is audited, in the same write as what was admitted
+            toPublish.add(IngestHandler.deniedWrite(principal, gatewayId, scope, deniedServers, clock));
+        }
+        if (!toPublish.isEmpty()) {
             try {
-                publisher.publish(valid);
+                publisher.publish(toPublish);
             } catch (EventPublisher.PublishFailedException e) {
                 publishFailures.increment();
                 LOG.warn("OTLP {} export of {} events not acknowledged: {}", signal.items, valid.size(), e.getMessage());

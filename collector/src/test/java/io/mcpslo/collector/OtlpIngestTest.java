@@ -356,4 +356,36 @@ class OtlpIngestTest {
         }
         return out.toByteArray();
     }
+
+    @Test
+    void aScopedGatewayCannotExportSpansOfAServerOutsideItsScopeAndTheRefusalIsCountedAndAudited() throws Exception {
+        String defaultToken = HttpTestClient.token;
+        HttpTestClient.token = TestTokens.scopedGateway;
+        try {
+            sendOutsideAndInsideTheScope();
+        } finally {
+            HttpTestClient.token = defaultToken;
+        }
+    }
+
+    private void sendOutsideAndInsideTheScope() throws Exception {
+        var refused = post("/v1/traces", "application/x-protobuf", OtlpFixtures.traces(
+                OtlpFixtures.resource("gitlab", "1.0"), toolCall("search").build()).toByteArray());
+        assertEquals(400, refused.statusCode(), statusMessage(refused.body()));
+        assertTrue(statusMessage(refused.body()).contains("server: this token may send events of"),
+                statusMessage(refused.body()));
+        assertEquals(List.of(), published.stream().filter(CallEvent.class::isInstance).toList(), "no call stored");
+        AuditEvent denied = published.stream().filter(AuditEvent.class::isInstance).map(AuditEvent.class::cast)
+                .findFirst().orElseThrow(() -> new AssertionError("the refusal is audited: " + published));
+        assertEquals(AuditEvent.Decision.DENY, denied.decision());
+        assertEquals("gateway-scope", denied.policy());
+        assertEquals("gitlab", denied.envelope().server());
+        assertTrue(registry.scrape().contains("mcp_collector_denied_writes_total{field=\"server\",token=\"gw-fleet\"} 1.0"),
+                registry.scrape());
+
+        published.clear();
+        var allowed = post("/v1/traces", "application/x-protobuf", export(toolCall("search").build()).toByteArray());
+        assertEquals(200, allowed.statusCode(), statusMessage(allowed.body()));
+        assertEquals(List.of("github"), published.stream().map(event -> event.envelope().server()).toList());
+    }
 }
