@@ -187,7 +187,7 @@ class HostileNamesIT {
         ApiTestKit.call(app, ApiTestKit.sre, "POST", "/api/v1/reports", "{\"team\":\"devtools\",\"week\":\"2026-W47\"}");
         String html = ApiTestKit.call(app, ApiTestKit.sre, "GET", "/api/v1/reports/devtools/2026-W47.html", null).body();
         assertFalse(html.contains("<script") || html.contains("<img"), html);
-        Matcher cells = Pattern.compile("<tr><td>([^<]*)</td><td>([^<]*)</td><td>5</td>").matcher(html);
+        Matcher cells = Pattern.compile("<tr><td>([^<]*)</td><td>([^<]*)</td><td class=\"n\">5</td>").matcher(html);
         int rows = 0;
         while (cells.find()) {
             String server = HostileNames.htmlText(cells.group(1));
