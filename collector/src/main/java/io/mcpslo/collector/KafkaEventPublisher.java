@@ -2,6 +2,8 @@ package io.mcpslo.collector;
 
 import io.mcpslo.kafka.KafkaSettings;
 import io.mcpslo.kafka.Topics;
+import io.mcpslo.schemas.AuditEvent;
+import io.mcpslo.schemas.CallEvent;
 import io.mcpslo.schemas.EventCodec;
 import io.mcpslo.schemas.McpEvent;
 import java.time.Duration;
@@ -20,7 +22,13 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Produces events to mcp.events.v1 with an idempotent producer (acks=all), keyed by server|tool. */
+/**
+ * Produces events with an idempotent producer (acks=all), keyed by server|tool. The collector has validated them
+ * already, so calls and audit events go straight to the stream's validated topics: the stream does not parse and
+ * validate them a second time, and the rollup reads them as soon as Kafka acknowledges them instead of after a
+ * Streams transaction. The raw events topic stays for producers that write Kafka directly; the stream validates
+ * those.
+ */
 public final class KafkaEventPublisher implements EventPublisher {
 
     private final KafkaProducer<String, byte[]> producer;
@@ -34,6 +42,8 @@ public final class KafkaEventPublisher implements EventPublisher {
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 5,
+                // one HTTP batch is up to a few MB; with the 16 KB default it takes dozens of round trips per partition
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1_000, timeoutMs / 2),
@@ -48,7 +58,7 @@ public final class KafkaEventPublisher implements EventPublisher {
         List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
         try {
             for (McpEvent event : events) {
-                acks.add(producer.send(new ProducerRecord<>(Topics.EVENTS.name(), event.partitionKey(),
+                acks.add(producer.send(new ProducerRecord<>(topicFor(event), event.partitionKey(),
                         EventCodec.encodeBytes(event))));
             }
             for (Future<RecordMetadata> ack : acks) {
@@ -64,6 +74,13 @@ public final class KafkaEventPublisher implements EventPublisher {
             Thread.currentThread().interrupt();
             throw new PublishFailedException("interrupted while waiting for Kafka", e);
         }
+    }
+
+    static String topicFor(McpEvent event) {
+        return switch (event) {
+            case CallEvent call -> Topics.CALLS.name();
+            case AuditEvent audit -> Topics.AUDIT.name();
+        };
     }
 
     @Override

@@ -58,7 +58,7 @@ class CollectorKafkaIT {
     }
 
     @Test
-    void acknowledgedEventsAreInTheTopicKeyedByServerAndTool() throws Exception {
+    void acknowledgedCallsAreInTheValidatedCallsTopicKeyedByServerAndTool() throws Exception {
         var kafka = KafkaSettings.from(new Settings(Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers())));
         TopicAdmin.ensureTopics(kafka, Duration.ofSeconds(30));
         Javalin app = collector(broker.bootstrapServers(), "30s");
@@ -76,13 +76,15 @@ class CollectorKafkaIT {
                 ConsumerConfig.GROUP_ID_CONFIG, "collector-it",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.EVENTS.name()));
+            consumer.subscribe(List.of(Topics.CALLS.name(), Topics.EVENTS.name()));
             long deadline = System.currentTimeMillis() + 30_000;
             while (records.size() < 3 && System.currentTimeMillis() < deadline) {
                 consumer.poll(Duration.ofMillis(500)).forEach(records::add);
             }
         }
         assertEquals(3, records.size());
+        assertTrue(records.stream().allMatch(r -> r.topic().equals(Topics.CALLS.name())),
+                "validated calls skip the raw events topic: " + records.stream().map(ConsumerRecord::topic).toList());
         assertEquals(2, records.stream().filter(r -> r.key().equals("github|a_v1")).count());
         assertEquals(1, records.stream().filter(r -> r.key().equals("github|b_v2")).count());
         var sameKey = records.stream().filter(r -> r.key().equals("github|a_v1")).map(ConsumerRecord::partition).distinct();

@@ -19,7 +19,8 @@ public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolic
                               KafkaSettings kafka, ClickHouseConfig clickHouse, Path sloDirectory,
                               Duration sloReloadInterval, Duration evaluationInterval, NotifySettings notifications,
                               Function<String, String> environment, PipelineTopology.AuditChainSettings audit,
-                              RetentionSettings retention, PipelineTopology.OtlpTopics otlpTopics) {
+                              RetentionSettings retention, PipelineTopology.OtlpTopics otlpTopics,
+                              StreamsTuning streams, Duration rollupDedupHorizon) {
 
     public ProcessorConfig {
         if (evaluationInterval.compareTo(Duration.ofMillis(100)) < 0 || evaluationInterval.compareTo(Duration.ofMinutes(1)) > 0) {
@@ -63,11 +64,14 @@ public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolic
                         settings.integer("ALERT_RETENTION_DAYS", 400, 1, 100_000),
                         settings.integer("DEAD_LETTER_RETENTION_DAYS", 90, 1, 100_000)),
                 new PipelineTopology.OtlpTopics(settings.string("OTLP_KAFKA_SPANS_TOPIC", "otlp_spans"),
-                        settings.string("OTLP_KAFKA_LOGS_TOPIC", "otlp_logs")));
+                        settings.string("OTLP_KAFKA_LOGS_TOPIC", "otlp_logs")),
+                StreamsTuning.from(settings),
+                settings.duration("ROLLUP_DEDUP_HORIZON", PipelineTopology.Options.DEFAULT_DEDUP_HORIZON));
     }
 
     public String describe() {
-        return "stream-processor " + applicationId + " state=" + stateDir + " lateness=" + lateness.allowedLateness()
+        return "stream-processor " + applicationId + " " + streams.describe() + " state=" + stateDir
+                + " lateness=" + lateness.allowedLateness() + " dedupHorizon=" + rollupDedupHorizon
                 + " emitEvery=" + emitInterval + " sinkBatch=" + sink.maxBatchRecords() + "/" + sink.flushInterval()
                 + " metrics=" + metricsBind + ":" + metricsPort + " slos=" + sloDirectory + " (reload every "
                 + sloReloadInterval + ", evaluate every " + evaluationInterval + ") audit digest every "

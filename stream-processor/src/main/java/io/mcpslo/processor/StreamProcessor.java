@@ -87,7 +87,8 @@ public final class StreamProcessor implements AutoCloseable {
         });
         var options = new PipelineTopology.Options(Clock.systemUTC(), config.lateness(), config.emitInterval(),
                 config.maxFutureSkew(), registry, () -> slos.current().slos(), config.evaluationInterval(), true,
-                config.audit(), new ClickHouseSloHistory(new ClickHouseClient(config.clickHouse())), historyReads);
+                config.audit(), new ClickHouseSloHistory(new ClickHouseClient(config.clickHouse())), historyReads,
+                config.rollupDedupHorizon());
         var streams = new KafkaStreams(PipelineTopology.build(options, config.otlpTopics()), streamsProperties(config));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
@@ -141,7 +142,10 @@ public final class StreamProcessor implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.kafka().replicationFactor().map(Short::intValue).orElse(-1));
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) config.streams().commitInterval().toMillis());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streams().streamThreads());
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, config.streams().cacheBytes());
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.streams().standbyReplicas());
         return props;
     }
 

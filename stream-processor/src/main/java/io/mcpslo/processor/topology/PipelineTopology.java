@@ -47,7 +47,24 @@ public final class PipelineTopology {
     public record Options(Clock clock, LatenessPolicy lateness, Duration emitInterval, Duration maxFutureSkew,
                           MeterRegistry registry, Supplier<List<SloDefinition>> slos, Duration evaluationInterval,
                           boolean persistentStores, AuditChainSettings audit, SloHistory sloHistory,
-                          Executor historyReads) {
+                          Executor historyReads, Duration dedupHorizon) {
+
+        /** Calls resent within this much stream time count once in rollups (see {@link RollupProcessor}). */
+        public static final Duration DEFAULT_DEDUP_HORIZON = Duration.ofMinutes(15);
+
+        public Options {
+            if (dedupHorizon.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("ROLLUP_DEDUP_HORIZON must be at least 1s, was " + dedupHorizon);
+            }
+        }
+
+        public Options(Clock clock, LatenessPolicy lateness, Duration emitInterval, Duration maxFutureSkew,
+                       MeterRegistry registry, Supplier<List<SloDefinition>> slos, Duration evaluationInterval,
+                       boolean persistentStores, AuditChainSettings audit, SloHistory sloHistory,
+                       Executor historyReads) {
+            this(clock, lateness, emitInterval, maxFutureSkew, registry, slos, evaluationInterval, persistentStores,
+                    audit, sloHistory, historyReads, DEFAULT_DEDUP_HORIZON);
+        }
     }
 
     /** The audit chain's digest key (HMAC), and how often a chain head is signed: every N events or interval. */
@@ -132,27 +149,27 @@ public final class PipelineTopology {
     }
 
     static KStream<String, CallRollup> addRollups(StreamsBuilder builder, Options options) {
-        Duration lateness = options.lateness().allowedLateness();
         // caching collapses the many updates of one window between commits into one changelog write
-        // ids are remembered a little longer than the lateness, so an accepted event's replay is always seen
-        Duration seenRetention = lateness.plus(Duration.ofMinutes(10));
+        // ids stay in a bucket of one horizon and are looked up in two, so the store holds up to three horizons;
+        // no cache in front: every id is new, so a cache would only add a copy and its upkeep
+        Duration seenRetention = options.dedupHorizon().multipliedBy(3);
         builder.addStateStore(Stores.keyValueStoreBuilder(keyValueStore(options, RollupProcessor.WINDOWS_STORE),
                 Serdes.String(), RollupStateSerde.serde()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(keyValueStore(options, RollupProcessor.DIRTY_STORE),
-                Serdes.String(), Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 keyValueStore(options, RollupProcessor.STREAM_TIME_STORE), Serdes.String(), Serdes.Long())
                 .withCachingEnabled());
         builder.addStateStore(Stores.windowStoreBuilder(options.persistentStores()
                 ? Stores.persistentWindowStore(RollupProcessor.SEEN_STORE, seenRetention, Duration.ofMillis(1), false)
-                : Stores.inMemoryWindowStore(RollupProcessor.SEEN_STORE, seenRetention, Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()).withCachingEnabled());
+                : Stores.inMemoryWindowStore(RollupProcessor.SEEN_STORE, seenRetention, Duration.ofMillis(1), false),
+                Serdes.String(), Serdes.Long()));
 
         KStream<String, CallRollup> rollups = builder
                 .stream(Topics.CALLS.name(), Consumed.with(Topics.CALLS.keySerde(), Topics.CALLS.valueSerde())
                         .withName("validated-calls"))
-                .process(() -> new RollupProcessor(options.lateness(), options.emitInterval(), options.registry()),
-                        Named.as("rollup"), RollupProcessor.WINDOWS_STORE, RollupProcessor.DIRTY_STORE,
-                        RollupProcessor.SEEN_STORE, RollupProcessor.STREAM_TIME_STORE);
+                .process(() -> new RollupProcessor(options.lateness(), options.emitInterval(),
+                                options.dedupHorizon(), options.registry()),
+                        Named.as("rollup"), RollupProcessor.WINDOWS_STORE, RollupProcessor.SEEN_STORE,
+                        RollupProcessor.STREAM_TIME_STORE);
         rollups.to(Topics.ROLLUPS.name(), Produced.with(Topics.ROLLUPS.keySerde(), Topics.ROLLUPS.valueSerde()));
         return rollups;
     }

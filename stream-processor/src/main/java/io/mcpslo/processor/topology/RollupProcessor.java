@@ -9,7 +9,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -24,39 +26,49 @@ import org.slf4j.LoggerFactory;
 /**
  * Rolls calls up into one-minute windows per (server, tool, version).
  *
- * <p>Every window an event touched is marked dirty in a state store, and a wall-clock punctuator emits the
- * dirty windows every {@code emitInterval}: rollups show up within seconds even when traffic stops, and a
- * window never waits for a later event to close it. Dirty marks live in a store (not in memory) so that,
- * under exactly-once, a crash between an update and its emission re-emits after restart.
+ * <p>Every window an event touched is marked dirty, and a wall-clock punctuator emits the dirty windows every
+ * {@code emitInterval}: rollups show up within seconds even when traffic stops, and a window never waits for a
+ * later event to close it. Dirty marks are kept in memory only (a store write per event cost more than the
+ * rollup itself); instead, a task that starts (after a crash, a restart or a rebalance) treats every window it
+ * restored as dirty and emits it again. Re-emitting a window is harmless: the stored rollup keeps the highest
+ * revision and SLO evaluation replaces a window's previous revision.
  *
- * <p>Stream time is the latest event time seen by this task, kept in a store. An event later than the
- * allowed lateness is not rolled up (it is still stored raw from the calls topic) and is counted.
- * Event ids seen within the lateness are remembered, so a replayed event counts once.
+ * <p>Stream time is the latest event time seen by this task; it is saved at every emit, so after a restart it
+ * may be up to one emit interval behind and late events are judged slightly more leniently, never more
+ * strictly. An event later than the allowed lateness is not rolled up (it is still stored raw) and is counted.
+ *
+ * <p>Duplicates: an event id is remembered for the dedup horizon of stream time (between one and two horizons,
+ * in buckets of one horizon), so a batch a gateway resends after a timeout or a 503 counts once. The horizon
+ * bounds the state: about {@value #BYTES_PER_REMEMBERED_ID} bytes per id remembered, for up to two horizons of
+ * traffic. A resend later than the horizon is counted again in rollups (the raw calls table still keeps it once).
  */
 final class RollupProcessor implements Processor<String, CallEvent, String, CallRollup> {
 
     static final String WINDOWS_STORE = "rollup-windows";
-    static final String DIRTY_STORE = "rollup-dirty";
     static final String SEEN_STORE = "rollup-seen-event-ids";
     static final String STREAM_TIME_STORE = "rollup-stream-time";
     private static final String STREAM_TIME_KEY = "stream-time";
+    /** RocksDB key (36-character id, 8-byte bucket, 4-byte sequence) and value, plus its changelog record. */
+    static final int BYTES_PER_REMEMBERED_ID = 2 * (36 + 12 + 8);
     private static final Logger LOG = LoggerFactory.getLogger(RollupProcessor.class);
 
     private final LatenessPolicy lateness;
     private final Duration emitInterval;
+    private final long dedupBucketMs;
     private final Counter tooLate;
     private final Counter duplicates;
     private final Counter rolledUp;
     private ProcessorContext<String, CallRollup> context;
     private KeyValueStore<String, CallRollup> windows;
-    private KeyValueStore<String, Long> dirty;
+    private final Set<String> dirty = new LinkedHashSet<>();
     private WindowStore<String, Long> seen;
     private KeyValueStore<String, Long> streamTimeStore;
     private long streamTimeMs = Long.MIN_VALUE;
 
-    RollupProcessor(LatenessPolicy lateness, Duration emitInterval, MeterRegistry registry) {
+    RollupProcessor(LatenessPolicy lateness, Duration emitInterval, Duration dedupHorizon, MeterRegistry registry) {
         this.lateness = lateness;
         this.emitInterval = emitInterval;
+        this.dedupBucketMs = dedupHorizon.toMillis();
         this.tooLate = Counter.builder("mcp_processor_calls_too_late")
                 .description("Calls older than the allowed lateness: stored raw, not in any rollup").register(registry);
         this.duplicates = Counter.builder("mcp_processor_calls_duplicate")
@@ -69,11 +81,13 @@ final class RollupProcessor implements Processor<String, CallEvent, String, Call
     public void init(ProcessorContext<String, CallRollup> context) {
         this.context = context;
         this.windows = context.getStateStore(WINDOWS_STORE);
-        this.dirty = context.getStateStore(DIRTY_STORE);
         this.seen = context.getStateStore(SEEN_STORE);
         this.streamTimeStore = context.getStateStore(STREAM_TIME_STORE);
         Long stored = streamTimeStore.get(STREAM_TIME_KEY);
         streamTimeMs = stored == null ? Long.MIN_VALUE : stored;
+        try (KeyValueIterator<String, CallRollup> restored = windows.all()) {
+            restored.forEachRemaining(entry -> dirty.add(entry.key));
+        }
         context.schedule(emitInterval, PunctuationType.WALL_CLOCK_TIME, now -> emitDirtyAndExpire());
     }
 
@@ -86,7 +100,6 @@ final class RollupProcessor implements Processor<String, CallEvent, String, Call
         long eventMs = call.envelope().ts().toEpochMilli();
         if (eventMs > streamTimeMs) {
             streamTimeMs = eventMs;
-            streamTimeStore.put(STREAM_TIME_KEY, streamTimeMs);
         }
         if (!lateness.acceptsIntoRollup(call.envelope().ts(), Instant.ofEpochMilli(streamTimeMs))) {
             tooLate.increment();
@@ -95,33 +108,30 @@ final class RollupProcessor implements Processor<String, CallEvent, String, Call
             return;
         }
         String eventId = call.envelope().eventId().toString();
-        if (seen.fetch(eventId, eventMs) != null) {
+        long bucket = Math.floorDiv(streamTimeMs, dedupBucketMs) * dedupBucketMs;
+        if (seen.fetch(eventId, bucket) != null || seen.fetch(eventId, bucket - dedupBucketMs) != null) {
             duplicates.increment();
             return;
         }
-        seen.put(eventId, 1L, eventMs);
+        seen.put(eventId, 1L, bucket);
         RollupKey key = CallRollup.keyOf(call);
         String storeKey = key.storeKey();
         CallRollup current = windows.get(storeKey);
         windows.put(storeKey, (current == null ? CallRollup.empty(key) : current).plus(call));
-        dirty.put(storeKey, eventMs);
+        dirty.add(storeKey);
         rolledUp.increment();
     }
 
     private void emitDirtyAndExpire() {
-        List<String> emitted = new ArrayList<>();
-        try (KeyValueIterator<String, Long> marks = dirty.all()) {
-            while (marks.hasNext()) {
-                String storeKey = marks.next().key;
-                CallRollup rollup = windows.get(storeKey);
-                if (rollup != null) {
-                    context.forward(new Record<>(storeKey, rollup, rollup.windowStart().toEpochMilli()));
-                }
-                emitted.add(storeKey);
+        for (String storeKey : dirty) {
+            CallRollup rollup = windows.get(storeKey);
+            if (rollup != null) {
+                context.forward(new Record<>(storeKey, rollup, rollup.windowStart().toEpochMilli()));
             }
         }
-        emitted.forEach(dirty::delete);
+        dirty.clear();
         if (streamTimeMs != Long.MIN_VALUE) {
+            streamTimeStore.put(STREAM_TIME_KEY, streamTimeMs);
             expireFinalWindows();
         }
     }
@@ -134,8 +144,7 @@ final class RollupProcessor implements Processor<String, CallEvent, String, Call
                 RollupKey.timePrefix(cutoff))) {
             while (old.hasNext()) {
                 KeyValue<String, CallRollup> entry = old.next();
-                if (lateness.isFinal(entry.value.key(), Instant.ofEpochMilli(streamTimeMs))
-                        && dirty.get(entry.key) == null) {
+                if (lateness.isFinal(entry.value.key(), Instant.ofEpochMilli(streamTimeMs))) {
                     expired.add(entry.key);
                 }
             }

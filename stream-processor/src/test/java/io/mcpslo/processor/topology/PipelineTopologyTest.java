@@ -200,6 +200,50 @@ class PipelineTopologyTest {
     }
 
     @Test
+    void resendWithinTheDedupHorizonCountsOnceAfterStreamTimeMoved() {
+        String id = UUID.randomUUID().toString();
+        String event = call(id, Instant.parse("2026-11-25T11:40:10Z"), "t", 10, "ok");
+        send(event);
+        sendCall(Instant.parse("2026-11-25T11:54:00Z"), "other", 10, "ok");
+        send(event);
+        driver.advanceWallClockTime(EMIT);
+        assertEquals(1, latestRollups("t").get(Instant.parse("2026-11-25T11:40:00Z")).counts().calls());
+        assertEquals(1, counter("mcp_processor_calls_duplicate"));
+    }
+
+    /** The dedup state is bounded by the horizon: ids older than it are dropped, and a resend that late counts again. */
+    @Test
+    void rememberedIdsAreBoundedByTheDedupHorizon() {
+        Instant early = Instant.parse("2026-11-25T10:00:05Z");
+        String resentLate = call(UUID.randomUUID().toString(), early, "t", 10, "ok");
+        send(resentLate);
+        for (int i = 0; i < 100; i++) {
+            sendCall(early, "t", 10, "ok");
+        }
+        assertEquals(101, rememberedIds());
+        Instant muchLater = early.plus(PipelineTopology.Options.DEFAULT_DEDUP_HORIZON.multipliedBy(4));
+        sendCall(muchLater, "u", 10, "ok");
+        assertEquals(1, rememberedIds(), "ids older than three horizons of stream time are dropped");
+        send(resentLate);
+        driver.advanceWallClockTime(EMIT);
+        assertEquals(102, latestRollups("t").get(Instant.parse("2026-11-25T10:00:00Z")).counts().calls(),
+                "a resend later than the horizon (and within the lateness) counts again, as documented");
+        assertEquals(0, counter("mcp_processor_calls_duplicate"));
+    }
+
+    private int rememberedIds() {
+        driver.advanceWallClockTime(EMIT);
+        int count = 0;
+        try (var all = driver.<String, Long>getWindowStore(RollupProcessor.SEEN_STORE).all()) {
+            while (all.hasNext()) {
+                all.next();
+                count++;
+            }
+        }
+        return count;
+    }
+
+    @Test
     void replayedEventCountsOnce() {
         String id = UUID.randomUUID().toString();
         String event = call(id, Instant.parse("2026-11-25T11:59:10Z"), "t", 10, "ok");
