@@ -72,6 +72,13 @@ public final class BulkImport {
      */
     public Summary run(BufferedReader input, java.util.function.LongSupplier bytesRead, int progressEvery,
                        Consumer<Progress> progress) throws IOException {
+        try (BackgroundWriter writer = new BackgroundWriter()) {
+            return run(input, bytesRead, progressEvery, progress, writer);
+        }
+    }
+
+    private Summary run(BufferedReader input, java.util.function.LongSupplier bytesRead, int progressEvery,
+                        Consumer<Progress> progress, BackgroundWriter writer) throws IOException {
         Instant openFrom = RollupKey.windowStartOf(clock.instant().minus(allowedLateness));
         Map<String, CallRollup> windows = new HashMap<>();
         Set<String> dirty = new HashSet<>();
@@ -123,18 +130,21 @@ public final class BulkImport {
                 }
             }
             if (raw.size() >= rawBatch) {
-                store.writeCalls(raw);
+                List<CallEvent> batch = raw;
+                writer.submit(() -> store.writeCalls(batch));
                 raw = new ArrayList<>(rawBatch);
-                flushWindows(windows, dirty, written, foreign);
+                flushWindows(windows, dirty, written, foreign, writer);
             }
             if (lines % progressEvery == 0) {
                 progress.accept(new Progress(lines, imported, refused, tooRecent, bytesRead.getAsLong()));
             }
         }
         if (!raw.isEmpty()) {
-            store.writeCalls(raw);
+            List<CallEvent> batch = raw;
+            writer.submit(() -> store.writeCalls(batch));
         }
-        flushWindows(windows, dirty, written, foreign);
+        flushWindows(windows, dirty, written, foreign, writer);
+        writer.awaitAll();
         long foreignCalls = foreign.stream().mapToLong(key -> windows.get(key).counts().calls()).sum();
         progress.accept(new Progress(lines, imported, refused, tooRecent, bytesRead.getAsLong()));
         return new Summary(lines, imported, refused, tooRecent, audits, written.size(), foreign.size(), foreignCalls,
@@ -143,7 +153,7 @@ public final class BulkImport {
 
     /** Writes the windows changed since the last flush, except those the pipeline rolled up before the import. */
     private void flushWindows(Map<String, CallRollup> windows, Set<String> dirty, Set<String> written,
-                              Set<String> foreign) {
+                              Set<String> foreign, BackgroundWriter writer) {
         if (dirty.isEmpty()) {
             return;
         }
@@ -162,8 +172,54 @@ public final class BulkImport {
             written.add(storeKey);
         }
         if (!toWrite.isEmpty()) {
-            store.writeRollups(toWrite);
+            writer.submit(() -> store.writeRollups(toWrite));
         }
         dirty.clear();
+    }
+
+    /**
+     * Inserts run on one thread beside the parsing, at most two waiting, in order. A failed insert stops the import
+     * at the next submit with its cause (ClickHouse down, a refused row): nothing after it is written.
+     */
+    private static final class BackgroundWriter implements AutoCloseable {
+        private final java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor(
+                runnable -> Thread.ofPlatform().daemon().name("import-writer").unstarted(runnable));
+        private final java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(2);
+        private final java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
+
+        void submit(Runnable write) {
+            rethrow();
+            slots.acquireUninterruptibly();
+            thread.execute(() -> {
+                try {
+                    if (failure.get() == null) {
+                        write.run();
+                    }
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    slots.release();
+                }
+            });
+        }
+
+        void awaitAll() {
+            slots.acquireUninterruptibly(2);
+            slots.release(2);
+            rethrow();
+        }
+
+        private void rethrow() {
+            RuntimeException e = failure.get();
+            if (e != null) {
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            thread.shutdown();
+        }
     }
 }
