@@ -19,9 +19,10 @@ import java.util.Set;
 
 /**
  * Calls in ClickHouse: `calls` (sorted by server, tool, time) serves searches by server and tool and the ledger;
- * `calls_by_correlation` (sorted by session, user or trace, then time) serves those lookups. Both are read with
- * FINAL, so a call stored twice is listed and counted once. Every value from a caller enters SQL as an escaped
- * literal.
+ * `calls_by_correlation` (sorted by session, user or trace, then time) serves those lookups. A call stored twice (a
+ * replay, not yet merged away) is listed and counted once: reads keep one row per event id ({@code LIMIT 1 BY}, which
+ * ClickHouse runs on all cores, where FINAL merges on one and took seconds for an hour of 10 million calls). Every
+ * value from a caller enters SQL as an escaped literal.
  */
 public final class ClickHouseCallStore implements CallStore {
 
@@ -30,6 +31,7 @@ public final class ClickHouseCallStore implements CallStore {
     private static final String COLUMNS = "event_id, ts_ms, " + String.join(", ", TEXT_COLUMNS)
             + ", duration_ms, outcome, error_code, retry, response_bytes";
     private static final String NEWEST_FIRST = " ORDER BY ts_ms DESC, event_id DESC";
+    private static final String ONCE = " LIMIT 1 BY event_id";
     /** Correlation column → its key kind in calls_by_correlation, most selective first. */
     private static final Map<String, String> CORRELATIONS = orderedCorrelations();
     /** Ledger dimension → the column (or expression) it groups by. */
@@ -52,15 +54,23 @@ public final class ClickHouseCallStore implements CallStore {
     }
 
     /** The correlation copy when the filter names a trace, session or user; else the calls table. */
-    private String from(CallFilter filter) {
+    private String table(CallFilter filter) {
+        return client.database() + (correlation(filter).isEmpty() ? ".calls" : ".calls_by_correlation");
+    }
+
+    /** The condition on the correlation copy's sort key, most selective key first; empty for the calls table. */
+    private static String correlation(CallFilter filter) {
         for (var correlation : CORRELATIONS.entrySet()) {
             String key = filter.equals().get(correlation.getKey());
             if (key != null) {
-                return client.database() + ".calls_by_correlation FINAL WHERE key_kind = '" + correlation.getValue()
-                        + "' AND key = " + SqlLiteral.string(key) + " AND ";
+                return "key_kind = '" + correlation.getValue() + "' AND key = " + SqlLiteral.string(key) + " AND ";
             }
         }
-        return client.database() + ".calls FINAL WHERE ";
+        return "";
+    }
+
+    private String from(CallFilter filter) {
+        return table(filter) + " WHERE " + correlation(filter);
     }
 
     private static String where(CallFilter filter) {
@@ -92,14 +102,18 @@ public final class ClickHouseCallStore implements CallStore {
         String keyset = after.map(c -> " AND " + Keyset.olderThan(List.of("ts_ms", "event_id"),
                 List.of(Long.toString(c.tsMs()), "toUUID(" + SqlLiteral.string(c.eventId().toString()) + ")")))
                 .orElse("");
-        return rows(client.query("SELECT " + COLUMNS + " FROM " + from(filter) + where(filter) + keyset + NEWEST_FIRST
-                + " LIMIT " + limit));
+        String where = correlation(filter) + where(filter) + keyset;
+        String page = NEWEST_FIRST + ONCE + " LIMIT " + limit;
+        // the page's ids from the sort columns alone, then the whole rows of just those: sorting every column of an
+        // hour's calls to keep a hundred of them is what made a search without a server slow
+        return rows(client.query("SELECT " + COLUMNS + " FROM " + table(filter) + " PREWHERE event_id IN (SELECT event_id"
+                + " FROM " + table(filter) + " WHERE " + where + page + ") WHERE " + where + page));
     }
 
     @Override
     public List<Map<String, Object>> oldestFirst(CallFilter filter, int limit) {
         return rows(client.query("SELECT " + COLUMNS + " FROM " + from(filter) + where(filter)
-                + " ORDER BY ts_ms, event_id LIMIT " + limit));
+                + " ORDER BY ts_ms, event_id" + ONCE + " LIMIT " + limit));
     }
 
     private static List<Map<String, Object>> rows(List<JsonNode> result) {
@@ -124,13 +138,15 @@ public final class ClickHouseCallStore implements CallStore {
 
     @Override
     public long count(CallFilter filter) {
-        return client.query("SELECT count() AS n FROM " + from(filter) + where(filter)).get(0).get("n").asLong();
+        return client.query("SELECT uniqExact(event_id) AS n FROM " + from(filter) + where(filter)).get(0).get("n")
+                .asLong();
     }
 
     @Override
     public InputStream export(CallFilter filter, ExportFormat format) {
-        String sql = "SELECT toString(toDateTime(intDiv(ts_ms, 1000))) AS time_utc, " + COLUMNS + " FROM " + from(filter)
-                + where(filter) + NEWEST_FIRST;
+        // FINAL here: it merges in sort-key order and streams, where LIMIT BY would hold every id of the export
+        String sql = "SELECT toString(toDateTime(intDiv(ts_ms, 1000))) AS time_utc, " + COLUMNS + " FROM "
+                + table(filter) + " FINAL WHERE " + correlation(filter) + where(filter) + NEWEST_FIRST;
         // neutralised outside the filtering query: ClickHouse would read a WHERE on server as one on the alias
         return client.queryStream(format == ExportFormat.CSV
                 ? "SELECT time_utc, event_id, ts_ms, " + String.join(", ", TEXT_COLUMNS.stream()
@@ -163,18 +179,20 @@ public final class ClickHouseCallStore implements CallStore {
         return parts.isEmpty() ? "0" : "(" + String.join(" OR ", parts) + ")";
     }
 
-    private String counted(LedgerQuery query) {
-        return client.database() + ".calls FINAL WHERE " + timeRange(query.from(), query.to())
+    /** The calls the SLO counts in the range, each once, with the columns the ledger reads. */
+    private String counted(LedgerQuery query, String alsoWhere) {
+        return "(SELECT ts_ms, outcome, duration_ms, tool, server_version, error_code, error_type, source, user,"
+                + " session_id FROM " + client.database() + ".calls WHERE " + timeRange(query.from(), query.to())
                 // calls without a tool roll up (and are scoped) under their method, as in the rollups
                 + scope(query.scope(), "if(tool = '', method, tool)")
-                + " AND outcome IN (" + outcomes(query.rule().valid()) + ")";
+                + " AND outcome IN (" + outcomes(query.rule().valid()) + ")" + alsoWhere + ONCE + ")";
     }
 
     @Override
     public LedgerTotals ledgerTotals(LedgerQuery query) {
         String bad = bad(query.rule());
         JsonNode row = client.query("SELECT count() AS counted, countIf(" + bad + ") AS bad, minIf(ts_ms, " + bad
-                + ") AS first_ms, maxIf(ts_ms, " + bad + ") AS last_ms FROM " + counted(query)).get(0);
+                + ") AS first_ms, maxIf(ts_ms, " + bad + ") AS last_ms FROM " + counted(query, "")).get(0);
         long badCalls = row.get("bad").asLong();
         return new LedgerTotals(row.get("counted").asLong(), badCalls,
                 badCalls == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(row.get("first_ms").asLong())),
@@ -187,8 +205,8 @@ public final class ClickHouseCallStore implements CallStore {
         String pairs = String.join(", ", LedgerGroup.DIMENSIONS.stream()
                 .map(d -> "tuple(" + SqlLiteral.string(d) + ", " + DIMENSION_COLUMNS.get(d) + ")").toList());
         String sql = "SELECT pair.1 AS dimension, pair.2 AS value, count() AS bad, min(ts_ms) AS first_ms,"
-                + " max(ts_ms) AS last_ms FROM (SELECT * FROM " + counted(query) + " AND " + bad(query.rule())
-                + ") ARRAY JOIN [" + pairs + "] AS pair GROUP BY dimension, value"
+                + " max(ts_ms) AS last_ms FROM " + counted(query, " AND " + bad(query.rule()))
+                + " ARRAY JOIN [" + pairs + "] AS pair GROUP BY dimension, value"
                 + " ORDER BY dimension, bad DESC, value LIMIT " + perDimension + " BY dimension";
         return client.query(sql).stream().map(row -> new LedgerGroup(row.get("dimension").asText(),
                 row.get("value").asText().isEmpty() ? null : row.get("value").asText(), row.get("bad").asLong(),
