@@ -30,6 +30,11 @@ async function load() {
   }));
   render(rows);
   ui.sortable(document.getElementById("slos"), rows, render);
+  const alerts = (await ui.api("/api/v1/alerts?state=active")).alerts;
+  document.querySelector("#alerts tbody").innerHTML = alerts.map(a => `<tr><td>${ui.esc(a.at)}</td><td>${ui.esc(a.slo_id)}</td>
+    <td class="state-${ui.esc(a.alert)}">${ui.esc(a.alert)} ${ui.esc(a.to)}</td><td>${ui.esc(a.summary)}</td>
+    <td><a class="ledger" href="/ui/ledger.html?dedup_key=${encodeURIComponent(a.dedup_key)}">budget ledger</a></td></tr>`).join("")
+    || "<tr><td>none</td></tr>";
   document.body.dataset.loaded = "true";
 }
 ui.live(load);

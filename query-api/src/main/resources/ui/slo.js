@@ -32,8 +32,10 @@ async function load() {
   versions.tools.sort((a, b) => (b.tool_error + b.transport_error) - (a.tool_error + a.transport_error) || a.tool.localeCompare(b.tool));
   document.querySelector("#versions tbody").innerHTML = versions.tools.map(t => `<tr><td>${ui.esc(t.tool)} (${ui.esc(t.server_version)})</td>
     <td>${t.calls}</td><td>${t.tool_error}</td><td>${t.transport_error}</td><td>${t.p95_ms ?? "–"} ms</td></tr>`).join("");
-  document.querySelector("#alerts tbody").innerHTML = slo.alerts.map(a => `<tr><td>${ui.esc(a.at)}</td><td>${ui.esc(a.alert)} → ${ui.esc(a.to)}</td><td>${ui.esc(a.summary)}</td></tr>`).join("")
+  document.querySelector("#alerts tbody").innerHTML = slo.alerts.map(a => `<tr><td>${ui.esc(a.at)}</td><td>${ui.esc(a.alert)} → ${ui.esc(a.to)}</td><td>${ui.esc(a.summary)}</td>
+    <td><a class="ledger" href="/ui/ledger.html?dedup_key=${encodeURIComponent(a.dedup_key)}">budget ledger</a></td></tr>`).join("")
     + acts.map(b => `<tr><td>${ui.esc(b.ts)}</td><td>${ui.esc(b.action)}</td><td>${ui.esc(b.actor)}: ${ui.esc(b.reason)}</td></tr>`).join("");
+  document.getElementById("ledger").href = `/ui/ledger.html?slo=${encodeURIComponent(slo.id)}&from=${encodeURIComponent(r.from)}&to=${encodeURIComponent(r.to)}`;
   document.body.dataset.loaded = "true";
 }
 async function breakGlass(r) {

@@ -9,6 +9,7 @@ import io.mcpslo.common.auth.BearerAuth;
 import io.mcpslo.common.auth.TokenStore;
 import io.mcpslo.query.audit.ClickHouseAuditStore;
 import io.mcpslo.query.audit.KafkaAuditRecorder;
+import io.mcpslo.query.calls.ClickHouseCallStore;
 import io.mcpslo.query.report.ClickHouseReportStore;
 import io.mcpslo.query.report.ReportService;
 import io.mcpslo.query.store.ClickHouseDeadLetterStore;
@@ -74,7 +75,7 @@ public final class QueryApiMain {
         var services = new QueryApp.Services(new ClickHouseRollupStore(client), new ClickHouseSloStore(client),
                 new ClickHouseAuditStore(client), recorder, () -> slos.current().slos(),
                 new BearerAuth(new TokenStore(config.tokensFile())), config.auditDigestKey(), reports, reportService,
-                new ClickHouseDeadLetterStore(client));
+                new ClickHouseDeadLetterStore(client), new ClickHouseCallStore(client));
         Javalin app = QueryApp.create(config.bindHost(), services, Clock.systemUTC(), config.maxPoints(), registry)
                 .start(config.port());
         app.events(events -> events.serverStopped(() -> {

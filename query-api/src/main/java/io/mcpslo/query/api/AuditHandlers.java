@@ -75,21 +75,12 @@ final class AuditHandlers {
         allowed.addAll(List.of("from", "to", "format"));
         RangeParameters.checkNames(ctx.queryParamMap(), allowed);
         AuditFilter filter = filter(ctx);
-        String format = RangeParameters.single(ctx.queryParamMap(), "format").orElse("ndjson");
-        AuditStore.ExportFormat exportFormat = switch (format) {
-            case "csv" -> AuditStore.ExportFormat.CSV;
-            case "ndjson" -> AuditStore.ExportFormat.NDJSON;
-            default -> throw new BadRequestException("format", "format must be csv or ndjson; got "
-                    + RangeParameters.abbreviate(format));
-        };
+        AuditStore.ExportFormat exportFormat = ExportResponse.format(ctx);
         audited(ctx, "audit.export");
         long total = store.count(filter);
         InputStream rows = store.export(filter, exportFormat);
         ctx.header("X-Audit-Total-Rows", Long.toString(total));
-        ctx.header("Content-Disposition", "attachment; filename=\"audit-" + filter.from().getEpochSecond() + "-"
-                + filter.to().getEpochSecond() + "." + format + "\"");
-        ctx.contentType(exportFormat == AuditStore.ExportFormat.CSV ? "text/csv; charset=utf-8" : "application/x-ndjson");
-        ctx.result(rows);
+        ExportResponse.send(ctx, "audit", filter.from(), filter.to(), exportFormat, rows);
     }
 
     void verify(Context ctx) {
@@ -155,6 +146,11 @@ final class AuditHandlers {
 
     /** Writes "who asked what, when" before answering; a read that cannot be audited is not served. */
     private void audited(Context ctx, String action) {
+        recordRead(recorder, clock, ctx, action);
+    }
+
+    /** Writes who read the audit log with which request; throws when the trail cannot take it. */
+    static void recordRead(AuditRecorder recorder, Clock clock, Context ctx, String action) {
         Principal principal = ctx.attribute(QueryApp.PRINCIPAL);
         Map<String, Object> asked = new TreeMap<>(ctx.queryParamMap());
         asked.put("path", ctx.path());

@@ -10,6 +10,7 @@ import io.mcpslo.common.auth.BearerAuth;
 import io.mcpslo.query.audit.AuditRecorder;
 import io.mcpslo.query.audit.AuditStore;
 import io.mcpslo.query.audit.AuditVerifier;
+import io.mcpslo.query.calls.CallStore;
 import io.mcpslo.query.report.ReportService;
 import io.mcpslo.query.report.ReportStore;
 import io.mcpslo.clickhouse.ClickHouseException;
@@ -41,7 +42,8 @@ public final class QueryApp {
     /** What the API reads from and writes to, and who may do what. */
     public record Services(RollupStore rollups, SloStore slos, AuditStore audit, AuditRecorder recorder,
                            Supplier<List<SloDefinition>> definitions, BearerAuth auth, byte[] digestKey,
-                           ReportStore reports, ReportService reportService, DeadLetterStore deadLetters) {
+                           ReportStore reports, ReportService reportService, DeadLetterStore deadLetters,
+                           CallStore calls) {
     }
 
     public static Javalin create(String bindHost, Services services, Clock clock, int maxPoints,
@@ -52,6 +54,9 @@ public final class QueryApp {
                 new AuditVerifier(services.digestKey()), clock);
         var reportHandlers = new ReportHandlers(services.reportService(), services.reports());
         var deadLetterHandlers = new DeadLetterHandlers(services.deadLetters(), clock);
+        var callHandlers = new CallHandlers(services.calls(), services.audit(), services.recorder(),
+                services.definitions(), clock);
+        var ledgerHandlers = new LedgerHandlers(services.calls(), services.slos(), services.definitions(), clock);
         Map<String, Access> access = new LinkedHashMap<>();
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
@@ -86,6 +91,12 @@ public final class QueryApp {
         route(app, access, HandlerType.GET, "/api/v1/reports", Access.READ, reportHandlers::list);
         route(app, access, HandlerType.POST, "/api/v1/reports", Access.READ, reportHandlers::generate);
         route(app, access, HandlerType.GET, "/api/v1/reports/{team}/{file}", Access.READ, reportHandlers::download);
+        route(app, access, HandlerType.GET, "/api/v1/calls", Access.READ, callHandlers::list);
+        route(app, access, HandlerType.GET, "/api/v1/calls/export", Access.READ, callHandlers::export);
+        route(app, access, HandlerType.GET, "/api/v1/sessions/{id}", Access.READ, callHandlers::session);
+        route(app, access, HandlerType.GET, "/api/v1/traces/{id}", Access.READ, callHandlers::trace);
+        route(app, access, HandlerType.GET, "/api/v1/alerts/{dedupKey}/ledger", Access.READ, ledgerHandlers::alert);
+        route(app, access, HandlerType.GET, "/api/v1/slos/{id}/ledger", Access.READ, ledgerHandlers::slo);
         route(app, access, HandlerType.GET, "/api/v1/dead-letters", Access.OPERATIONS, deadLetterHandlers::list);
         route(app, access, HandlerType.GET, "/health", Access.OPEN,
                 ctx -> ctx.json(Map.of("status", "up", "service", "query-api")));

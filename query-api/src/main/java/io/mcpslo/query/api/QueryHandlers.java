@@ -11,8 +11,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /** GET /api/v1/latency, /failures and /tools, each limited to the servers the token may read. */
@@ -33,15 +31,7 @@ final class QueryHandlers {
     /** The request's query, limited to the servers its token may read; another team's server is 404. */
     private RollupQuery query(Context ctx) {
         RollupQuery query = RangeParameters.parse(ctx.queryParamMap(), clock, maxPoints);
-        Optional<Set<String>> visible = ReadScope.servers(ctx, slos.get());
-        if (visible.isEmpty()) {
-            return query;
-        }
-        if (query.server().isPresent() && !visible.get().contains(query.server().get())) {
-            throw new NotFoundException("server", "no server " + RangeParameters.abbreviate(query.server().get())
-                    + " among the servers this token's teams own (those their SLOs name)");
-        }
-        return query.onlyServers(visible.get());
+        return ReadScope.serversFor(ctx, slos.get(), query.server()).map(query::onlyServers).orElse(query);
     }
 
     void latency(Context ctx) {

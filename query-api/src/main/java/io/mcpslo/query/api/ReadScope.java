@@ -48,6 +48,19 @@ final class ReadScope {
         return Optional.of(Set.copyOf(servers));
     }
 
+    /**
+     * The servers a request may read calls of (empty: all), when it asks for {@code server}: another team's server is
+     * 404, as if it did not exist.
+     */
+    static Optional<Set<String>> serversFor(Context ctx, List<SloDefinition> slos, Optional<String> server) {
+        Optional<Set<String>> visible = servers(ctx, slos);
+        if (visible.isPresent() && server.isPresent() && !visible.get().contains(server.get())) {
+            throw new NotFoundException("server", "no server " + RangeParameters.abbreviate(server.get())
+                    + " among the servers this token's teams own (those their SLOs name)");
+        }
+        return visible;
+    }
+
     /** Whether the request may read a team's SLOs, alerts and reports. */
     static boolean seesTeam(Context ctx, String team) {
         return teams(ctx).map(teams -> teams.contains(team)).orElse(true);

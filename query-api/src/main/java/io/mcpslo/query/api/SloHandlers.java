@@ -42,7 +42,7 @@ final class SloHandlers {
             "5m", Duration.ofMinutes(5), "1h", Duration.ofHours(1), "1d", Duration.ofDays(1));
     private static final Duration MAX_SILENCE = Duration.ofDays(30);
     private static final Pattern TEXT = Pattern.compile("[^\\p{Cntrl}]{1,200}");
-    private static final Pattern DEDUP_KEY = Pattern.compile("[A-Za-z0-9:._-]{1,300}");
+    static final Pattern DEDUP_KEY = Pattern.compile("[A-Za-z0-9:._-]{1,300}");
 
     private final Supplier<List<SloDefinition>> slos;
     private final SloStore store;

@@ -1,7 +1,6 @@
 package io.mcpslo.query.audit;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import io.mcpslo.query.store.CursorText;
 import java.util.Optional;
 
 /**
@@ -11,21 +10,18 @@ import java.util.Optional;
 public record AuditCursor(long tsMs, String eventId, long partition, long seq) {
 
     public String encode() {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString((tsMs + "|" + eventId + "|" + partition + "|" + seq)
-                .getBytes(StandardCharsets.UTF_8));
+        return CursorText.encode(tsMs, eventId, partition, seq);
     }
 
     /** The cursor a client sent back, or empty when it is not one of ours. */
     public static Optional<AuditCursor> decode(String text) {
-        try {
-            String[] parts = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8).split("\\|");
-            if (parts.length != 4 || !parts[1].matches("[0-9a-fA-F-]{36}")) {
+        return CursorText.decode(text, 4).filter(parts -> parts[1].matches("[0-9a-fA-F-]{36}")).flatMap(parts -> {
+            try {
+                return Optional.of(new AuditCursor(Long.parseLong(parts[0]), parts[1], Long.parseLong(parts[2]),
+                        Long.parseLong(parts[3])));
+            } catch (NumberFormatException e) {
                 return Optional.empty();
             }
-            return Optional.of(new AuditCursor(Long.parseLong(parts[0]), parts[1], Long.parseLong(parts[2]),
-                    Long.parseLong(parts[3])));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        });
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mcpslo.clickhouse.ClickHouseClient;
+import io.mcpslo.clickhouse.CsvCells;
+import io.mcpslo.clickhouse.Keyset;
 import io.mcpslo.clickhouse.SqlLiteral;
 import io.mcpslo.schemas.AuditChain;
 import io.mcpslo.schemas.AuditDigest;
@@ -25,16 +27,9 @@ public final class ClickHouseAuditStore implements AuditStore {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = String.join(", ", AuditChain.TEXT_FIELDS)
             + ", ts_ms, chain_partition, chain_seq, prev_hash, hash";
-    /**
-     * The CSV columns: a text cell that begins with = + - @, tab or carriage return gets a leading apostrophe, so a
-     * spreadsheet shows it as text instead of running it as a formula (OWASP, "CSV Injection"); ClickHouse quotes
-     * every string cell and doubles its quotes. NDJSON keeps the values as they are.
-     */
+    /** The CSV columns, text cells neutralised against spreadsheet formulas; NDJSON keeps the values as they are. */
     private static final String CSV_COLUMNS = String.join(", ", AuditChain.TEXT_FIELDS.stream()
-            .map(field -> "if(substring(" + field + ", 1, 1) IN ('=', '+', '-', '@', " + SqlLiteral.string("\t") + ", "
-                    + SqlLiteral.string("\r") + "), concat(" + SqlLiteral.string("'") + ", " + field + "), " + field
-                    + ") AS " + field).toList())
-            + ", ts_ms, chain_partition, chain_seq, prev_hash, hash";
+            .map(CsvCells::neutralised).toList()) + ", ts_ms, chain_partition, chain_seq, prev_hash, hash";
 
     private final ClickHouseClient client;
 
@@ -60,10 +55,9 @@ public final class ClickHouseAuditStore implements AuditStore {
 
     @Override
     public List<Map<String, Object>> page(AuditFilter filter, Optional<AuditCursor> after, int limit) {
-        String keyset = after.map(c -> " AND (ts_ms < " + c.tsMs() + " OR (ts_ms = " + c.tsMs() + " AND (event_id < "
-                + SqlLiteral.string(c.eventId()) + " OR (event_id = " + SqlLiteral.string(c.eventId())
-                + " AND (chain_partition < " + c.partition() + " OR (chain_partition = " + c.partition()
-                + " AND chain_seq < " + c.seq() + "))))))").orElse("");
+        String keyset = after.map(c -> " AND " + Keyset.olderThan(List.of("ts_ms", "event_id", "chain_partition",
+                "chain_seq"), List.of(Long.toString(c.tsMs()), SqlLiteral.string(c.eventId()),
+                Long.toString(c.partition()), Long.toString(c.seq())))).orElse("");
         String sql = "SELECT " + COLUMNS + " FROM " + table(filter) + " FINAL" + where(filter) + keyset
                 + " ORDER BY ts_ms DESC, event_id DESC, chain_partition DESC, chain_seq DESC LIMIT " + limit;
         return rows(client.query(sql));

@@ -102,6 +102,18 @@ public final class ClickHouseSloStore implements SloStore {
             events = "(SELECT * FROM " + table("alert_events") + " FINAL WHERE at >= toDateTime("
                     + query.from().getEpochSecond() + ") AND at < toDateTime(" + query.to().getEpochSecond() + ")) AS e";
         }
+        return alertRows(events, where.toString(), query.limit());
+    }
+
+    @Override
+    public List<AlertRecord> transitions(String dedupKey) {
+        String events = "(SELECT * FROM " + table("alert_events") + " FINAL WHERE dedup_key = "
+                + SqlLiteral.string(dedupKey) + ") AS e";
+        return alertRows(events, "", 1000).reversed();
+    }
+
+    /** Alert transitions of {@code events} (a subquery named e) with their acknowledgements, newest first. */
+    private List<AlertRecord> alertRows(String events, String where, int limit) {
         String sql = "SELECT e.dedup_key AS dedup_key, e.slo_id AS slo_id, e.team AS team, e.alert AS alert,"
                 + " e.severity AS severity, e.from_state AS from_state, e.to_state AS to_state, e.at_ms AS at_ms,"
                 + " toUnixTimestamp(e.incident_start) AS incident_start, e.summary AS summary, e.rule AS rule,"
@@ -109,7 +121,7 @@ public final class ClickHouseSloStore implements SloStore {
                 + " e.burn_1h AS burn_1h, e.burn_2h AS burn_2h, e.burn_6h AS burn_6h, e.burn_1d AS burn_1d,"
                 + " e.burn_3d AS burn_3d, a.acked_by AS acked_by, toUnixTimestamp(a.at) AS acked_at FROM " + events
                 + " ANY LEFT JOIN (SELECT dedup_key, acked_by, at FROM " + table("alert_acks") + " FINAL) AS a"
-                + " USING dedup_key" + where + " ORDER BY at_ms DESC LIMIT " + query.limit();
+                + " USING dedup_key" + where + " ORDER BY at_ms DESC LIMIT " + limit;
         return client.query(sql).stream().map(row -> {
             String ackedBy = row.get("acked_by").asText();
             return new AlertRecord(row.get("dedup_key").asText(), row.get("slo_id").asText(), row.get("team").asText(),

@@ -17,6 +17,9 @@ public interface SloStore {
 
     List<AlertRecord> alerts(AlertQuery query);
 
+    /** Every transition of the alert with this dedup key (one incident), oldest first; empty when there is none. */
+    List<AlertRecord> transitions(String dedupKey);
+
     void acknowledge(String dedupKey, String by, String comment, Instant at);
 
     /** The team of the alert with this dedup key, or empty when there is none. */

@@ -14,6 +14,7 @@ import io.mcpslo.kafka.TopicAdmin;
 import io.mcpslo.kafka.Topics;
 import io.mcpslo.query.audit.ClickHouseAuditStore;
 import io.mcpslo.query.audit.KafkaAuditRecorder;
+import io.mcpslo.query.calls.ClickHouseCallStore;
 import io.mcpslo.query.report.ClickHouseReportStore;
 import io.mcpslo.query.report.ReportService;
 import io.mcpslo.query.store.ClickHouseDeadLetterStore;
@@ -91,7 +92,8 @@ final class ApiTestKit {
         var services = new QueryApp.Services(new ClickHouseRollupStore(client), new ClickHouseSloStore(client),
                 new ClickHouseAuditStore(client), recorder, slos, new BearerAuth(new TokenStore(tokens)), DIGEST_KEY,
                 new ClickHouseReportStore(client), new ReportService(new ClickHouseReportStore(client), slos,
-                        java.time.ZoneId.of("UTC"), java.util.Optional.empty(), clock), new ClickHouseDeadLetterStore(client));
+                        java.time.ZoneId.of("UTC"), java.util.Optional.empty(), clock), new ClickHouseDeadLetterStore(client),
+                new ClickHouseCallStore(client));
         Javalin app = QueryApp.create("127.0.0.1", services, clock, 10_000,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(0);
         app.events(events -> events.serverStopped(recorder::close));

@@ -60,6 +60,7 @@ class DashboardPagesIT {
     private static final RollingWindow WINDOW = new RollingWindow(Duration.ofDays(30));
     private static final String HOSTILE_TOOL = "<script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\">";
     private static final String HOSTILE_ACTOR = "<img src=x onerror=document.title='pwned'>@example.com";
+    private static final String SESSION = "sess-<b>3</b>";
     private static ClickHouseClient client;
     private static Javalin app;
     private static String chromium;
@@ -76,6 +77,7 @@ class DashboardPagesIT {
         var store = new ClickHousePipelineStore(client, Clock.systemUTC());
         store.prepare();
         List<CallRollup> rollups = new ArrayList<>();
+        List<CallEvent> calls = new ArrayList<>();
         for (int minute = 1; minute <= 120; minute++) {
             Instant start = NOW.minus(Duration.ofMinutes(minute));
             for (String[] tool : new String[][] {{"jira", "search_issues", "1.9.0"}, {"github", "search_code_v1", "2.4.1"},
@@ -84,8 +86,11 @@ class DashboardPagesIT {
                 for (int i = 0; i < 10; i++) {
                     Outcome outcome = tool[0].equals("jira") && minute < 20 && i < 4 ? Outcome.TRANSPORT_ERROR : Outcome.OK;
                     var envelope = new EventEnvelope(UUID.randomUUID(), start.plusSeconds(i), "gw", tool[0], tool[2],
-                            tool[1], "tools/call", null, null, null, null, null, null);
-                    rollup = rollup.plus(new CallEvent(envelope, 50 + 10 * i, outcome, null, null, null, null));
+                            tool[1], "tools/call", null, minute == 3 ? SESSION : null, "dora", null, null, null);
+                    CallEvent call = new CallEvent(envelope, 50 + 10 * i, outcome,
+                            outcome == Outcome.OK ? null : -32603, outcome == Outcome.OK ? null : "timeout", null, null);
+                    rollup = rollup.plus(call);
+                    calls.add(call);
                     jiraCalls += tool[0].equals("jira") ? 1 : 0;
                 }
                 rollups.add(rollup);
@@ -126,7 +131,7 @@ class DashboardPagesIT {
         var hostileAct = new AuditEvent(hostileEnvelope, HOSTILE_ACTOR, "<b>agent</b>", "tools/call", HOSTILE_TOOL, null,
                 AuditEvent.Decision.DENY, "policy\" onmouseover=\"document.title='pwned'", "denied", HOSTILE_TOOL);
         var firstLink = AuditChain.next(null, 0, act);
-        store.write(new PipelineStore.Batch(List.of(), List.of(), rollups, alerts, statuses, List.of(),
+        store.write(new PipelineStore.Batch(calls, List.of(), rollups, alerts, statuses, List.of(),
                 List.of(new ChainedAudit(act, firstLink, NOW),
                         new ChainedAudit(hostileAct, AuditChain.next(firstLink, 0, hostileAct), NOW)), List.of()));
         List<SloDefinition> slos = List.of(
@@ -183,6 +188,7 @@ class DashboardPagesIT {
     @Test
     void everyPageAndReportIsServedWithSecurityHeaders() {
         for (String path : List.of("/ui/index.html", "/ui/slo.html", "/ui/explorer.html", "/ui/audit.html", "/ui/app.js",
+                "/ui/ledger.html", "/ui/calls.html", "/ui/session.html",
                 "/api/v1/slos", "/api/v1/nothing-here")) {
             var response = ApiTestKit.call(app, ApiTestKit.sre, "GET", path, null);
             var headers = response.headers();
@@ -263,5 +269,44 @@ class DashboardPagesIT {
         Rendered refused = render("audit-as-team", "/ui/audit.html", ApiTestKit.devtools);
         assertTrue(refused.dom().contains("may not read the audit trail"), "the page says why it shows nothing");
         assertEquals(-1, refused.dom().indexOf("oncall@example.com"));
+    }
+
+    @Test
+    void anAlertLinksToItsLedgerWhoseRowsLinkToTheCallsThatBurnedTheBudget() throws Exception {
+        String ledgerLink = "/ui/ledger.html?dedup_key=mcp-slo%3Ajira-availability%3Apage%3A7";
+        Rendered detail = render("detail-ledger-link", "/ui/slo.html?id=jira-availability&hours=3", ApiTestKit.sre);
+        assertClean(detail);
+        assertTrue(detail.dom().contains("href=\"" + ledgerLink + "\""), "the SLO page's alert links to its ledger");
+        Rendered overview = render("overview-ledger-link", "/ui/index.html", ApiTestKit.sre);
+        assertClean(overview);
+        assertTrue(overview.dom().contains("href=\"" + ledgerLink + "\""), "the active alerts list links to the ledger");
+        Rendered ledger = render("ledger", ledgerLink, ApiTestKit.sre);
+        assertClean(ledger);
+        // jira's 4 transport errors a minute, minutes 1 to 19 before now: all of them search_issues, -32603
+        String toolTable = ledger.dom().replaceAll("(?s).*<table data-dimension=\"tool\">", "").replaceAll("(?s)</table>.*", "");
+        assertTrue(toolTable.contains(">search_issues</a>") && toolTable.contains("<td class=\"bad\">76</td>")
+                && toolTable.contains("<td class=\"share\">100.000 %</td>"), toolTable);
+        String callsLink = toolTable.replaceAll("(?s).*<a href=\"(/ui/calls\\.html\\?[^\"]*)\">search_issues.*", "$1")
+                .replace("&amp;", "&");
+        assertTrue(callsLink.startsWith("/ui/calls.html?server=jira&outcome=transport_error"), callsLink);
+        Rendered calls = render("ledger-calls", callsLink, ApiTestKit.sre);
+        assertClean(calls);
+        assertTrue(calls.dom().contains("data-rows=\"76\""), "the ledger row's calls, all of them");
+        assertEquals(76, calls.dom().split("class=\"outcome-transport_error\"", -1).length - 1);
+    }
+
+    @Test
+    void aSessionShowsItsCallsInOrderAndWhereItBroke() throws Exception {
+        Rendered page = render("session", "/ui/session.html?id=" + java.net.URLEncoder.encode(SESSION,
+                StandardCharsets.UTF_8), ApiTestKit.sre);
+        assertClean(page);
+        assertEquals(30, page.dom().split("<tr class=\"call ", -1).length - 1, "the 30 calls of minute 3");
+        assertTrue(page.dom().contains("session sess-&lt;b&gt;3&lt;/b&gt;"), "the id shows as text");
+        assertTrue(page.dom().contains("where it broke: ") && page.dom().contains("jira search_issues transport_error -32603"),
+                page.dom());
+        Rendered other = render("session-devtools", "/ui/session.html?id=" + java.net.URLEncoder.encode(SESSION,
+                StandardCharsets.UTF_8), ApiTestKit.devtools);
+        assertEquals(20, other.dom().split("<tr class=\"call ", -1).length - 1, "devtools sees github's calls only");
+        assertFalse(other.dom().contains(">jira<"));
     }
 }

@@ -68,16 +68,19 @@ class QueryAuthMatrixIT {
         }
         // devtools owns github (10 calls), tracker owns jira (20 calls), by their SLOs' scopes
         List<CallRollup> rollups = new ArrayList<>();
+        List<CallEvent> calls = new ArrayList<>();
         for (String server : List.of("github", "jira")) {
             CallRollup rollup = CallRollup.empty(new RollupKey(server, server + "_tool", "1.0", NOW.minusSeconds(1800)));
             for (int i = 0; i < (server.equals("github") ? 10 : 20); i++) {
                 var envelope = new EventEnvelope(UUID.randomUUID(), NOW.minusSeconds(1800 - i), "gw", server, "1.0",
-                        server + "_tool", "tools/call", null, null, null, null, null, null);
-                rollup = rollup.plus(new CallEvent(envelope, 12.0, Outcome.TRANSPORT_ERROR, null, null, null, null));
+                        server + "_tool", "tools/call", null, "sess-" + server, null, null, null, null);
+                CallEvent call = new CallEvent(envelope, 12.0, Outcome.TRANSPORT_ERROR, null, null, null, null);
+                rollup = rollup.plus(call);
+                calls.add(call);
             }
             rollups.add(rollup);
         }
-        store.write(new PipelineStore.Batch(List.of(), List.of(), rollups, alerts, List.of(), List.of(), List.of(),
+        store.write(new PipelineStore.Batch(calls, List.of(), rollups, alerts, List.of(), List.of(), List.of(),
                 List.of()));
         List<SloDefinition> slos = List.of(slo("github-transport", "devtools", "github"),
                 slo("jira-availability", "tracker", "jira"));
@@ -121,6 +124,12 @@ class QueryAuthMatrixIT {
                 new Endpoint("GET", "/api/v1/audit/verify", null, 200, audit),
                 new Endpoint("GET", "/api/v1/audit/break-glass", null, 200, List.of("auditor", "sre", "admin")),
                 new Endpoint("GET", "/api/v1/dead-letters", null, 200, ops),
+                new Endpoint("GET", "/api/v1/calls", null, 200, read),
+                new Endpoint("GET", "/api/v1/calls/export", null, 200, read),
+                new Endpoint("GET", "/api/v1/sessions/sess-github", null, 200, read),
+                new Endpoint("GET", "/api/v1/traces/0123456789abcdef0123456789abcdef", null, 404, read),
+                new Endpoint("GET", "/api/v1/slos/github-transport/ledger", null, 200, read),
+                new Endpoint("GET", "/api/v1/alerts/mcp-slo:github-transport:page:1/ledger", null, 200, read),
                 new Endpoint("GET", "/metrics", null, 200, ops),
                 new Endpoint("GET", "/health", null, 200, List.of("none", "forged", "gateway:gw", "sre", "auditor", "team:devtools",
                         "admin")),
@@ -193,6 +202,12 @@ class QueryAuthMatrixIT {
                 new Probe("GET", "/api/v1/alerts?team=tracker", null),
                 new Probe("GET", "/api/v1/alerts?slo=jira-availability", null),
                 new Probe("POST", "/api/v1/alerts/mcp-slo:jira-availability:page:1/ack", "{}"),
+                new Probe("GET", "/api/v1/calls", null),
+                new Probe("GET", "/api/v1/calls?server=jira", null),
+                new Probe("GET", "/api/v1/calls/export?format=csv", null),
+                new Probe("GET", "/api/v1/sessions/sess-jira", null),
+                new Probe("GET", "/api/v1/slos/jira-availability/ledger", null),
+                new Probe("GET", "/api/v1/alerts/mcp-slo:jira-availability:page:1/ledger", null),
                 new Probe("GET", "/api/v1/reports", null),
                 new Probe("GET", "/api/v1/reports?team=tracker", null),
                 new Probe("GET", "/api/v1/reports/tracker/2026-W47.md", null),

@@ -1,0 +1,218 @@
+package io.mcpslo.allinone;
+
+import io.javalin.Javalin;
+import io.mcpslo.clickhouse.ClickHouseClient;
+import io.mcpslo.clickhouse.ClickHouseConfig;
+import io.mcpslo.clickhouse.SchemaMigrator;
+import io.mcpslo.common.auth.BearerAuth;
+import io.mcpslo.common.auth.Role;
+import io.mcpslo.common.auth.TokenStore;
+import io.mcpslo.common.config.Settings;
+import io.mcpslo.engine.slo.AlertPolicy;
+import io.mcpslo.engine.slo.AvailabilitySli;
+import io.mcpslo.engine.slo.FailureLocus;
+import io.mcpslo.engine.slo.LatencyThresholdSli;
+import io.mcpslo.engine.slo.Objective;
+import io.mcpslo.engine.slo.RollingWindow;
+import io.mcpslo.engine.slo.SloDefinition;
+import io.mcpslo.engine.slo.SloScope;
+import io.mcpslo.query.api.QueryApp;
+import io.mcpslo.query.audit.ClickHouseAuditStore;
+import io.mcpslo.query.calls.ClickHouseCallStore;
+import io.mcpslo.query.report.ClickHouseReportStore;
+import io.mcpslo.query.report.ReportService;
+import io.mcpslo.query.store.ClickHouseDeadLetterStore;
+import io.mcpslo.query.store.ClickHouseRollupStore;
+import io.mcpslo.query.store.ClickHouseSloStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.IntFunction;
+
+/**
+ * {@code ./mcp-slo bench calls [CALLS] [--keep]}: fills a database of its own with CALLS raw calls (default 10 million) over one
+ * day — 1,000 tools on 50 servers, 100,000 sessions, 20,000 users, 4 calls a trace, background failures and a one-hour
+ * incident — through the calls table (so the correlation copy is fed by its materialized view, as in production), then
+ * times call searches and budget ledgers over the incident's hour through the real HTTP API and prints p50/p95.
+ * {@code --keep} leaves the database (mcp_slo_bench_calls) for a look; a later run with {@code --reuse} times it again
+ * without filling.
+ */
+public final class CallSearchBenchmark {
+
+    private static final Instant DAY = Instant.parse("2026-11-24T00:00:00Z");
+    private static final Instant INCIDENT = DAY.plus(Duration.ofHours(14));
+    private static final int BATCH = 1_000_000;
+    private static final int RUNS = 40;
+
+    private CallSearchBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> options = List.of(args);
+        long calls = options.stream().filter(a -> !a.startsWith("--")).findFirst()
+                .map(a -> Long.parseLong(a.replace("_", "").replace(",", ""))).orElse(10_000_000L);
+        String database = "mcp_slo_bench_calls";
+        var client = new ClickHouseClient(ClickHouseConfig.from(Settings.fromEnvironment()
+                .with(Map.of("CLICKHOUSE_DATABASE", database, "CLICKHOUSE_TIMEOUT", "600s"))));
+        client.createDatabaseIfMissing();
+        if (!options.contains("--reuse")) {
+            client.execute("DROP DATABASE IF EXISTS " + database); // a run stopped half-way left its calls
+            new SchemaMigrator(client).migrate();
+        }
+        try {
+            if (!options.contains("--reuse")) {
+                fill(client, calls);
+            }
+            measure(client);
+        } finally {
+            if (!options.contains("--keep")) {
+                client.execute("DROP DATABASE IF EXISTS " + database);
+            }
+        }
+    }
+
+    private static void fill(ClickHouseClient client, long calls) {
+        long started = System.nanoTime();
+        for (long offset = 0; offset < calls; offset += BATCH) {
+            long count = Math.min(BATCH, calls - offset);
+            // n: the call's number; spread evenly over the day; server-7/tool-7-3 fails 30 % in the incident hour
+            client.execute("INSERT INTO " + client.database() + ".calls SELECT generateUUIDv4() AS event_id,"
+                    + " toDateTime(intDiv(ts_ms, 1000)) AS ts, ts_ms, concat('gw-', toString(n % 4)) AS source,"
+                    + " concat('server-', toString(n % 50)) AS server, concat('1.', toString(n % 3)) AS server_version,"
+                    + " concat('tool-', toString(n % 50), '-', toString(intDiv(n, 50) % 20)) AS tool, 'tools/call' AS method,"
+                    + " '2025-11-25' AS protocol_version, concat('sess-', toString(intDiv(n, 7) % 100000)) AS session_id,"
+                    + " concat('user-', toString(intDiv(n, 7) % 20000)) AS user, concat('team-', toString(n % 5)) AS team,"
+                    + " concat(lower(hex(cityHash64(intDiv(n, 4)))), lower(hex(cityHash64(intDiv(n, 4) + 1)))) AS trace_id,"
+                    + " lower(hex(cityHash64(n))) AS span_id, 20 + (n * 37) % 900 AS duration_ms,"
+                    + " multiIf(incident AND intDiv(n, 1000) % 10 < 3, 'transport_error', n % 97 = 0, 'transport_error', n % 193 = 0,"
+                    + " 'tool_error', 'ok') AS outcome,"
+                    + " multiIf(outcome = 'transport_error', toNullable(toInt32(-32603)), NULL) AS error_code,"
+                    + " multiIf(outcome = 'transport_error', 'timeout', outcome = 'tool_error', 'tool_error', '') AS error_type,"
+                    + " 0 AS retry, NULL AS response_bytes, now() AS ingested_at"
+                    + " FROM (SELECT number + " + offset + " AS n, " + DAY.toEpochMilli() + " + intDiv(n * 86400000, "
+                    + calls + ") AS ts_ms, n % 50 = 7 AND intDiv(n, 50) % 20 = 3 AND ts_ms >= " + INCIDENT.toEpochMilli()
+                    + " AND ts_ms < " + INCIDENT.plus(Duration.ofHours(1)).toEpochMilli() + " AS incident"
+                    + " FROM system.numbers LIMIT " + count + ")");
+        }
+        double fillSeconds = (System.nanoTime() - started) / 1e9;
+        client.execute("INSERT INTO " + client.database() + ".call_rollups_1m (window_start, server, tool, server_version,"
+                + " calls, ok, tool_error, transport_error, denied, rate_limited, revision, updated_at)"
+                + " SELECT toStartOfMinute(ts) AS window_start, server, tool, server_version, count(), countIf(outcome = 'ok'),"
+                + " countIf(outcome = 'tool_error'), countIf(outcome = 'transport_error'), 0, 0, count(), now()"
+                + " FROM " + client.database() + ".calls GROUP BY window_start, server, tool, server_version");
+        client.execute("INSERT INTO " + client.database() + ".alert_events (dedup_key, slo_id, team, alert, severity,"
+                + " from_state, to_state, at, at_ms, incident_start, summary, rule, recorded_at) VALUES"
+                + " ('bench:page:1', 'bench-availability', 'team-2', 'page', 'page', 'inactive', 'firing', toDateTime("
+                + INCIDENT.plus(Duration.ofMinutes(10)).getEpochSecond() + "), " + INCIDENT.plus(Duration.ofMinutes(10))
+                .toEpochMilli() + ", now(), 'bench', 'page-1h-5m', now())");
+        long stored = client.query("SELECT count() AS n FROM " + client.database() + ".calls").get(0).get("n").asLong();
+        long copies = client.query("SELECT count() AS n FROM " + client.database() + ".calls_by_correlation").get(0)
+                .get("n").asLong();
+        System.out.printf("filled %,d calls in %.1f s (%,.0f calls/s, the correlation copy fed by its view: %,d rows)%n",
+                stored, fillSeconds, stored / fillSeconds, copies);
+    }
+
+    private static void measure(ClickHouseClient client) throws Exception {
+        Path tokens = Files.createTempDirectory("mcp-slo-bench-calls").resolve("tokens");
+        String token = TokenStore.create(tokens, "bench", Set.of(new Role.Sre()));
+        var window = new RollingWindow(Duration.ofDays(30));
+        List<SloDefinition> slos = List.of(
+                new SloDefinition("bench-availability", "team-2", "", new SloScope("server-7", null, null),
+                        new AvailabilitySli(FailureLocus.TRANSPORT, false, false), new Objective(0.999), window,
+                        AlertPolicy.defaultsFor(window)),
+                new SloDefinition("bench-latency", "team-2", "", new SloScope("server-7", "tool-7-3", null),
+                        new LatencyThresholdSli(800), new Objective(0.99), window, AlertPolicy.defaultsFor(window)));
+        Clock clock = Clock.fixed(INCIDENT.plus(Duration.ofHours(1)), ZoneOffset.UTC);
+        var reports = new ClickHouseReportStore(client);
+        var services = new QueryApp.Services(new ClickHouseRollupStore(client), new ClickHouseSloStore(client),
+                new ClickHouseAuditStore(client), event -> { }, () -> slos, new BearerAuth(new TokenStore(tokens)),
+                new byte[32], reports, new ReportService(reports, () -> slos, ZoneOffset.UTC, Optional.empty(), clock),
+                new ClickHouseDeadLetterStore(client), new ClickHouseCallStore(client));
+        Javalin app = QueryApp.create("127.0.0.1", services, clock, 10_000,
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(0);
+        try {
+            String hour = "from=" + INCIDENT + "&to=" + INCIDENT.plus(Duration.ofHours(1));
+            Random random = new Random(15);
+            Map<String, IntFunction<String>> searches = new LinkedHashMap<>();
+            searches.put("calls by session", i -> "/api/v1/calls?session=sess-" + random.nextInt(100_000) + "&" + hour);
+            searches.put("calls by user", i -> "/api/v1/calls?user=user-" + random.nextInt(20_000) + "&" + hour);
+            searches.put("calls by trace", i -> "/api/v1/calls?trace=" + trace(client, random.nextInt(1000)) + "&" + hour);
+            searches.put("calls by server+tool+outcome", i -> "/api/v1/calls?server=server-" + random.nextInt(50)
+                    + "&tool=tool-7-3&outcome=transport_error&" + hour);
+            searches.put("calls by error_code (no server)", i -> "/api/v1/calls?error_code=-32603&limit=100&" + hour);
+            searches.put("session view", i -> "/api/v1/sessions/sess-" + random.nextInt(100_000) + "?" + hour);
+            Map<String, IntFunction<String>> ledgers = new LinkedHashMap<>();
+            ledgers.put("SLO ledger (availability, 1 h)", i -> "/api/v1/slos/bench-availability/ledger?" + hour);
+            ledgers.put("SLO ledger (latency, 1 h)", i -> "/api/v1/slos/bench-latency/ledger?" + hour);
+            ledgers.put("alert ledger (page-1h-5m)", i -> "/api/v1/alerts/bench:page:1/ledger");
+            HttpClient http = HttpClient.newHttpClient();
+            System.out.printf("%-34s %8s %8s %8s  (%d runs each, one-hour window, through the HTTP API)%n", "query",
+                    "p50 ms", "p95 ms", "max ms", RUNS);
+            List<Double> allSearches = new ArrayList<>();
+            List<Double> allLedgers = new ArrayList<>();
+            for (var entry : searches.entrySet()) {
+                allSearches.addAll(time(http, app, token, entry.getKey(), entry.getValue()));
+            }
+            for (var entry : ledgers.entrySet()) {
+                allLedgers.addAll(time(http, app, token, entry.getKey(), entry.getValue()));
+            }
+            print("call search, all of the above", allSearches);
+            print("ledger, all of the above", allLedgers);
+        } finally {
+            app.stop();
+        }
+    }
+
+    private static String trace(ClickHouseClient client, int nth) {
+        return client.query("SELECT trace_id FROM " + client.database() + ".calls WHERE ts >= toDateTime("
+                + INCIDENT.getEpochSecond() + ") AND ts < toDateTime(" + INCIDENT.plusSeconds(3600).getEpochSecond()
+                + ") LIMIT 1 OFFSET " + nth).get(0).get("trace_id").asText();
+    }
+
+    private static List<Double> time(HttpClient http, Javalin app, String token, String name, IntFunction<String> paths)
+            throws Exception {
+        List<Double> millis = new ArrayList<>();
+        for (int run = 0; run < RUNS + 3; run++) {
+            String path = paths.apply(run);
+            long started = System.nanoTime();
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
+                    + path)).header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+            double elapsed = (System.nanoTime() - started) / 1e6;
+            if (response.statusCode() != 200 && response.statusCode() != 404) {
+                throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
+            }
+            if (run >= 3) { // the first runs warm the JVM and ClickHouse's caches
+                millis.add(elapsed);
+            }
+        }
+        print(name, millis);
+        return millis;
+    }
+
+    private static void print(String name, List<Double> millis) {
+        List<Double> sorted = millis.stream().sorted().toList();
+        System.out.printf("%-34s %8.1f %8.1f %8.1f%n", name, percentile(sorted, 0.50), percentile(sorted, 0.95),
+                sorted.get(sorted.size() - 1));
+    }
+
+    /** Nearest-rank percentile of sorted values. */
+    private static double percentile(List<Double> sorted, double q) {
+        return sorted.get(Math.max(0, (int) Math.ceil(q * sorted.size()) - 1));
+    }
+}

@@ -1,0 +1,224 @@
+package io.mcpslo.query.calls;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mcpslo.clickhouse.ClickHouseClient;
+import io.mcpslo.clickhouse.CsvCells;
+import io.mcpslo.clickhouse.Keyset;
+import io.mcpslo.clickhouse.SqlLiteral;
+import io.mcpslo.engine.slo.SloScope;
+import io.mcpslo.query.audit.AuditStore.ExportFormat;
+import io.mcpslo.schemas.Outcome;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Calls in ClickHouse: `calls` (sorted by server, tool, time) serves searches by server and tool and the ledger;
+ * `calls_by_correlation` (sorted by session, user or trace, then time) serves those lookups. A call stored twice (a
+ * replay, not yet merged away) is listed and counted once: reads keep one row per event id ({@code LIMIT 1 BY}, which
+ * ClickHouse runs on all cores, where FINAL merges on one and took seconds for an hour of 10 million calls). Every
+ * value from a caller enters SQL as an escaped literal.
+ */
+public final class ClickHouseCallStore implements CallStore {
+
+    private static final List<String> TEXT_COLUMNS = List.of("source", "server", "server_version", "tool", "method",
+            "protocol_version", "session_id", "user", "team", "trace_id", "span_id", "error_type");
+    private static final String COLUMNS = "event_id, ts_ms, " + String.join(", ", TEXT_COLUMNS)
+            + ", duration_ms, outcome, error_code, retry, response_bytes";
+    private static final String NEWEST_FIRST = " ORDER BY ts_ms DESC, event_id DESC";
+    private static final String ONCE = " LIMIT 1 BY event_id";
+    /** Correlation column → its key kind in calls_by_correlation, most selective first. */
+    private static final Map<String, String> CORRELATIONS = orderedCorrelations();
+    /** Ledger dimension → the column (or expression) it groups by. */
+    private static final Map<String, String> DIMENSION_COLUMNS = Map.of("tool", "tool", "version", "server_version",
+            "error_code", "if(isNull(error_code), '', toString(error_code))", "error_type", "error_type",
+            "source", "source", "user", "user", "session", "session_id");
+
+    private final ClickHouseClient client;
+
+    public ClickHouseCallStore(ClickHouseClient client) {
+        this.client = client;
+    }
+
+    private static Map<String, String> orderedCorrelations() {
+        Map<String, String> kinds = new LinkedHashMap<>();
+        kinds.put("trace_id", "trace");
+        kinds.put("session_id", "session");
+        kinds.put("user", "user");
+        return kinds;
+    }
+
+    /** The correlation copy when the filter names a trace, session or user; else the calls table. */
+    private String table(CallFilter filter) {
+        return client.database() + (correlation(filter).isEmpty() ? ".calls" : ".calls_by_correlation");
+    }
+
+    /** The condition on the correlation copy's sort key, most selective key first; empty for the calls table. */
+    private static String correlation(CallFilter filter) {
+        for (var correlation : CORRELATIONS.entrySet()) {
+            String key = filter.equals().get(correlation.getKey());
+            if (key != null) {
+                return "key_kind = '" + correlation.getValue() + "' AND key = " + SqlLiteral.string(key) + " AND ";
+            }
+        }
+        return "";
+    }
+
+    private String from(CallFilter filter) {
+        return table(filter) + " WHERE " + correlation(filter);
+    }
+
+    private static String where(CallFilter filter) {
+        StringBuilder where = new StringBuilder(timeRange(filter.from(), filter.to()));
+        filter.equals().forEach((column, value) -> where.append(" AND ").append(SqlLiteral.identifier(column))
+                .append(" = ").append(SqlLiteral.string(value)));
+        if (!filter.outcomes().isEmpty()) {
+            where.append(" AND outcome IN (").append(outcomes(filter.outcomes())).append(")");
+        }
+        filter.errorCode().ifPresent(code -> where.append(" AND error_code = ").append(code));
+        filter.minMs().ifPresent(ms -> where.append(" AND duration_ms >= ").append(ms));
+        filter.visibleServers().ifPresent(servers -> where.append(" AND ").append(servers.isEmpty() ? "0"
+                : "server IN (" + String.join(", ", servers.stream().sorted().map(SqlLiteral::string).toList()) + ")"));
+        return where.toString();
+    }
+
+    /** Whole seconds for the partition and index, then milliseconds for the exact bounds. */
+    private static String timeRange(Instant from, Instant to) {
+        return "ts >= toDateTime(" + from.getEpochSecond() + ") AND ts <= toDateTime(" + to.getEpochSecond()
+                + ") AND ts_ms >= " + from.toEpochMilli() + " AND ts_ms < " + to.toEpochMilli();
+    }
+
+    private static String outcomes(Set<Outcome> outcomes) {
+        return String.join(", ", outcomes.stream().sorted().map(o -> SqlLiteral.string(o.wireName())).toList());
+    }
+
+    @Override
+    public List<Map<String, Object>> page(CallFilter filter, Optional<CallCursor> after, int limit) {
+        String keyset = after.map(c -> " AND " + Keyset.olderThan(List.of("ts_ms", "event_id"),
+                List.of(Long.toString(c.tsMs()), "toUUID(" + SqlLiteral.string(c.eventId().toString()) + ")")))
+                .orElse("");
+        String where = correlation(filter) + where(filter) + keyset;
+        String page = NEWEST_FIRST + ONCE + " LIMIT " + limit;
+        // the page's ids from the sort columns alone, then the whole rows of just those: sorting every column of an
+        // hour's calls to keep a hundred of them is what made a search without a server slow
+        return rows(client.query("SELECT " + COLUMNS + " FROM " + table(filter) + " PREWHERE event_id IN (SELECT event_id"
+                + " FROM " + table(filter) + " WHERE " + where + page + ") WHERE " + where + page));
+    }
+
+    @Override
+    public List<Map<String, Object>> oldestFirst(CallFilter filter, int limit) {
+        return rows(client.query("SELECT " + COLUMNS + " FROM " + from(filter) + where(filter)
+                + " ORDER BY ts_ms, event_id" + ONCE + " LIMIT " + limit));
+    }
+
+    private static List<Map<String, Object>> rows(List<JsonNode> result) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (JsonNode row : result) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("event_id", row.get("event_id").asText());
+            out.put("ts", Instant.ofEpochMilli(row.get("ts_ms").asLong()).toString());
+            out.put("ts_ms", row.get("ts_ms").asLong());
+            for (String column : TEXT_COLUMNS) {
+                out.put(column, row.get(column).asText());
+            }
+            out.put("duration_ms", row.get("duration_ms").asDouble());
+            out.put("outcome", row.get("outcome").asText());
+            out.put("error_code", row.get("error_code").isNull() ? null : row.get("error_code").asInt());
+            out.put("retry", row.get("retry").asInt());
+            out.put("response_bytes", row.get("response_bytes").isNull() ? null : row.get("response_bytes").asLong());
+            rows.add(out);
+        }
+        return rows;
+    }
+
+    @Override
+    public long count(CallFilter filter) {
+        return client.query("SELECT uniqExact(event_id) AS n FROM " + from(filter) + where(filter)).get(0).get("n")
+                .asLong();
+    }
+
+    @Override
+    public InputStream export(CallFilter filter, ExportFormat format) {
+        // FINAL here: it merges in sort-key order and streams, where LIMIT BY would hold every id of the export
+        String sql = "SELECT toString(toDateTime(intDiv(ts_ms, 1000))) AS time_utc, " + COLUMNS + " FROM "
+                + table(filter) + " FINAL WHERE " + correlation(filter) + where(filter) + NEWEST_FIRST;
+        // neutralised outside the filtering query: ClickHouse would read a WHERE on server as one on the alias
+        return client.queryStream(format == ExportFormat.CSV
+                ? "SELECT time_utc, event_id, ts_ms, " + String.join(", ", TEXT_COLUMNS.stream()
+                        .map(CsvCells::neutralised).toList()) + ", duration_ms, outcome, error_code, retry, response_bytes"
+                        + " FROM (" + sql + ")" + NEWEST_FIRST + " FORMAT CSVWithNames"
+                : sql + " FORMAT JSONEachRow");
+    }
+
+    /** The SLO's scope, its tool matched against {@code toolColumn}. */
+    private static String scope(SloScope scope, String toolColumn) {
+        StringBuilder where = new StringBuilder();
+        if (scope.server() != null) {
+            where.append(" AND server = ").append(SqlLiteral.string(scope.server()));
+        }
+        if (scope.tool() != null) {
+            where.append(" AND ").append(toolColumn).append(" = ").append(SqlLiteral.string(scope.tool()));
+        }
+        if (scope.serverVersion() != null) {
+            where.append(" AND server_version = ").append(SqlLiteral.string(scope.serverVersion()));
+        }
+        return where.toString();
+    }
+
+    private static String bad(BadCalls rule) {
+        List<String> parts = new ArrayList<>();
+        if (!rule.bad().isEmpty()) {
+            parts.add("outcome IN (" + outcomes(rule.bad()) + ")");
+        }
+        rule.overMs().ifPresent(ms -> parts.add("duration_ms > " + ms));
+        return parts.isEmpty() ? "0" : "(" + String.join(" OR ", parts) + ")";
+    }
+
+    /** The calls the SLO counts in the range, each once, with the columns the ledger reads. */
+    private String counted(LedgerQuery query, String alsoWhere) {
+        return "(SELECT ts_ms, outcome, duration_ms, tool, server_version, error_code, error_type, source, user,"
+                + " session_id FROM " + client.database() + ".calls WHERE " + timeRange(query.from(), query.to())
+                // calls without a tool roll up (and are scoped) under their method, as in the rollups
+                + scope(query.scope(), "if(tool = '', method, tool)")
+                + " AND outcome IN (" + outcomes(query.rule().valid()) + ")" + alsoWhere + ONCE + ")";
+    }
+
+    @Override
+    public LedgerTotals ledgerTotals(LedgerQuery query) {
+        String bad = bad(query.rule());
+        JsonNode row = client.query("SELECT count() AS counted, countIf(" + bad + ") AS bad, minIf(ts_ms, " + bad
+                + ") AS first_ms, maxIf(ts_ms, " + bad + ") AS last_ms FROM " + counted(query, "")).get(0);
+        long badCalls = row.get("bad").asLong();
+        return new LedgerTotals(row.get("counted").asLong(), badCalls,
+                badCalls == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(row.get("first_ms").asLong())),
+                badCalls == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(row.get("last_ms").asLong())));
+    }
+
+    @Override
+    public List<LedgerGroup> ledgerGroups(LedgerQuery query, int perDimension) {
+        // one pass over the bad calls: each is fanned out to one row per dimension, then grouped
+        String pairs = String.join(", ", LedgerGroup.DIMENSIONS.stream()
+                .map(d -> "tuple(" + SqlLiteral.string(d) + ", " + DIMENSION_COLUMNS.get(d) + ")").toList());
+        String sql = "SELECT pair.1 AS dimension, pair.2 AS value, count() AS bad, min(ts_ms) AS first_ms,"
+                + " max(ts_ms) AS last_ms FROM " + counted(query, " AND " + bad(query.rule()))
+                + " ARRAY JOIN [" + pairs + "] AS pair GROUP BY dimension, value"
+                + " ORDER BY dimension, bad DESC, value LIMIT " + perDimension + " BY dimension";
+        return client.query(sql).stream().map(row -> new LedgerGroup(row.get("dimension").asText(),
+                row.get("value").asText().isEmpty() ? null : row.get("value").asText(), row.get("bad").asLong(),
+                Instant.ofEpochMilli(row.get("first_ms").asLong()), Instant.ofEpochMilli(row.get("last_ms").asLong())))
+                .toList();
+    }
+
+    @Override
+    public long rolledUpCalls(SloScope scope, Set<Outcome> counted, Instant from, Instant to) {
+        String columns = String.join(" + ", counted.stream().sorted().map(o -> "sum(" + o.wireName() + ")").toList());
+        return client.query("SELECT " + columns + " AS n FROM " + client.database() + ".call_rollups_1m FINAL"
+                + " WHERE window_start >= toDateTime(" + from.getEpochSecond() + ") AND window_start < toDateTime("
+                + to.getEpochSecond() + ")" + scope(scope, "tool")).get(0).get("n").asLong();
+    }
+}
