@@ -74,7 +74,7 @@ class RetentionIT {
         for (int daysAgo : new int[] {40, 15, 13, 1}) {
             Instant at = NOW.minus(Duration.ofDays(daysAgo));
             var envelope = new EventEnvelope(UUID.randomUUID(), at, "gw", "retained", null, "search", "tools/call", null,
-                    null, null, null, null, null);
+                    "session-" + daysAgo, null, null, null, null);
             calls.add(new CallEvent(envelope, daysAgo, Outcome.OK, null, null, null, null));
         }
         for (int daysAgo : new int[] {500, 430, 410, 380, 1}) {
@@ -90,6 +90,8 @@ class RetentionIT {
         List<String> dropped = new Retention(client, SETTINGS).dropExpired(NOW);
 
         assertTrue(dropped.containsAll(List.of("calls/20261016", "calls/20261110")), dropped.toString());
+        assertTrue(dropped.containsAll(List.of("calls_by_correlation/20261016", "calls_by_correlation/20261110")),
+                "the session/user/trace copy of calls goes with them: " + dropped);
         assertEquals(List.of(13L, 1L), client.query("SELECT duration_ms FROM " + client.database()
                 + ".calls WHERE server = 'retained' ORDER BY ts").stream().map(row -> row.get("duration_ms").asLong())
                 .toList(), "13 days and 1 day ago stay at 14 days");
