@@ -7,14 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mcpslo.clickhouse.ClickHouseClient;
-import io.mcpslo.clickhouse.ClickHouseTestSupport;
-import io.mcpslo.common.config.Settings;
 import io.mcpslo.emitter.EmitterSettings;
 import io.mcpslo.emitter.McpSloEmitter;
 import io.mcpslo.emitter.Upstream;
 import io.mcpslo.engine.sketch.LatencySketch;
 import io.mcpslo.schemas.ArgsHash;
-import io.mcpslo.schemas.EventCodec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -25,9 +22,6 @@ import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +31,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,7 +45,6 @@ class McpSdkThroughEmitterIT {
 
     /** The reference server's version `./mcp-slo test` installs (into .tools/node). */
     static final String SERVER_EVERYTHING = "@modelcontextprotocol/server-everything@2026.8.31";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String SERVER = "everything";
     private static final int ECHOES = 12;
     private static final int BAD_SUMS = 5;
@@ -62,28 +54,19 @@ class McpSdkThroughEmitterIT {
 
     private static ClickHouseClient clickHouse;
     private static Pipeline pipeline;
+    private static TestPipeline running;
 
     @BeforeAll
     static void start() throws Exception {
         serverEverything(); // fail before starting anything when the server is not installed
-        clickHouse = ClickHouseTestSupport.freshDatabase("mcp_sdk_e2e");
-        pipeline = Pipeline.start(Settings.fromEnvironment().with(Map.of(
-                "CLICKHOUSE_DATABASE", clickHouse.database(),
-                "KAFKA_BOOTSTRAP_SERVERS", "",
-                "COLLECTOR_PORT", "0", "QUERY_API_PORT", "0", "PROCESSOR_METRICS_PORT", "0",
-                "PROCESSOR_APPLICATION_ID", "mcp-sdk-e2e-" + UUID.randomUUID(),
-                "SINK_FLUSH_INTERVAL", "200ms",
-                "LOCAL_RECEIVER_PORT", "0", "SLO_DIR", "../slos",
-                "MCP_SLO_DATA_DIR", Files.createTempDirectory("mcp-slo-sdk-e2e").toString()))
-                .with(Map.of("KAFKA_EMBEDDED_PORT", "0")));
+        running = TestPipeline.start("mcp_sdk_e2e");
+        clickHouse = running.clickHouse();
+        pipeline = running.pipeline();
     }
 
     @AfterAll
     static void stop() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-        ClickHouseTestSupport.drop(clickHouse);
+        TestPipeline.stop(running);
     }
 
     /** The server's entry point: MCP_SERVER_EVERYTHING, else where `./mcp-slo test` installs it. */
@@ -151,16 +134,11 @@ class McpSdkThroughEmitterIT {
     }
 
     private static long scalar(String sql) {
-        return clickHouse.query("SELECT (" + sql + ") AS v").get(0).get("v").asLong();
+        return running.scalar(sql);
     }
 
     private static JsonNode point(String endpoint, String tool) throws Exception {
-        String url = "http://127.0.0.1:" + pipeline.queryPort() + "/api/v1/" + endpoint + "?server=" + SERVER
-                + "&tool=" + tool + "&step=all&from=" + FROM + "&to=" + FROM.plus(Duration.ofMinutes(30));
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer " + pipeline.tokens().sre()).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
-        return EventCodec.MAPPER.readTree(response.body()).get("points").get(0);
+        return running.point(endpoint, SERVER, tool, FROM, FROM.plus(Duration.ofMinutes(30)));
     }
 
     private static void assertCalls(String tool, long calls, long toolErrors, long transportErrors) throws Exception {
