@@ -44,8 +44,10 @@ public record EmitterSettings(URI collector, String gatewayToken, String source,
                 Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(5));
     }
 
+    /** {@code /v1/events} under the collector's URL, its path kept (a collector behind a proxy's prefix). */
     URI eventsUri() {
-        return collector.resolve("/v1/events");
+        String base = collector.toString();
+        return URI.create(base.endsWith("/") ? base + "v1/events" : base + "/v1/events");
     }
 
     private static void positive(int value, String field) {

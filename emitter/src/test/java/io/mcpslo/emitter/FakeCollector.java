@@ -18,6 +18,8 @@ final class FakeCollector implements AutoCloseable {
     final List<String> authorizations = new CopyOnWriteArrayList<>();
     final AtomicInteger status = new AtomicInteger(200);
     final AtomicInteger requests = new AtomicInteger();
+    /** The body answered with a non-200 status. */
+    volatile String errorBody = "";
     /** Each request waits for this before answering (count 0: answers at once). */
     volatile CountDownLatch holdAnswers = new CountDownLatch(0);
     private final HttpServer server;
@@ -37,7 +39,9 @@ final class FakeCollector implements AutoCloseable {
                 batches.add(EventCodec.MAPPER.readTree(body));
                 authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
             }
-            exchange.sendResponseHeaders(answer, -1);
+            byte[] answerBody = answer == 200 ? new byte[0] : errorBody.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(answer, answerBody.length == 0 ? -1 : answerBody.length);
+            exchange.getResponseBody().write(answerBody);
             exchange.close();
         });
         server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());

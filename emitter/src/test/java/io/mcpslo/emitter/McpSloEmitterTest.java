@@ -130,6 +130,28 @@ class McpSloEmitterTest {
     }
 
     @Test
+    void eventsTheCollectorRefusesAsInvalidAreCountedAsRejectedAndTheRestAsSent() {
+        collector.status.set(422);
+        collector.errorBody = "{\"accepted\":2,\"rejected\":1,\"errors\":[{\"index\":2,\"field\":\"server\"}]}";
+        try (McpSloEmitter emitter = emitter(settings(100, 10, Duration.ofHours(1), 3))) {
+            breakGlass(emitter, 3);
+        }
+        assertEquals(2, sent());
+        assertEquals(1, registry.get("mcp.emitter.events.rejected").counter().count());
+        assertEquals(1, collector.requests.get(), "a 422 is an answer, not a reason to resend");
+    }
+
+    @Test
+    void aCollectorBehindAPathPrefixKeepsItsPrefix() {
+        assertEquals(URI.create("http://proxy:8080/mcp-slo/v1/events"), EmitterSettings.defaults(
+                URI.create("http://proxy:8080/mcp-slo"), TOKEN, "gw").eventsUri());
+        assertEquals(URI.create("http://proxy:8080/mcp-slo/v1/events"), EmitterSettings.defaults(
+                URI.create("http://proxy:8080/mcp-slo/"), TOKEN, "gw").eventsUri());
+        assertEquals(URI.create("http://127.0.0.1:8070/v1/events"), EmitterSettings.defaults(
+                URI.create("http://127.0.0.1:8070"), TOKEN, "gw").eventsUri());
+    }
+
+    @Test
     void closeFlushesWhatIsQueuedWithoutWaitingForTheFlushInterval() {
         try (McpSloEmitter emitter = emitter(settings(100, 1_000, Duration.ofHours(1), 3))) {
             breakGlass(emitter, 7);
