@@ -41,12 +41,14 @@ public final class QueryApp {
     /** What the API reads from and writes to, and who may do what. */
     public record Services(RollupStore rollups, SloStore slos, AuditStore audit, AuditRecorder recorder,
                            Supplier<List<SloDefinition>> definitions, BearerAuth auth, byte[] digestKey,
-                           ReportStore reports, ReportService reportService, DeadLetterStore deadLetters) {
+                           ReportStore reports, ReportService reportService, DeadLetterStore deadLetters,
+                           TraceLinks traceLinks) {
     }
 
     public static Javalin create(String bindHost, Services services, Clock clock, int maxPoints,
                                  PrometheusMeterRegistry registry) {
-        var handlers = new QueryHandlers(services.rollups(), services.definitions(), clock, maxPoints);
+        var handlers = new QueryHandlers(services.rollups(), services.definitions(), clock, maxPoints,
+                services.traceLinks());
         var sloHandlers = new SloHandlers(services.definitions(), services.slos(), services.recorder(), clock, maxPoints);
         var auditHandlers = new AuditHandlers(services.audit(), services.recorder(),
                 new AuditVerifier(services.digestKey()), clock);
@@ -70,6 +72,7 @@ public final class QueryApp {
         route(app, access, HandlerType.GET, "/api/v1/latency", Access.READ, handlers::latency);
         route(app, access, HandlerType.GET, "/api/v1/failures", Access.READ, handlers::failures);
         route(app, access, HandlerType.GET, "/api/v1/tools", Access.READ, handlers::tools);
+        route(app, access, HandlerType.GET, "/api/v1/calls", Access.READ, handlers::calls);
         route(app, access, HandlerType.GET, "/", Access.OPEN, ctx -> ctx.redirect("/ui/index.html"));
         route(app, access, HandlerType.GET, "/api/v1/slos", Access.READ, sloHandlers::list);
         route(app, access, HandlerType.GET, "/api/v1/slos/{id}", Access.READ, sloHandlers::one);

@@ -45,6 +45,30 @@ public final class ClickHouseRollupStore implements RollupStore {
         return buckets;
     }
 
+    @Override
+    public List<CallSample> recentCalls(RollupQuery query, Set<String> outcomes, int limit) {
+        List<CallSample> calls = new ArrayList<>();
+        for (JsonNode row : client.query("SELECT ts_ms, server, tool, server_version, method, toString(outcome) AS"
+                + " outcome, duration_ms, error_code, error_type, session_id, trace_id, span_id"
+                + " FROM " + client.database() + ".calls FINAL"
+                + " WHERE ts >= toDateTime(" + query.from().getEpochSecond() + ")"
+                + " AND ts < toDateTime(" + query.to().getEpochSecond() + ")"
+                + filter("server", query.server()) + filter("tool", query.tool())
+                + filter("server_version", query.version())
+                + query.servers().map(ClickHouseRollupStore::within).orElse("")
+                + (outcomes.isEmpty() ? "" : " AND toString(outcome) IN ("
+                        + String.join(", ", outcomes.stream().sorted().map(SqlLiteral::string).toList()) + ")")
+                + " ORDER BY ts_ms DESC, event_id LIMIT " + limit)) {
+            calls.add(new CallSample(Instant.ofEpochMilli(row.get("ts_ms").asLong()), row.get("server").asText(),
+                    row.get("tool").asText(), row.get("server_version").asText(), row.get("method").asText(),
+                    row.get("outcome").asText(), row.get("duration_ms").asDouble(),
+                    row.get("error_code").isNull() ? null : row.get("error_code").asInt(),
+                    row.get("error_type").asText(), row.get("session_id").asText(), row.get("trace_id").asText(),
+                    row.get("span_id").asText()));
+        }
+        return calls;
+    }
+
     /** Counts summed and sketches merged per group of the query's rollups. */
     private List<JsonNode> merged(RollupQuery query, String groupColumns, String group, String limit) {
         return client.query("SELECT " + groupColumns + ","
