@@ -51,7 +51,7 @@ public final class QueryApp {
                 services.traceLinks());
         var sloHandlers = new SloHandlers(services.definitions(), services.slos(), services.recorder(), clock, maxPoints);
         var auditHandlers = new AuditHandlers(services.audit(), services.recorder(),
-                new AuditVerifier(services.digestKey()), clock);
+                new AuditVerifier(services.digestKey()), clock, services.traceLinks());
         var reportHandlers = new ReportHandlers(services.reportService(), services.reports());
         var deadLetterHandlers = new DeadLetterHandlers(services.deadLetters(), clock);
         Map<String, Access> access = new LinkedHashMap<>();

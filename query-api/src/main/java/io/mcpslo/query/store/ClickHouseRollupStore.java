@@ -51,11 +51,7 @@ public final class ClickHouseRollupStore implements RollupStore {
         for (JsonNode row : client.query("SELECT ts_ms, server, tool, server_version, method, toString(outcome) AS"
                 + " outcome, duration_ms, error_code, error_type, session_id, trace_id, span_id"
                 + " FROM " + client.database() + ".calls FINAL"
-                + " WHERE ts >= toDateTime(" + query.from().getEpochSecond() + ")"
-                + " AND ts < toDateTime(" + query.to().getEpochSecond() + ")"
-                + filter("server", query.server()) + filter("tool", query.tool())
-                + filter("server_version", query.version())
-                + query.servers().map(ClickHouseRollupStore::within).orElse("")
+                + where(query, "ts")
                 + (outcomes.isEmpty() ? "" : " AND toString(outcome) IN ("
                         + String.join(", ", outcomes.stream().sorted().map(SqlLiteral::string).toList()) + ")")
                 + " ORDER BY ts_ms DESC, event_id LIMIT " + limit)) {
@@ -76,12 +72,17 @@ public final class ClickHouseRollupStore implements RollupStore {
                 + " sum(denied) AS denied, sum(rate_limited) AS rate_limited,"
                 + " sum(latency_zero_count) AS zero_count, sumMap(latency_bins, latency_counts) AS bins"
                 + " FROM " + client.database() + ".call_rollups_1m FINAL"
-                + " WHERE window_start >= toDateTime(" + query.from().getEpochSecond() + ")"
-                + " AND window_start < toDateTime(" + query.to().getEpochSecond() + ")"
+                + where(query, "window_start")
+                + " GROUP BY " + group + " ORDER BY " + group + limit);
+    }
+
+    /** The query's time range on {@code timeColumn}, its filters and the servers its token may read. */
+    private static String where(RollupQuery query, String timeColumn) {
+        return " WHERE " + timeColumn + " >= toDateTime(" + query.from().getEpochSecond() + ")"
+                + " AND " + timeColumn + " < toDateTime(" + query.to().getEpochSecond() + ")"
                 + filter("server", query.server()) + filter("tool", query.tool())
                 + filter("server_version", query.version())
-                + query.servers().map(ClickHouseRollupStore::within).orElse("")
-                + " GROUP BY " + group + " ORDER BY " + group + limit);
+                + query.servers().map(ClickHouseRollupStore::within).orElse("");
     }
 
     private static RollupBucket bucket(Instant start, JsonNode row) {

@@ -126,7 +126,11 @@ class DashboardPagesIT {
         var hostileAct = new AuditEvent(hostileEnvelope, HOSTILE_ACTOR, "<b>agent</b>", "tools/call", HOSTILE_TOOL, null,
                 AuditEvent.Decision.DENY, "policy\" onmouseover=\"document.title='pwned'", "denied", HOSTILE_TOOL);
         var firstLink = AuditChain.next(null, 0, act);
-        store.write(new PipelineStore.Batch(List.of(), List.of(), rollups, alerts, statuses, List.of(),
+        // one failed jira call that came from a span: the explorer links it to its trace
+        var traced = new CallEvent(new EventEnvelope(UUID.randomUUID(), NOW.minus(Duration.ofMinutes(4)), "gw", "jira",
+                "1.9.0", "search_issues", "tools/call", null, null, null, null, TRACE_ID, "00f067aa0ba902b7"), 950,
+                Outcome.TRANSPORT_ERROR, -32603, "-32603", null, null);
+        store.write(new PipelineStore.Batch(List.of(traced), List.of(), rollups, alerts, statuses, List.of(),
                 List.of(new ChainedAudit(act, firstLink, NOW),
                         new ChainedAudit(hostileAct, AuditChain.next(firstLink, 0, hostileAct), NOW)), List.of()));
         List<SloDefinition> slos = List.of(
@@ -248,11 +252,16 @@ class DashboardPagesIT {
         assertTrue(page.dom().contains("data-marks=\"2\""), "the alert and the break-glass act are marked on the charts");
     }
 
+    private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+
     @Test
     void explorerShowsTotalsForTheChosenServer() throws Exception {
         Rendered page = render("explorer", "/ui/explorer.html?server=jira&hours=3", ApiTestKit.sre);
         assertClean(page);
         assertTrue(page.dom().contains("<td class=\"calls\">" + jiraCalls + "</td>"), "all " + jiraCalls + " jira calls");
+        assertTrue(page.dom().contains("class=\"trace\" href=\"https://tempo.example/explore?trace=" + TRACE_ID
+                + "&amp;span=00f067aa0ba902b7\""), "the failed call links to its trace: " + page.dom().replaceAll(
+                "(?s).*<table id=\"recent\">", "").lines().limit(3).toList());
     }
 
     @Test
