@@ -16,6 +16,10 @@ async function load() {
   q.set("step", "all");
   const t = (await ui.api("/api/v1/failures?" + q)).points[0]; const l = (await ui.api("/api/v1/latency?" + q)).points[0];
   document.querySelector("#totals tbody").innerHTML = `<tr><td class="calls">${t.calls}</td><td>${t.ok}</td><td>${t.tool_error}</td><td>${t.transport_error}</td><td>${t.denied}</td><td>${t.rate_limited}</td><td class="p95">${l.p95_ms ?? "–"}</td></tr>`;
+  q.delete("step"); q.set("outcome", "tool_error,transport_error,denied,rate_limited"); q.set("limit", "20");
+  const recent = (await ui.api("/api/v1/calls?" + q)).calls;
+  // trace_url comes from the operator's http(s) template and the stored hex ids; escaped all the same
+  document.querySelector("#recent tbody").innerHTML = recent.map(c => `<tr><td>${ui.esc(c.ts)}</td><td>${ui.esc(c.server)}</td><td>${ui.esc(c.tool || c.method)}</td><td>${ui.esc(c.server_version)}</td><td>${ui.esc(c.outcome)}</td><td>${ui.num(c.duration_ms)}</td><td>${ui.esc(c.error_code ?? c.error_type)}</td><td>${c.trace_url ? `<a class="trace" href="${ui.esc(c.trace_url)}" rel="noopener noreferrer" target="_blank">${ui.esc(c.trace_id.slice(0, 8))}…</a>` : ""}</td></tr>`).join("");
   document.body.dataset.loaded = "true";
 }
 ui.live(load);

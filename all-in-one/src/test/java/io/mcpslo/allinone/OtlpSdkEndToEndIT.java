@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mcpslo.clickhouse.ClickHouseClient;
-import io.mcpslo.clickhouse.ClickHouseTestSupport;
-import io.mcpslo.common.config.Settings;
 import io.mcpslo.engine.sketch.LatencySketch;
-import io.mcpslo.schemas.EventCodec;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanKind;
@@ -29,7 +26,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -37,7 +33,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -60,27 +55,18 @@ class OtlpSdkEndToEndIT {
 
     private static ClickHouseClient clickHouse;
     private static Pipeline pipeline;
+    private static TestPipeline running;
 
     @BeforeAll
     static void start() throws Exception {
-        clickHouse = ClickHouseTestSupport.freshDatabase("otlp_e2e");
-        pipeline = Pipeline.start(Settings.fromEnvironment().with(Map.of(
-                "CLICKHOUSE_DATABASE", clickHouse.database(),
-                "KAFKA_BOOTSTRAP_SERVERS", "",
-                "COLLECTOR_PORT", "0", "QUERY_API_PORT", "0", "PROCESSOR_METRICS_PORT", "0",
-                "PROCESSOR_APPLICATION_ID", "otlp-e2e-" + UUID.randomUUID(),
-                "SINK_FLUSH_INTERVAL", "200ms",
-                "LOCAL_RECEIVER_PORT", "0", "SLO_DIR", "../slos",
-                "MCP_SLO_DATA_DIR", Files.createTempDirectory("mcp-slo-otlp-e2e").toString()))
-                .with(Map.of("KAFKA_EMBEDDED_PORT", "0")));
+        running = TestPipeline.start("otlp_e2e");
+        clickHouse = running.clickHouse();
+        pipeline = running.pipeline();
     }
 
     @AfterAll
     static void stop() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-        ClickHouseTestSupport.drop(clickHouse);
+        TestPipeline.stop(running);
     }
 
     /** What the gateway did, as it recorded it with the SDK. */
@@ -168,7 +154,7 @@ class OtlpSdkEndToEndIT {
     }
 
     private static long scalar(String sql) {
-        return clickHouse.query("SELECT (" + sql + ") AS v").get(0).get("v").asLong();
+        return running.scalar(sql);
     }
 
     private static void awaitAtLeast(String what, long expected, LongSupplier actual) throws InterruptedException {
@@ -208,12 +194,7 @@ class OtlpSdkEndToEndIT {
     }
 
     private static JsonNode query(String endpoint, String server, String tool) throws Exception {
-        String url = "http://127.0.0.1:" + pipeline.queryPort() + "/api/v1/" + endpoint + "?server=" + server
-                + "&tool=" + tool + "&step=all&from=" + BASE + "&to=" + BASE.plus(Duration.ofMinutes(3));
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer " + pipeline.tokens().sre()).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
-        return EventCodec.MAPPER.readTree(response.body()).get("points").get(0);
+        return running.point(endpoint, server, tool, BASE, BASE.plus(Duration.ofMinutes(3)));
     }
 
     private static void assertStoredExactly(Scenario scenario) throws Exception {

@@ -6,19 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpslo.clickhouse.ClickHouseClient;
-import io.mcpslo.clickhouse.ClickHouseTestSupport;
-import io.mcpslo.common.config.Settings;
 import io.mcpslo.engine.sketch.LatencySketch;
 import io.mcpslo.schemas.EventCodec;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.function.LongSupplier;
@@ -38,27 +34,18 @@ class PipelineEndToEndIT {
 
     private static ClickHouseClient clickHouse;
     private static Pipeline pipeline;
+    private static TestPipeline running;
 
     @BeforeAll
     static void start() throws Exception {
-        clickHouse = ClickHouseTestSupport.freshDatabase("e2e");
-        pipeline = Pipeline.start(Settings.fromEnvironment().with(Map.of(
-                "CLICKHOUSE_DATABASE", clickHouse.database(),
-                "KAFKA_BOOTSTRAP_SERVERS", "",
-                "COLLECTOR_PORT", "0", "QUERY_API_PORT", "0", "PROCESSOR_METRICS_PORT", "0",
-                "PROCESSOR_APPLICATION_ID", "e2e-" + UUID.randomUUID(),
-                "SINK_FLUSH_INTERVAL", "200ms",
-                "LOCAL_RECEIVER_PORT", "0", "SLO_DIR", "../slos",
-                "MCP_SLO_DATA_DIR", Files.createTempDirectory("mcp-slo-e2e").toString()))
-                .with(Map.of("KAFKA_EMBEDDED_PORT", "0")));
+        running = TestPipeline.start("e2e");
+        clickHouse = running.clickHouse();
+        pipeline = running.pipeline();
     }
 
     @AfterAll
     static void stop() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-        ClickHouseTestSupport.drop(clickHouse);
+        TestPipeline.stop(running);
     }
 
     private static final Instant BASE = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(10));

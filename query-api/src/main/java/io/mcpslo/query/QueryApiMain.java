@@ -75,7 +75,7 @@ public final class QueryApiMain {
         var services = new QueryApp.Services(new ClickHouseRollupStore(client), new ClickHouseSloStore(client),
                 new ClickHouseAuditStore(client), recorder, () -> slos.current().slos(),
                 new BearerAuth(new TokenStore(config.tokensFile())), config.auditDigestKey(), reports, reportService,
-                new ClickHouseDeadLetterStore(client), new ClickHouseCallStore(client));
+                new ClickHouseDeadLetterStore(client), new ClickHouseCallStore(client), config.traceLinks());
         Javalin app = QueryApp.create(config.bindHost(), services, Clock.systemUTC(), config.maxPoints(), registry)
                 .start(config.port());
         app.events(events -> events.serverStopped(() -> {

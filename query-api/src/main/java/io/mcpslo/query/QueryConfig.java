@@ -4,6 +4,7 @@ import io.mcpslo.clickhouse.ClickHouseConfig;
 import io.mcpslo.common.config.AuditDigestKey;
 import io.mcpslo.common.config.Settings;
 import io.mcpslo.kafka.KafkaSettings;
+import io.mcpslo.query.api.TraceLinks;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.ZoneId;
@@ -15,7 +16,7 @@ import java.util.function.Function;
 public record QueryConfig(String bindHost, int port, int maxPoints, ClickHouseConfig clickHouse, Path sloDirectory,
                           Duration sloReloadInterval, Function<String, String> environment, Path tokensFile,
                           String kafkaBootstrapServers, byte[] auditDigestKey, ZoneId reportZone,
-                          Optional<URI> reportWebhook, boolean reportWebhookPdf) {
+                          Optional<URI> reportWebhook, boolean reportWebhookPdf, TraceLinks traceLinks) {
 
     public static QueryConfig from(Settings settings) {
         return new QueryConfig(
@@ -32,7 +33,8 @@ public record QueryConfig(String bindHost, int port, int maxPoints, ClickHouseCo
                 AuditDigestKey.from(settings),
                 zone(settings.string("REPORT_TIME_ZONE", "UTC")),
                 Optional.ofNullable(settings.optional("REPORT_WEBHOOK_URL")).map(url -> settings.uri("REPORT_WEBHOOK_URL", url)),
-                settings.bool("REPORT_WEBHOOK_PDF", false));
+                settings.bool("REPORT_WEBHOOK_PDF", false),
+                new TraceLinks(Optional.ofNullable(settings.optional(TraceLinks.SETTING))));
     }
 
     private static ZoneId zone(String text) {
@@ -46,6 +48,6 @@ public record QueryConfig(String bindHost, int port, int maxPoints, ClickHouseCo
 
     public String describe() {
         return "query-api on " + bindHost + ":" + port + " maxPoints=" + maxPoints + " slos=" + sloDirectory + " tokens=" + tokensFile + " audit via Kafka "
-                + kafkaBootstrapServers + "; " + clickHouse.describe();
+                + kafkaBootstrapServers + " traces=" + traceLinks.template().orElse("none") + "; " + clickHouse.describe();
     }
 }

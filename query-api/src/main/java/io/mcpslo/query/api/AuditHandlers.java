@@ -37,12 +37,15 @@ final class AuditHandlers {
     private final AuditRecorder recorder;
     private final AuditVerifier verifier;
     private final Clock clock;
+    private final TraceLinks traceLinks;
 
-    AuditHandlers(AuditStore store, AuditRecorder recorder, AuditVerifier verifier, Clock clock) {
+    AuditHandlers(AuditStore store, AuditRecorder recorder, AuditVerifier verifier, Clock clock,
+                  TraceLinks traceLinks) {
         this.store = store;
         this.recorder = recorder;
         this.verifier = verifier;
         this.clock = clock;
+        this.traceLinks = traceLinks;
     }
 
     void list(Context ctx) {
@@ -56,6 +59,8 @@ final class AuditHandlers {
                         "cursor is not one this API gave out; start again without it")));
         audited(ctx, "audit.read");
         List<Map<String, Object>> events = store.page(filter, cursor, limit);
+        events.forEach(event -> traceLinks.url((String) event.get("trace_id"), (String) event.get("span_id"))
+                .ifPresent(url -> event.put("trace_url", url)));
         String next = null;
         if (events.size() == limit) {
             Map<String, Object> last = events.get(events.size() - 1);

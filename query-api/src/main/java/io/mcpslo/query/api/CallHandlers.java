@@ -47,14 +47,21 @@ final class CallHandlers {
     private final AuditRecorder recorder;
     private final Supplier<List<SloDefinition>> slos;
     private final Clock clock;
+    private final TraceLinks traceLinks;
 
     CallHandlers(CallStore calls, AuditStore audit, AuditRecorder recorder, Supplier<List<SloDefinition>> slos,
-                 Clock clock) {
+                 Clock clock, TraceLinks traceLinks) {
         this.calls = calls;
         this.audit = audit;
         this.recorder = recorder;
         this.slos = slos;
         this.clock = clock;
+        this.traceLinks = traceLinks;
+    }
+
+    /** A call that came from a span links to it in the operator's trace viewer (TRACE_URL_TEMPLATE), if one is set. */
+    private void linkTrace(Map<String, Object> call) {
+        call.put("trace_url", traceLinks.url((String) call.get("trace_id"), (String) call.get("span_id")).orElse(null));
     }
 
     void list(Context ctx) {
@@ -64,6 +71,7 @@ final class CallHandlers {
                 CallCursor.decode(text).orElseThrow(() -> new BadRequestException("cursor",
                         "cursor is not one this API gave out; start again without it")));
         List<Map<String, Object>> page = calls.page(filter, cursor, limit);
+        page.forEach(this::linkTrace);
         String next = null;
         if (page.size() == limit) {
             Map<String, Object> last = page.get(page.size() - 1);

@@ -43,7 +43,7 @@ public final class QueryApp {
     public record Services(RollupStore rollups, SloStore slos, AuditStore audit, AuditRecorder recorder,
                            Supplier<List<SloDefinition>> definitions, BearerAuth auth, byte[] digestKey,
                            ReportStore reports, ReportService reportService, DeadLetterStore deadLetters,
-                           CallStore calls) {
+                           CallStore calls, TraceLinks traceLinks) {
     }
 
     public static Javalin create(String bindHost, Services services, Clock clock, int maxPoints,
@@ -51,11 +51,11 @@ public final class QueryApp {
         var handlers = new QueryHandlers(services.rollups(), services.definitions(), clock, maxPoints);
         var sloHandlers = new SloHandlers(services.definitions(), services.slos(), services.recorder(), clock, maxPoints);
         var auditHandlers = new AuditHandlers(services.audit(), services.recorder(),
-                new AuditVerifier(services.digestKey()), clock);
+                new AuditVerifier(services.digestKey()), clock, services.traceLinks());
         var reportHandlers = new ReportHandlers(services.reportService(), services.reports());
         var deadLetterHandlers = new DeadLetterHandlers(services.deadLetters(), clock);
         var callHandlers = new CallHandlers(services.calls(), services.audit(), services.recorder(),
-                services.definitions(), clock);
+                services.definitions(), clock, services.traceLinks());
         var ledgerHandlers = new LedgerHandlers(services.calls(), services.slos(), services.definitions(), clock);
         Map<String, Access> access = new LinkedHashMap<>();
         Javalin app = Javalin.create(config -> {

@@ -58,6 +58,7 @@ final class ApiTestKit {
     static Path tokens;
     static String sre;
     static String auditor;
+    static final String TRACE_TEMPLATE = "https://tempo.example/explore?trace={trace_id}&span={span_id}";
     static String devtools;
     static String tracker;
     static String admin;
@@ -93,7 +94,7 @@ final class ApiTestKit {
                 new ClickHouseAuditStore(client), recorder, slos, new BearerAuth(new TokenStore(tokens)), DIGEST_KEY,
                 new ClickHouseReportStore(client), new ReportService(new ClickHouseReportStore(client), slos,
                         java.time.ZoneId.of("UTC"), java.util.Optional.empty(), clock), new ClickHouseDeadLetterStore(client),
-                new ClickHouseCallStore(client));
+                new ClickHouseCallStore(client), new TraceLinks(java.util.Optional.of(TRACE_TEMPLATE)));
         Javalin app = QueryApp.create("127.0.0.1", services, clock, 10_000,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(0);
         app.events(events -> events.serverStopped(recorder::close));

@@ -73,9 +73,12 @@ class AuditApiIT {
         return Instant.parse("2026-10-01T00:00:00Z").plus(Duration.ofDays(partition));
     }
 
+    /** Alice's acts came from spans (an OTLP log record in a trace); the others from no trace. */
+    private static final String ALICES_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+
     private static AuditEvent event(Instant ts, String actor, String action, String server, String tool) {
         var envelope = new EventEnvelope(UUID.randomUUID(), ts, "gw-eu-1", server, "2.4.1", tool, "tools/call", null,
-                "sess-" + actor, actor, "devtools", null, null);
+                "sess-" + actor, actor, "devtools", actor.equals("alice") ? ALICES_TRACE : null, null);
         return new AuditEvent(envelope, actor, "claude-code/2.1", action, server + "/" + tool,
                 "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", AuditEvent.Decision.ALLOW,
                 "repo-write/v3", "ok", action.contains(".") ? "INC-1: on fire" : null);
@@ -216,6 +219,17 @@ class AuditApiIT {
         } while (cursor != null && pages < 20);
         assertEquals(written, seen, "every event exactly once");
         assertEquals(11, pages, "ten full pages and an empty last one");
+    }
+
+    @Test
+    void anActThatCameFromATraceLinksToItAndOneWithoutDoesNot() {
+        JsonNode alice = ApiTestKit.json(get("/api/v1/audit?actor=alice&limit=1&from=2026-09-01T00:00:00Z"))
+                .get("events").get(0);
+        assertEquals("https://tempo.example/explore?trace=" + ALICES_TRACE + "&span=", alice.path("trace_url").asText(),
+                alice.toString());
+        JsonNode bob = ApiTestKit.json(get("/api/v1/audit?actor=bob&limit=1&from=2026-09-01T00:00:00Z"))
+                .get("events").get(0);
+        assertFalse(bob.has("trace_url"), bob.toString());
     }
 
     @ParameterizedTest

@@ -85,8 +85,11 @@ class DashboardPagesIT {
                 CallRollup rollup = CallRollup.empty(new RollupKey(tool[0], tool[1], tool[2], start));
                 for (int i = 0; i < 10; i++) {
                     Outcome outcome = tool[0].equals("jira") && minute < 20 && i < 4 ? Outcome.TRANSPORT_ERROR : Outcome.OK;
+                    // one failed jira call came from a span: the explorer links it to its trace
+                    boolean traced = tool[0].equals("jira") && minute == 4 && i == 0;
                     var envelope = new EventEnvelope(UUID.randomUUID(), start.plusSeconds(i), "gw", tool[0], tool[2],
-                            tool[1], "tools/call", null, minute == 3 ? SESSION : null, "dora", null, null, null);
+                            tool[1], "tools/call", null, minute == 3 ? SESSION : null, "dora", null,
+                            traced ? TRACE_ID : null, traced ? "00f067aa0ba902b7" : null);
                     CallEvent call = new CallEvent(envelope, 50 + 10 * i, outcome,
                             outcome == Outcome.OK ? null : -32603, outcome == Outcome.OK ? null : "timeout", null, null);
                     rollup = rollup.plus(call);
@@ -254,11 +257,16 @@ class DashboardPagesIT {
         assertTrue(page.dom().contains("data-marks=\"2\""), "the alert and the break-glass act are marked on the charts");
     }
 
+    private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+
     @Test
     void explorerShowsTotalsForTheChosenServer() throws Exception {
         Rendered page = render("explorer", "/ui/explorer.html?server=jira&hours=3", ApiTestKit.sre);
         assertClean(page);
         assertTrue(page.dom().contains("<td class=\"calls\">" + jiraCalls + "</td>"), "all " + jiraCalls + " jira calls");
+        assertTrue(page.dom().contains("class=\"trace\" href=\"https://tempo.example/explore?trace=" + TRACE_ID
+                + "&amp;span=00f067aa0ba902b7\""), "the failed call links to its trace: " + page.dom().replaceAll(
+                "(?s).*<table id=\"recent\">", "").lines().limit(3).toList());
     }
 
     @Test

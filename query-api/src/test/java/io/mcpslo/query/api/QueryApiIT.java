@@ -83,7 +83,22 @@ class QueryApiIT {
         store.write(new PipelineStore.Batch(List.of(), List.of(), rollups.subList(0, rollups.size() / 2)));
         store.write(new PipelineStore.Batch(List.of(), List.of(), rollups.subList(rollups.size() / 2, rollups.size())));
         store.write(new PipelineStore.Batch(List.of(), List.of(), rollups)); // a replay
+        store.write(new PipelineStore.Batch(List.of(
+                traced(call(START.plusSeconds(300), "search_code_v2", 80, Outcome.TOOL_ERROR), TRACE, SPAN),
+                traced(call(START.plusSeconds(360), "search_code_v2", 40, Outcome.OK), TRACE, "1111111111111111"),
+                call(START.plusSeconds(420), "search_code_v1", 900, Outcome.TRANSPORT_ERROR)), List.of(), List.of()));
         app = ApiTestKit.start(client, List::of, Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC));
+    }
+
+    private static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+    private static final String SPAN = "00f067aa0ba902b7";
+
+    /** The same call, as it arrives from an OTLP span. */
+    private static CallEvent traced(CallEvent call, String traceId, String spanId) {
+        var e = call.envelope();
+        return new CallEvent(new EventEnvelope(e.eventId(), e.ts(), e.source(), e.server(), e.serverVersion(), e.tool(),
+                e.method(), e.protocolVersion(), e.sessionId(), e.user(), e.team(), traceId, spanId), call.durationMs(),
+                call.outcome(), call.errorCode(), call.errorType(), call.retry(), call.responseBytes());
     }
 
     @AfterAll
@@ -156,6 +171,28 @@ class QueryApiIT {
     void withoutFiltersEveryToolCounts() throws Exception {
         JsonNode point = getJson("/api/v1/failures?step=all" + RANGE).get("points").get(0);
         assertEquals(2 * v2Calls, point.get("calls").asLong());
+    }
+
+    @Test
+    void recentCallsNewestFirstLinkToTheirTraceWhenTheyCameFromASpan() throws Exception {
+        JsonNode failed = getJson("/api/v1/calls?server=github&outcome=tool_error,transport_error,denied,rate_limited"
+                + RANGE).get("calls");
+        assertEquals(2, failed.size(), failed.toString());
+        assertEquals(List.of("transport_error", "tool_error"), List.of(failed.get(0).get("outcome").asText(),
+                failed.get(1).get("outcome").asText()));
+        assertTrue(failed.get(0).get("trace_url").isNull(), "no span, no link: " + failed.get(0));
+        assertEquals(TRACE, failed.get(1).get("trace_id").asText());
+        assertEquals("https://tempo.example/explore?trace=" + TRACE + "&span=" + SPAN,
+                failed.get(1).get("trace_url").asText());
+        JsonNode newestV2 = getJson("/api/v1/calls?tool=search_code_v2&limit=1" + RANGE).get("calls");
+        assertEquals(1, newestV2.size());
+        assertEquals("ok", newestV2.get(0).get("outcome").asText());
+        assertEquals(40.0, newestV2.get(0).get("duration_ms").asDouble());
+        for (String[] bad : new String[][] {{"outcome=broken", "outcome"}, {"limit=0", "limit"}, {"step=1m", "step"}}) {
+            HttpResponse<String> response = get("/api/v1/calls?" + bad[0]);
+            assertEquals(400, response.statusCode(), response.body());
+            assertEquals(bad[1], JSON.readTree(response.body()).get("field").asText(), response.body());
+        }
     }
 
     @ParameterizedTest
