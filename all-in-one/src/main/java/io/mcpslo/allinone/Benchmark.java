@@ -259,6 +259,15 @@ public final class Benchmark {
                 double queryP95 = queryTime(pipeline);
                 System.out.printf("  query p95, /api/v1/latency step=all over the last hour: %.1f ms%n", queryP95);
                 figures.put("query_latency_p95_ms", queryP95);
+
+                // last, so that its load on the stream delays no other figure
+                List<byte[]> exports = OtlpBenchTraffic.exports(traffic.distinctEvents() / 2, BATCH, SERVERS,
+                        TOOLS_PER_SERVER, 3);
+                double otlpAccepted = (traffic.distinctEvents() / 2) / post(pipeline, exports, "/v1/traces",
+                        "application/x-protobuf");
+                System.out.printf("  collector accepted OTLP  %,12.0f spans/s (OTLP/HTTP protobuf exports of %,d spans,"
+                        + " %d clients; JSON above: %,.0f events/s)%n", otlpAccepted, BATCH, CLIENTS, accepted);
+                figures.put("collector_accepted_otlp_protobuf_per_s", Math.round(otlpAccepted));
             } finally {
                 clickHouse.execute("DROP DATABASE IF EXISTS " + database);
             }
@@ -331,8 +340,13 @@ public final class Benchmark {
 
     /** Posts every batch from {@link #CLIENTS} clients, each resent until acknowledged; returns the seconds taken. */
     private static double post(Pipeline pipeline, List<byte[]> batches) throws Exception {
+        return post(pipeline, batches, "/v1/events", "application/x-ndjson");
+    }
+
+    private static double post(Pipeline pipeline, List<byte[]> batches, String path, String contentType)
+            throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        URI collector = URI.create("http://127.0.0.1:" + pipeline.collectorPort() + "/v1/events");
+        URI collector = URI.create("http://127.0.0.1:" + pipeline.collectorPort() + path);
         AtomicInteger next = new AtomicInteger();
         long start = System.nanoTime();
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
@@ -343,7 +357,7 @@ public final class Benchmark {
                 while ((index = next.getAndIncrement()) < batches.size()) {
                     while (true) {
                         HttpResponse<String> response = http.send(HttpRequest.newBuilder(collector)
-                                .header("Content-Type", "application/x-ndjson")
+                                .header("Content-Type", contentType)
                                 .header("Authorization", "Bearer " + pipeline.tokens().gateway())
                                 .POST(HttpRequest.BodyPublishers.ofByteArray(batches.get(index))).build(),
                                 HttpResponse.BodyHandlers.ofString());
