@@ -146,6 +146,10 @@ public final class StreamProcessor implements AutoCloseable {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streams().streamThreads());
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, config.streams().cacheBytes());
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.streams().standbyReplicas());
+        // each commit flushes a transaction's worth of changelog and output; 16 KB batches with five in flight per
+        // broker made that flush a long series of round trips
+        props.put(StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.BATCH_SIZE_CONFIG),
+                256 * 1024);
         return props;
     }
 
