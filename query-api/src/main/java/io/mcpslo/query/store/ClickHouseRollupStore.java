@@ -12,7 +12,9 @@ import io.mcpslo.query.store.RollupPlanner.Segment;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -111,10 +113,14 @@ public final class ClickHouseRollupStore implements RollupStore {
     private String rows(RollupQuery query) {
         String filters = filter("server", query.server()) + filter("tool", query.tool())
                 + filter("server_version", query.version()) + query.servers().map(ClickHouseRollupStore::within).orElse("");
-        return "(" + plan(query).stream().map(segment -> "SELECT " + COLUMNS + " FROM " + client.database() + "."
-                + segment.table().tableName() + (segment.table().revisions() ? " FINAL" : "")
-                + " WHERE window_start >= toDateTime(" + segment.from().getEpochSecond() + ")"
-                + " AND window_start < toDateTime(" + segment.to().getEpochSecond() + ")" + filters)
+        // one read per table: a range's head and tail in the minutes share their granules, so read them once
+        Map<RollupPlanner.Table, List<Segment>> byTable = new EnumMap<>(RollupPlanner.Table.class);
+        plan(query).forEach(segment -> byTable.computeIfAbsent(segment.table(), t -> new ArrayList<>()).add(segment));
+        return "(" + byTable.entrySet().stream().map(entry -> "SELECT " + COLUMNS + " FROM " + client.database() + "."
+                + entry.getKey().tableName() + (entry.getKey().revisions() ? " FINAL" : "") + " WHERE ("
+                + entry.getValue().stream().map(segment -> "window_start >= toDateTime(" + segment.from().getEpochSecond()
+                        + ") AND window_start < toDateTime(" + segment.to().getEpochSecond() + ")")
+                        .collect(Collectors.joining(" OR ")) + ")" + filters)
                 .collect(Collectors.joining(" UNION ALL ")) + ")";
     }
 
