@@ -13,8 +13,11 @@ async function load() {
     ["p50_ms", "p95_ms", "p99_ms"].map(k => ({label: k, values: latency.points.map(x => x[k])})));
   ui.chart(document.getElementById("failures"), "calls by outcome", failures.points.map(x => x.start),
     ["ok", "tool_error", "transport_error", "denied", "rate_limited"].map(k => ({label: k, values: failures.points.map(x => x[k])})));
+  // totals: counts add up from the chart's points; the p95 needs the merged sketch of the whole range
+  const t = {};
+  for (const k of ["calls", "ok", "tool_error", "transport_error", "denied", "rate_limited"]) t[k] = failures.points.reduce((sum, x) => sum + x[k], 0);
   q.set("step", "all");
-  const t = (await ui.api("/api/v1/failures?" + q)).points[0]; const l = (await ui.api("/api/v1/latency?" + q)).points[0];
+  const l = (await ui.api("/api/v1/latency?" + q)).points[0];
   document.querySelector("#totals tbody").innerHTML = `<tr><td class="calls">${t.calls}</td><td>${t.ok}</td><td>${t.tool_error}</td><td>${t.transport_error}</td><td>${t.denied}</td><td>${t.rate_limited}</td><td class="p95">${l.p95_ms ?? "–"}</td></tr>`;
   q.delete("step"); q.set("outcome", "tool_error,transport_error,denied,rate_limited"); q.set("limit", "20");
   const recent = (await ui.api("/api/v1/calls?" + q)).calls;

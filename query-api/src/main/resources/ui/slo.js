@@ -28,8 +28,8 @@ async function load() {
   const failures = await ui.api(`/api/v1/failures?${server}${tool}from=${minute(r.from)}&to=${minute(r.to)}&step=5m`);
   ui.chart(document.getElementById("split"), "tool vs transport failures", failures.points.map(p => p.start),
     [{label: "tool errors", values: failures.points.map(p => p.tool_error)}, {label: "transport errors", values: failures.points.map(p => p.transport_error)}]);
-  const versions = await ui.api(`/api/v1/tools?${server}from=${minute(r.from)}&to=${minute(r.to)}`);
-  versions.tools.sort((a, b) => (b.tool_error + b.transport_error) - (a.tool_error + a.transport_error) || a.tool.localeCompare(b.tool));
+  // the API sorts and pages: only the rows the card shows travel
+  const versions = await ui.api(`/api/v1/tools?${server}from=${minute(r.from)}&to=${minute(r.to)}&sort=failures&limit=20`);
   document.querySelector("#versions tbody").innerHTML = versions.tools.map(t => `<tr><td>${ui.esc(t.tool)} (${ui.esc(t.server_version)})</td>
     <td>${t.calls}</td><td>${t.tool_error}</td><td>${t.transport_error}</td><td>${t.p95_ms ?? "–"} ms</td></tr>`).join("");
   document.querySelector("#alerts tbody").innerHTML = slo.alerts.map(a => `<tr><td>${ui.esc(a.at)}</td><td>${ui.esc(a.alert)} → ${ui.esc(a.to)}</td><td>${ui.esc(a.summary)}</td>

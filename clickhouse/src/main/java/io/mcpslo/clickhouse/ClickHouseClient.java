@@ -78,7 +78,10 @@ public final class ClickHouseClient {
                 HttpRequest.BodyPublishers.ofString(body), sql);
         try {
             List<JsonNode> rows = new ArrayList<>();
-            JSON.readTree(answer).path("data").forEach(rows::add);
+            JsonNode json = JSON.readTree(answer);
+            json.path("data").forEach(rows::add);
+            JsonNode statistics = json.path("statistics");
+            ReadMeter.record(statistics.path("rows_read").asLong(), statistics.path("bytes_read").asLong());
             return rows;
         } catch (IOException e) {
             throw new ClickHouseException("unreadable answer to: " + abbreviate(sql), 200, e);

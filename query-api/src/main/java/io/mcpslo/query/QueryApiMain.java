@@ -2,6 +2,8 @@ package io.mcpslo.query;
 
 import io.javalin.Javalin;
 import io.mcpslo.clickhouse.ClickHouseClient;
+import io.mcpslo.clickhouse.ClickHouseConfig;
+import io.mcpslo.clickhouse.RollupRoller;
 import io.mcpslo.clickhouse.SchemaMigrator;
 import io.mcpslo.common.config.Settings;
 import io.mcpslo.query.api.QueryApp;
@@ -23,6 +25,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +43,26 @@ public final class QueryApiMain {
         Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "query-api-shutdown"));
     }
 
+    /** Rolls minutes into hours and days in the background; a failed pass is logged and tried again next time. */
+    private static void startRoller(ClickHouseClient client, RollerSettings settings, ScheduledExecutorService executor) {
+        LOG.info(settings.describe());
+        if (settings.interval().isZero()) {
+            return;
+        }
+        // its own client: the first pass over a large store runs for minutes, longer than a query may
+        var roller = new RollupRoller(new ClickHouseClient(new ClickHouseConfig(client.config().url(),
+                client.config().user(), client.config().password(), client.database(), Duration.ofHours(1))),
+                settings.byTimeDays(), settings.retentionDays());
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                roller.rollOnce();
+            } catch (RuntimeException e) {
+                LOG.warn("rollup roller pass failed (tried again in {} s): {}", settings.interval().toSeconds(),
+                        e.getMessage());
+            }
+        }, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** Starts the API; ClickHouse being down is not fatal, queries answer 503 until it is back. */
     public static Javalin start(QueryConfig config) {
         LOG.info("starting {}", config.describe());
@@ -53,6 +76,11 @@ public final class QueryApiMain {
         slos.reload();
         var reloads = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "query-api-slo-reload");
+            thread.setDaemon(true);
+            return thread;
+        });
+        var rolls = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "query-api-rollup-roller");
             thread.setDaemon(true);
             return thread;
         });
@@ -72,6 +100,7 @@ public final class QueryApiMain {
                 LOG.warn("weekly reports not generated now (retried in 5 minutes): {}", e.getMessage());
             }
         }, 1, 5, TimeUnit.MINUTES);
+        startRoller(client, RollerSettings.from(config.environment()), rolls);
         var services = new QueryApp.Services(new ClickHouseRollupStore(client), new ClickHouseSloStore(client),
                 new ClickHouseAuditStore(client), recorder, () -> slos.current().slos(),
                 new BearerAuth(new TokenStore(config.tokensFile())), config.auditDigestKey(), reports, reportService,
@@ -80,6 +109,7 @@ public final class QueryApiMain {
                 .start(config.port());
         app.events(events -> events.serverStopped(() -> {
             reloads.shutdownNow();
+            rolls.shutdownNow();
             recorder.close();
         }));
         LOG.info("query-api listening on http://{}:{}/api/v1/", config.bindHost(), app.port());

@@ -14,6 +14,7 @@ import io.mcpslo.query.calls.CallStore;
 import io.mcpslo.query.report.ReportService;
 import io.mcpslo.query.report.ReportStore;
 import io.mcpslo.clickhouse.ClickHouseException;
+import io.mcpslo.clickhouse.ReadMeter;
 import io.mcpslo.engine.slo.SloDefinition;
 import io.mcpslo.query.store.DeadLetterStore;
 import io.mcpslo.query.store.RollupStore;
@@ -38,6 +39,7 @@ public final class QueryApp {
     /** Attribute under which a request's authenticated principal is kept. */
     static final String PRINCIPAL = "principal";
     private static final String NOT_FOUND_ANSWERED = "not-found-answered";
+    private static final String READ_METER = "read-meter";
 
     /** What the API reads from and writes to, and who may do what. */
     public record Services(RollupStore rollups, SloStore slos, AuditStore audit, AuditRecorder recorder,
@@ -103,6 +105,7 @@ public final class QueryApp {
         route(app, access, HandlerType.GET, "/metrics", Access.OPERATIONS,
                 ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
         app.before(SecurityHeaders::apply);
+        app.before(ctx -> ctx.attribute(READ_METER, ReadMeter.openAlone()));
         app.beforeMatched(ctx -> {
             if (ctx.method() == HandlerType.GET && (ctx.path().startsWith("/ui/") || ctx.path().startsWith("/webjars/"))) {
                 return; // page shells and the chart library hold no data
@@ -127,6 +130,7 @@ public final class QueryApp {
                             null));
         });
         app.after(SecurityHeaders::forDocument);
+        app.after(QueryApp::reportReads);
         app.after(ctx -> registry.counter("mcp_query_requests", "path", ctx.endpointHandlerPath(),
                 "status", String.valueOf(ctx.statusCode())).increment());
         app.exception(BadRequestException.class, (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST)
@@ -157,6 +161,16 @@ public final class QueryApp {
                               Handler handler) {
         access.put(method + " " + path, required);
         app.addHttpHandler(method, path, handler);
+    }
+
+    /** What ClickHouse read to answer the request, for whoever measures (the query benchmark). */
+    private static void reportReads(io.javalin.http.Context ctx) {
+        ReadMeter meter = ctx.attribute(READ_METER);
+        if (meter != null) {
+            meter.close();
+            ctx.header("X-ClickHouse-Rows-Read", String.valueOf(meter.rows()));
+            ctx.header("X-ClickHouse-Queries", String.valueOf(meter.queries()));
+        }
     }
 
     private static Map<String, Object> error(String message, String field) {

@@ -7,14 +7,21 @@ import io.mcpslo.engine.sketch.LatencySketch;
 import io.mcpslo.query.store.RollupBucket;
 import io.mcpslo.query.store.RollupQuery;
 import io.mcpslo.query.store.RollupStore;
+import io.mcpslo.query.store.RollupStore.ToolSort;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /** GET /api/v1/latency, /failures and /tools, each limited to the servers the token may read. */
 final class QueryHandlers {
+
+    static final Set<String> TOOLS_PARAMETERS = Set.of("server", "tool", "version", "from", "to", "step", "sort", "limit",
+            "offset");
+    private static final Map<String, ToolSort> TOOL_SORTS = Map.of("failures", ToolSort.FAILURES, "calls",
+            ToolSort.CALLS, "p95", ToolSort.P95, "name", ToolSort.NAME);
 
     private final RollupStore store;
     private final Supplier<List<SloDefinition>> slos;
@@ -30,7 +37,10 @@ final class QueryHandlers {
 
     /** The request's query, limited to the servers its token may read; another team's server is 404. */
     private RollupQuery query(Context ctx) {
-        RollupQuery query = RangeParameters.parse(ctx.queryParamMap(), clock, maxPoints);
+        return scoped(ctx, RangeParameters.parse(ctx.queryParamMap(), clock, maxPoints));
+    }
+
+    private RollupQuery scoped(Context ctx, RollupQuery query) {
         return ReadScope.serversFor(ctx, slos.get(), query.server()).map(query::onlyServers).orElse(query);
     }
 
@@ -61,27 +71,54 @@ final class QueryHandlers {
         ctx.json(body);
     }
 
-    /** GET /api/v1/tools: per tool and server version over the range, for comparing versions side by side. */
+    /**
+     * GET /api/v1/tools: per server, tool and server version over the range (one bucket: no step), worst first
+     * ({@code sort}: failures, calls, p95, name), {@code limit} rows from {@code offset}, with the total.
+     */
     void tools(Context ctx) {
-        RollupQuery query = query(ctx);
-        List<Map<String, Object>> tools = store.byTool(query).stream().map(tool -> {
-            Map<String, Object> item = failurePoint(tool.merged());
+        var params = ctx.queryParamMap();
+        RangeParameters.checkNames(params, TOOLS_PARAMETERS);
+        String step = RangeParameters.single(params, "step").orElse("all");
+        if (!step.equals("all")) {
+            throw new BadRequestException("step", "the tools table is one bucket over the whole range: step may only be"
+                    + " all (or left out); got " + RangeParameters.abbreviate(step));
+        }
+        String sortText = RangeParameters.single(params, "sort").orElse("failures");
+        ToolSort sort = TOOL_SORTS.get(sortText);
+        if (sort == null) {
+            throw new BadRequestException("sort", "sort must be one of failures, calls, p95, name; got "
+                    + RangeParameters.abbreviate(sortText));
+        }
+        int limit = RangeParameters.limit(params, 100);
+        int offset = RangeParameters.integer(params, "offset", 0, 1_000_000, 0);
+        RollupQuery query = scoped(ctx, RangeParameters.wholeRange(params, clock));
+        RollupStore.ToolsPage page = store.tools(query, sort, offset, limit);
+        List<Map<String, Object>> tools = page.rows().stream().map(tool -> {
+            Map<String, Object> item = failurePoint(RollupBucket.empty(query.from()), tool.counts());
             item.remove("start");
+            item.put("server", tool.server());
             item.put("tool", tool.tool());
             item.put("server_version", tool.serverVersion());
-            LatencySketch sketch = LatencySketch.of(tool.merged().latency());
-            item.put("p50_ms", quantile(sketch, 0.50));
-            item.put("p95_ms", quantile(sketch, 0.95));
-            item.put("p99_ms", quantile(sketch, 0.99));
+            item.put("p50_ms", rounded(tool.p50()));
+            item.put("p95_ms", rounded(tool.p95()));
+            item.put("p99_ms", rounded(tool.p99()));
             return item;
         }).toList();
         Map<String, Object> body = header(query);
+        body.put("sort", sortText);
+        body.put("offset", offset);
+        body.put("limit", limit);
+        body.put("total", page.total());
+        body.put("next_offset", offset + tools.size() < page.total() ? offset + tools.size() : null);
         body.put("tools", tools);
         ctx.json(body);
     }
 
     private static Map<String, Object> failurePoint(RollupBucket bucket) {
-        OutcomeCounts counts = bucket.counts();
+        return failurePoint(bucket, bucket.counts());
+    }
+
+    private static Map<String, Object> failurePoint(RollupBucket bucket, OutcomeCounts counts) {
         long calls = counts.calls();
         Map<String, Object> point = new LinkedHashMap<>();
         point.put("start", bucket.start().toString());
@@ -113,7 +150,11 @@ final class QueryHandlers {
     }
 
     private static Double quantile(LatencySketch sketch, double q) {
-        return sketch.isEmpty() ? null : Math.round(sketch.quantile(q) * 1000.0) / 1000.0;
+        return sketch.isEmpty() ? null : rounded(sketch.quantile(q));
+    }
+
+    private static Double rounded(Double ms) {
+        return ms == null ? null : Math.round(ms * 1000.0) / 1000.0;
     }
 
     private static Double ratio(long part, long whole) {

@@ -31,17 +31,9 @@ final class RangeParameters {
 
     static RollupQuery parse(Map<String, List<String>> params, Clock clock, int maxPoints) {
         checkNames(params, ALLOWED);
-        Optional<String> server = name(params, "server");
-        Optional<String> tool = name(params, "tool");
-        Optional<String> version = name(params, "version");
-        Instant to = instant(params, "to").orElseGet(() -> ceilToMinute(clock.instant()));
-        Instant from = instant(params, "from").orElse(to.minus(DEFAULT_RANGE));
-        if (!from.isBefore(to)) {
-            throw new BadRequestException("from", "from (" + from + ") must be before to (" + to + ")");
-        }
-        if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
-            throw new BadRequestException("from", "range longer than " + MAX_RANGE.toDays() + " days");
-        }
+        RollupQuery range = wholeRange(params, clock);
+        Instant from = range.from();
+        Instant to = range.to();
         String stepText = single(params, "step").orElse("1m");
         Optional<Duration> step;
         if (stepText.equals("all")) {
@@ -56,7 +48,39 @@ final class RangeParameters {
         } else {
             throw new BadRequestException("step", "step must be one of 1m, 5m, 1h, all; got " + abbreviate(stepText));
         }
-        return new RollupQuery(server, tool, version, from, to, step);
+        return new RollupQuery(range.server(), range.tool(), range.version(), from, to, step);
+    }
+
+    /** The filters and the range (default: the last hour) as one bucket; the caller has checked the names. */
+    static RollupQuery wholeRange(Map<String, List<String>> params, Clock clock) {
+        Optional<String> server = name(params, "server");
+        Optional<String> tool = name(params, "tool");
+        Optional<String> version = name(params, "version");
+        Instant to = instant(params, "to").orElseGet(() -> ceilToMinute(clock.instant()));
+        Instant from = instant(params, "from").orElse(to.minus(DEFAULT_RANGE));
+        if (!from.isBefore(to)) {
+            throw new BadRequestException("from", "from (" + from + ") must be before to (" + to + ")");
+        }
+        if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
+            throw new BadRequestException("from", "range longer than " + MAX_RANGE.toDays() + " days");
+        }
+        return new RollupQuery(server, tool, version, from, to, Optional.empty());
+    }
+
+    /** A whole number from {@code min} to {@code max}, or {@code defaultValue} when absent. */
+    static int integer(Map<String, List<String>> params, String field, int min, int max, int defaultValue) {
+        return single(params, field).map(text -> {
+            try {
+                int value = Integer.parseInt(text);
+                if (value >= min && value <= max) {
+                    return value;
+                }
+            } catch (NumberFormatException ignored) {
+                // answered below
+            }
+            throw new BadRequestException(field, field + " must be a whole number from " + min + " to " + max
+                    + "; got " + abbreviate(text));
+        }).orElse(defaultValue);
     }
 
     /** Refuses unknown and repeated parameters, naming the first one. */

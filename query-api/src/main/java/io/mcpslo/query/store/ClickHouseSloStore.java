@@ -12,7 +12,10 @@ import io.mcpslo.engine.slo.SloStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,6 +60,23 @@ public final class ClickHouseSloStore implements SloStore {
                 + " AND at >= toDateTime(" + from.getEpochSecond() + ") AND at < toDateTime(" + to.getEpochSecond()
                 + ") ORDER BY bucket, at DESC LIMIT 1 BY bucket";
         return client.query(sql).stream().map(ClickHouseSloStore::snapshot).toList();
+    }
+
+    @Override
+    public Map<String, List<Double>> hourBurnSeries(Collection<String> sloIds, Instant from, Instant to, Duration step) {
+        Map<String, List<Double>> series = new LinkedHashMap<>();
+        if (sloIds.isEmpty()) {
+            return series;
+        }
+        String ids = String.join(", ", sloIds.stream().sorted().map(SqlLiteral::string).toList());
+        for (JsonNode row : client.query("SELECT slo_id, intDiv(toUInt32(at), " + step.toSeconds() + ") AS bucket,"
+                + " argMax(burn_1h, at) AS burn FROM " + table("slo_status") + " WHERE slo_id IN (" + ids + ")"
+                + " AND at >= toDateTime(" + from.getEpochSecond() + ") AND at < toDateTime(" + to.getEpochSecond()
+                + ") GROUP BY slo_id, bucket ORDER BY slo_id, bucket")) {
+            series.computeIfAbsent(row.get("slo_id").asText(), id -> new ArrayList<>())
+                    .add(row.get("burn").asDouble());
+        }
+        return series;
     }
 
     public static SloSnapshot snapshot(JsonNode row) {

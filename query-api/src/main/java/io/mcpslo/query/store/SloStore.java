@@ -3,7 +3,9 @@ package io.mcpslo.query.store;
 import io.mcpslo.engine.alert.Silence;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** What the SLO endpoints read and write: status snapshots, alert history, acknowledgements, silences. */
@@ -14,6 +16,12 @@ public interface SloStore {
 
     /** The last snapshot of each {@code step} in [from, to), oldest first. */
     List<SloSnapshot> snapshots(String sloId, Instant from, Instant to, Duration step);
+
+    /**
+     * For each of the SLOs, the 1-hour burn rate of the last snapshot of each {@code step} in [from, to), oldest
+     * first: the overview's sparklines, all in one read.
+     */
+    Map<String, List<Double>> hourBurnSeries(Collection<String> sloIds, Instant from, Instant to, Duration step);
 
     List<AlertRecord> alerts(AlertQuery query);
 

@@ -124,6 +124,24 @@ class SloApiIT {
     }
 
     @Test
+    void theListBringsEverySlosSparklineInOneAnswer() throws Exception {
+        JsonNode slos = get("/api/v1/slos?sparkline_hours=6").get("slos");
+        JsonNode jira = slos.get(0);
+        JsonNode spark = jira.get("sparkline_burn_1h");
+        // the last hour's snapshots, one per 5 minutes; the last ten minutes paged at a 1-hour burn rate of 20
+        assertEquals(12, spark.size(), jira.toString());
+        assertEquals(20.0, spark.get(spark.size() - 1).asDouble(), 1e-9);
+        assertEquals(0.5, spark.get(0).asDouble(), 1e-9);
+        assertEquals(0, slos.get(2).get("sparkline_burn_1h").size(), "an SLO without snapshots");
+        assertEquals(null, get("/api/v1/slos").get("slos").get(0).get("sparkline_burn_1h"), "only when asked");
+        for (String bad : new String[] {"0", "49", "six", "6%27"}) {
+            HttpResponse<String> refused = call("GET", "/api/v1/slos?sparkline_hours=" + bad, null);
+            assertEquals(400, refused.statusCode(), refused.body());
+            assertEquals("sparkline_hours", JSON.readTree(refused.body()).get("field").asText());
+        }
+    }
+
+    @Test
     void listsEverySloWithItsStateBudgetAndBurnRates() throws Exception {
         JsonNode slos = get("/api/v1/slos").get("slos");
         assertEquals(3, slos.size());

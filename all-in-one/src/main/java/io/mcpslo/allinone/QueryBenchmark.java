@@ -1,0 +1,488 @@
+package io.mcpslo.allinone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.Javalin;
+import io.mcpslo.clickhouse.ClickHouseClient;
+import io.mcpslo.clickhouse.ClickHouseConfig;
+import io.mcpslo.clickhouse.RollupRoller;
+import io.mcpslo.clickhouse.SchemaMigrator;
+import io.mcpslo.common.auth.BearerAuth;
+import io.mcpslo.common.auth.Role;
+import io.mcpslo.common.auth.TokenStore;
+import io.mcpslo.common.config.Settings;
+import io.mcpslo.engine.slo.AlertPolicy;
+import io.mcpslo.engine.slo.AvailabilitySli;
+import io.mcpslo.engine.slo.FailureLocus;
+import io.mcpslo.engine.slo.Objective;
+import io.mcpslo.engine.slo.RollingWindow;
+import io.mcpslo.engine.slo.SloDefinition;
+import io.mcpslo.engine.slo.SloScope;
+import io.mcpslo.query.api.QueryApp;
+import io.mcpslo.query.audit.AuditRecorder;
+import io.mcpslo.query.audit.ClickHouseAuditStore;
+import io.mcpslo.query.report.ClickHouseReportStore;
+import io.mcpslo.query.report.ReportService;
+import io.mcpslo.query.store.ClickHouseDeadLetterStore;
+import io.mcpslo.query.store.ClickHouseRollupStore;
+import io.mcpslo.query.store.ClickHouseSloStore;
+import io.mcpslo.schemas.EventCodec;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code ./mcp-slo bench queries}: how fast the dashboards' questions are answered over a realistic store. Fills
+ * ClickHouse (a database of its own) with {@code --days} (30) days of one-minute rollups for {@code --servers} (50) ×
+ * {@code --tools} (20) tools the way the sink writes them — bulk INSERTs into {@code call_rollups_1m}, one row per
+ * (server, tool, version, minute) with its latency sketch, earlier revisions of the last six hours beside the final
+ * ones, ingestion time as {@code updated_at} — so the views and the roller see what they see in production; one SLO
+ * status snapshot a minute per server's SLO. The roller then catches up (timed). Every question the built-in pages,
+ * the Grafana panels and the reports ask is asked {@code --repeat} (10) times (after one unmeasured ask) through the
+ * query API, in-process over HTTP, first reading the minutes only (as before the hourly and daily tables: "before"),
+ * then through the planner ("after"); p50, p95 and the rows ClickHouse read per answer are printed side by side.
+ * Figures are noisy on a shared machine: run it more than once. {@code --reuse} keeps a filled database between runs.
+ */
+public final class QueryBenchmark {
+
+    private static final double LN_GAMMA = Math.log(1.01 / 0.99);
+    /** "before" questions that take long are asked fewer times: at most this long per question. */
+    private static final Duration BEFORE_BUDGET = Duration.ofSeconds(20);
+
+    record Options(int days, int servers, int tools, int repeat, String database, boolean reuse, boolean before,
+                   Path json) {
+
+        static Options parse(String[] args) {
+            int days = 30;
+            int servers = 50;
+            int tools = 20;
+            int repeat = 10;
+            String database = "mcp_slo_bench_queries";
+            boolean reuse = false;
+            boolean before = true;
+            Path json = null;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--days" -> days = number(args, ++i, 1, 400);
+                    case "--servers" -> servers = number(args, ++i, 1, 10_000);
+                    case "--tools" -> tools = number(args, ++i, 1, 1_000);
+                    case "--repeat" -> repeat = number(args, ++i, 1, 1_000);
+                    case "--database" -> database = value(args, ++i);
+                    case "--reuse" -> reuse = true;
+                    case "--no-before" -> before = false;
+                    case "--json" -> json = Path.of(value(args, ++i));
+                    default -> throw new IllegalArgumentException("unknown option " + args[i] + "; usage: mcp-slo bench"
+                            + " queries [--days 30] [--servers 50] [--tools 20 (per server)] [--repeat 10]"
+                            + " [--database mcp_slo_bench_queries] [--reuse] [--no-before] [--json FILE]");
+                }
+            }
+            return new Options(days, servers, tools, repeat, database, reuse, before, json);
+        }
+
+        private static String value(String[] args, int i) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(args[i - 1] + " needs a value");
+            }
+            return args[i];
+        }
+
+        private static int number(String[] args, int i, int min, int max) {
+            String text = value(args, i);
+            try {
+                int n = Integer.parseInt(text.replace("_", "").replace(",", ""));
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // below
+            }
+            throw new IllegalArgumentException(args[i - 1] + " must be a whole number from " + min + " to " + max);
+        }
+    }
+
+    /** One question: what a page or panel asks, as a path of the query API. */
+    record Question(String name, String path) {
+    }
+
+    /** A question's answers: milliseconds per ask and rows read per answer. */
+    record Timing(List<Double> millis, long rowsRead, int status, String error) {
+
+        double percentile(double q) {
+            if (millis.isEmpty()) {
+                return Double.NaN;
+            }
+            double[] sorted = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            return sorted[(int) Math.ceil(q * sorted.length) - 1];
+        }
+    }
+
+    private QueryBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("mcp-slo bench queries: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Settings base = Settings.fromEnvironment().with(Map.of("CLICKHOUSE_DATABASE", options.database()));
+        ClickHouseConfig config = ClickHouseConfig.from(base);
+        // bulk statements run for minutes on a small machine
+        ClickHouseClient admin = new ClickHouseClient(new ClickHouseConfig(config.url(), config.user(), config.password(),
+                config.database(), Duration.ofHours(2)));
+        admin.createDatabaseIfMissing();
+        int toolCount = options.servers() * options.tools();
+        System.out.printf("query benchmark: %d days × %,d tools (%d servers × %d), %d cores, ClickHouse %s, database %s%n",
+                options.days(), toolCount, options.servers(), options.tools(), Runtime.getRuntime().availableProcessors(),
+                admin.query("SELECT version() AS v").get(0).get("v").asText(), options.database());
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("days", options.days());
+        figures.put("tools", toolCount);
+        figures.put("cores", Runtime.getRuntime().availableProcessors());
+        figures.put("started", Instant.now().toString());
+        RollupRoller roller = new RollupRoller(admin, 35, 400);
+        long end = filledUntil(admin, options);
+        if (end == 0) {
+            end = fill(admin, roller, options, figures);
+        } else {
+            System.out.printf("  reusing the filled database (data up to %s)%n", Instant.ofEpochSecond(end));
+            RollupRoller.Pass pass = roller.rollOnce();
+            System.out.printf("  roller pass: %d day(s) in %.1f s%n", pass.days(), pass.took().toMillis() / 1000.0);
+        }
+        System.out.printf("  rows: %s%n", tableSizes(admin));
+
+        List<SloDefinition> slos = sloDefinitions(options.servers());
+        List<Question> questions = questions(options, slos);
+        Path tokens = Files.createTempDirectory("mcp-slo-bench-tokens").resolve("tokens");
+        String token = TokenStore.create(tokens, "bench-sre", Set.of(new Role.Sre()));
+        Map<String, Map<String, Timing>> results = new LinkedHashMap<>();
+        ClickHouseClient apiClient = new ClickHouseClient(new ClickHouseConfig(config.url(), config.user(),
+                config.password(), config.database(), Duration.ofSeconds(120)));
+        for (boolean planned : options.before() ? List.of(false, true) : List.of(true)) {
+            String mode = planned ? "after" : "before";
+            Javalin app = api(apiClient, planned, slos, tokens);
+            try {
+                System.out.printf("%n  asking %d questions %d times each (%s: %s)%n", questions.size(), options.repeat(),
+                        mode, planned ? "the planner: days, hours, minutes" : "minutes only, as before");
+                Map<String, Timing> timings = new LinkedHashMap<>();
+                for (Question question : questions) {
+                    Timing timing = ask(app, token, question, options.repeat(), planned ? null : BEFORE_BUDGET);
+                    timings.put(question.name(), timing);
+                }
+                results.put(mode, timings);
+            } finally {
+                app.stop();
+            }
+        }
+        print(questions, results, figures);
+        if (options.json() != null) {
+            Files.writeString(options.json(), EventCodec.MAPPER.writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(figures));
+            System.out.println("figures written to " + options.json());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------- the store
+
+    /** The end of the data already in the database when it matches the options and --reuse is given; else 0. */
+    private static long filledUntil(ClickHouseClient admin, Options options) {
+        if (!options.reuse()) {
+            return 0;
+        }
+        try {
+            JsonNode row = admin.query("SELECT uniqExact(server, tool) AS tools, toUInt32(min(window_start)) AS first,"
+                    + " toUInt32(max(window_start)) AS last FROM " + options.database() + ".call_rollups_1d").get(0);
+            long days = (row.get("last").asLong() - row.get("first").asLong()) / 86_400;
+            if (row.get("tools").asLong() == (long) options.servers() * options.tools() && days >= options.days() - 1) {
+                return admin.query("SELECT toUInt32(max(window_start)) AS m FROM " + options.database()
+                        + ".call_rollups_1m").get(0).get("m").asLong() + 60;
+            }
+        } catch (RuntimeException e) {
+            // not filled
+        }
+        return 0;
+    }
+
+    private static long fill(ClickHouseClient admin, RollupRoller roller, Options options, Map<String, Object> figures) {
+        admin.execute("DROP DATABASE IF EXISTS " + options.database());
+        new SchemaMigrator(admin).migrate();
+        roller.rollOnce(); // a roller runs from the start, as in the one-machine mode: its first pass has nothing to do
+        long end = Instant.now().getEpochSecond() / 60 * 60;
+        long start = end - options.days() * 86_400L;
+        int tools = options.servers() * options.tools();
+        long began = System.nanoTime();
+        long rows = 0;
+        for (long day = start; day < end; day += 86_400) {
+            long minutes = Math.min(1_440, (end - day) / 60);
+            admin.execute(rollupInsert(options, day, minutes, 100));
+            rows += minutes * tools;
+            System.out.printf("\r  filling call_rollups_1m: %,d rows (%d of %d days) in %.0f s   ", rows,
+                    (day - start) / 86_400 + 1, options.days(), (System.nanoTime() - began) / 1e9);
+        }
+        // the stream re-emits a minute as it grows: the last six hours also hold earlier, smaller revisions
+        for (int fraction : new int[] {40, 70}) {
+            admin.execute(rollupInsert(options, end - 6 * 3_600, 360, fraction));
+            rows += 360L * tools;
+        }
+        double fillSeconds = (System.nanoTime() - began) / 1e9;
+        System.out.printf("\r  filled call_rollups_1m: %,d rows (%d days, the last 6 h in 3 revisions) in %.0f s"
+                + " (%,.0f rows/s, the by-time copy and the touches written alongside by their views)%n", rows,
+                options.days(), fillSeconds, rows / fillSeconds);
+        long statusStarted = System.nanoTime();
+        admin.execute(statusInsert(options, start, end));
+        System.out.printf("  filled slo_status: %,d snapshots (%d SLOs, one a minute) in %.0f s%n",
+                (end - start) / 60 * options.servers(), options.servers(), (System.nanoTime() - statusStarted) / 1e9);
+        RollupRoller.Pass pass = roller.rollOnce();
+        System.out.printf("  roller caught up: %d days rolled into hours and days in %.1f s%n", pass.days(),
+                pass.took().toMillis() / 1000.0);
+        figures.put("fill_rows", rows);
+        figures.put("fill_seconds", Math.round(fillSeconds));
+        figures.put("roll_seconds", pass.took().toMillis() / 1000.0);
+        return end;
+    }
+
+    /**
+     * One bulk INSERT of {@code minutes} minutes of every tool from {@code start}, as the sink writes them. Calls per
+     * minute 3–45 (a fleet of ~23 k calls a minute), a few tool and transport errors, one server with a two-hour
+     * transport incident every four days, a sketch of up to 12 bins a minute whose place moves from minute to minute
+     * (so an hour's merged sketch holds ~70 bins). {@code fraction} < 100 writes an earlier revision (fewer calls).
+     */
+    static String rollupInsert(Options options, long start, long minutes, int fraction) {
+        int tools = options.servers() * options.tools();
+        return "INSERT INTO " + options.database() + ".call_rollups_1m (window_start, server, tool, server_version, calls,"
+                + " ok, tool_error, transport_error, denied, rate_limited, latency_sum_ms, latency_max_ms,"
+                + " latency_zero_count, latency_bins, latency_counts, revision, updated_at)"
+                + " SELECT window_start, server, tool, server_version, calls, calls - te - tr - dn, te, tr, dn, 0,"
+                + " calls * exp((base + shift + 2 * kb) * " + LN_GAMMA + "), exp((base + shift + 4 * kb) * " + LN_GAMMA
+                + "), 0, arrayMap(i -> toInt32(base + shift + i * 4), range(kb)),"
+                + " arrayMap(i -> toUInt64(intDiv(calls, kb) + if(i < calls % kb, 1, 0)), range(kb)), calls, now()"
+                + " FROM (SELECT toDateTime(" + start + " + intDiv(number, " + tools + ") * 60) AS window_start,"
+                + " number % " + tools + " AS k, intDiv(k, " + options.tools() + ") AS s,"
+                + " concat('server-', toString(s)) AS server, concat('tool_', toString(k % " + options.tools() + ")) AS tool,"
+                + " concat('1.', toString(s % 3), '.0') AS server_version,"
+                + " cityHash64(k, intDiv(toUInt32(window_start), 60)) AS h,"
+                + " toUInt64(intDiv(" + fraction + " * (3 + h % 43), 100)) + 3 AS calls,"
+                + " toUInt64(bitShiftRight(h, 10) % 25 = 0) AS te,"
+                + " if(s = 7 AND intDiv(toUInt32(window_start), 7200) % 48 = 5, intDiv(calls, 3),"
+                + " toUInt64(bitShiftRight(h, 20) % 60 = 0)) AS tr,"
+                + " toUInt64(bitShiftRight(h, 30) % 250 = 0) AS dn, toUInt64(least(calls, 12)) AS kb,"
+                + " 180 + (k * 7) % 120 AS base, bitShiftRight(h, 40) % 24 AS shift"
+                + " FROM numbers(" + minutes * tools + "))";
+    }
+
+    private static String statusInsert(Options options, long start, long end) {
+        int slos = options.servers();
+        return "INSERT INTO " + options.database() + ".slo_status (slo_id, team, at, window_start, window_end, sli,"
+                + " objective, good, bad, budget_allowed, budget_remaining_events, budget_consumed, budget_remaining,"
+                + " time_to_exhaustion_s, burn_5m, burn_30m, burn_1h, burn_2h, burn_6h, burn_1d, burn_3d, page, ticket,"
+                + " budget_exhausted, recorded_at)"
+                + " SELECT concat('server-', toString(s), '-availability'), concat('team-', toString(s % 10)), at,"
+                + " at - 2592000, at, 0.999 - b / 100000, 0.995, 1000000 - b * 10, b * 10, 5000, 5000 - b * 10,"
+                + " b / 500, 1 - b / 500, NULL, b / 50, b / 60, b / 70, b / 80, b / 90, b / 100, b / 110, 0, 0, 0, now()"
+                + " FROM (SELECT toDateTime(" + start + " + intDiv(number, " + slos + ") * 60) AS at,"
+                + " number % " + slos + " AS s, cityHash64(s, intDiv(number, " + slos + ")) % 100 AS b"
+                + " FROM numbers(" + (end - start) / 60 * slos + "))";
+    }
+
+    private static Map<String, Long> tableSizes(ClickHouseClient admin) {
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        for (JsonNode row : admin.query("SELECT table, sum(rows) AS n FROM system.parts WHERE active AND database = '"
+                + admin.database() + "' AND table IN ('call_rollups_1m', 'call_rollups_1m_by_time', 'call_rollups_1h',"
+                + " 'call_rollups_1d', 'slo_status') GROUP BY table ORDER BY table")) {
+            sizes.put(row.get("table").asText(), row.get("n").asLong());
+        }
+        return sizes;
+    }
+
+    private static List<SloDefinition> sloDefinitions(int servers) {
+        List<SloDefinition> slos = new ArrayList<>();
+        RollingWindow window = new RollingWindow(Duration.ofDays(30));
+        for (int s = 0; s < servers; s++) {
+            slos.add(new SloDefinition("server-" + s + "-availability", "team-" + s % 10, "",
+                    new SloScope("server-" + s, null, null), new AvailabilitySli(FailureLocus.TRANSPORT, false, false),
+                    new Objective(0.995), window, AlertPolicy.defaultsFor(window)));
+        }
+        return slos;
+    }
+
+    // ------------------------------------------------------------------------------------------------- the questions
+
+    private static List<Question> questions(Options options, List<SloDefinition> slos) {
+        List<Question> questions = new ArrayList<>();
+        int focus = Math.min(7, options.servers() - 1); // server-7 has the incidents
+        String server = "server=server-" + focus;
+        String tool = server + "&tool=tool_" + Math.min(3, options.tools() - 1);
+        Map<String, Duration> ranges = new LinkedHashMap<>();
+        ranges.put("1h", Duration.ofHours(1));
+        ranges.put("24h", Duration.ofHours(24));
+        ranges.put("7d", Duration.ofDays(7));
+        ranges.put("30d", Duration.ofDays(30));
+        Map<String, List<String>> stepsByRange = Map.of("1h", List.of("1m", "5m", "all"),
+                "24h", List.of("1m", "5m", "1h", "all"), "7d", List.of("5m", "1h", "all"),
+                "30d", List.of("5m", "1h", "all"));
+        for (String endpoint : List.of("latency", "failures")) {
+            for (var scope : Map.of("server", server, "tool", tool).entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey()).toList()) {
+                for (var range : ranges.entrySet()) {
+                    if (range.getValue().toDays() > options.days()) {
+                        continue;
+                    }
+                    for (String step : stepsByRange.get(range.getKey())) {
+                        questions.add(new Question("/" + endpoint + " " + scope.getKey() + " " + range.getKey() + " by "
+                                + step, "/api/v1/" + endpoint + "?" + scope.getValue() + "&" + range(range.getValue())
+                                + "&step=" + step));
+                    }
+                }
+            }
+        }
+        for (var range : ranges.entrySet()) {
+            if (range.getKey().equals("1h") || range.getValue().toDays() > options.days()) {
+                continue;
+            }
+            questions.add(new Question("/tools fleet " + range.getKey() + " by failures",
+                    "/api/v1/tools?" + range(range.getValue()) + "&sort=failures&limit=100"));
+        }
+        Duration longest = Duration.ofDays(Math.min(30, options.days()));
+        questions.add(new Question("/tools fleet " + longest.toDays() + "d by p95, page 2",
+                "/api/v1/tools?" + range(longest) + "&sort=p95&limit=100&offset=100"));
+        questions.add(new Question("/tools server " + longest.toDays() + "d by calls",
+                "/api/v1/tools?" + server + "&" + range(longest) + "&sort=calls"));
+        questions.add(new Question("/tools server 24h (SLO page)", "/api/v1/tools?" + server + "&" + range(Duration.ofHours(24))));
+        String slo = slos.get(focus).id();
+        questions.add(new Question("/slos (overview)", "/api/v1/slos"));
+        questions.add(new Question("/slos/{id} 24h by 5m (SLO page)", "/api/v1/slos/" + slo + "?" + range(Duration.ofHours(24))
+                + "&step=5m"));
+        questions.add(new Question("/slos/{id} 6h by 5m (overview sparkline)", "/api/v1/slos/" + slo + "?"
+                + range(Duration.ofHours(6)) + "&step=5m"));
+        questions.add(new Question("/slos/{id} 7d by 1h", "/api/v1/slos/" + slo + "?" + range(Duration.ofDays(7))
+                + "&step=1h"));
+        questions.add(new Question("/slos/{id} " + longest.toDays() + "d by 1d", "/api/v1/slos/" + slo + "?"
+                + range(longest) + "&step=1d"));
+        return questions;
+    }
+
+    /** from = now − range, to = now, to the minute, as the pages ask (so hours and days come with ragged ends). */
+    private static String range(Duration range) {
+        Instant to = Instant.now().atOffset(ZoneOffset.UTC).withSecond(0).withNano(0).toInstant();
+        return "from=" + encode(to.minus(range).toString()) + "&to=" + encode(to.toString());
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static Javalin api(ClickHouseClient client, boolean planned, List<SloDefinition> slos, Path tokens) {
+        var reports = new ClickHouseReportStore(client);
+        AuditRecorder recorder = event -> { };
+        var services = new QueryApp.Services(new ClickHouseRollupStore(client, planned), new ClickHouseSloStore(client),
+                new ClickHouseAuditStore(client), recorder, () -> slos, new BearerAuth(new TokenStore(tokens)),
+                new byte[32], reports, new ReportService(reports, () -> slos, ZoneOffset.UTC, Optional.empty(),
+                        Clock.systemUTC()), new ClickHouseDeadLetterStore(client),
+                new io.mcpslo.query.calls.ClickHouseCallStore(client), io.mcpslo.query.api.TraceLinks.none());
+        return QueryApp.create("127.0.0.1", services, Clock.systemUTC(), 10_000,
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(0);
+    }
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** Asks once unmeasured, then {@code repeat} times (fewer if a budget is given and used up). */
+    private static Timing ask(Javalin app, String token, Question question, int repeat, Duration budget) {
+        List<Double> millis = new ArrayList<>();
+        long rows = 0;
+        long started = System.nanoTime();
+        for (int i = 0; i <= repeat; i++) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + question.path()))
+                    .header("Authorization", "Bearer " + token).timeout(Duration.ofMinutes(3)).GET().build();
+            long t0 = System.nanoTime();
+            HttpResponse<String> response;
+            try {
+                response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                return new Timing(millis, rows, 0, e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Timing(millis, rows, 0, "interrupted");
+            }
+            double ms = (System.nanoTime() - t0) / 1e6;
+            if (response.statusCode() != 200) {
+                return new Timing(millis, rows, response.statusCode(), response.body().length() > 200
+                        ? response.body().substring(0, 200) : response.body());
+            }
+            rows = response.headers().firstValueAsLong("X-ClickHouse-Rows-Read").orElse(-1);
+            if (i > 0) {
+                millis.add(ms);
+            }
+            if (budget != null && i > 0 && System.nanoTime() - started > budget.toNanos()) {
+                break;
+            }
+        }
+        return new Timing(millis, rows, 200, null);
+    }
+
+    private static void print(List<Question> questions, Map<String, Map<String, Timing>> results,
+                              Map<String, Object> figures) {
+        boolean before = results.containsKey("before");
+        System.out.println();
+        System.out.printf("  %-44s %s%s%n", "question", before ? String.format("%-36s", "before (minutes only)") : "",
+                "after (planner)");
+        System.out.printf("  %-44s %s%s%n", "", before ? String.format("%-36s", "p50 ms   p95 ms   rows read  n") : "",
+                "p50 ms   p95 ms   rows read  n");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        double worstAfter = 0;
+        String worstQuestion = null;
+        for (Question question : questions) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("question", question.name());
+            row.put("path", question.path());
+            StringBuilder line = new StringBuilder(String.format("  %-44s ", question.name()));
+            for (String mode : before ? List.of("before", "after") : List.of("after")) {
+                Timing timing = results.get(mode).get(question.name());
+                if (timing.error() != null) {
+                    line.append(String.format("%-36s", "failed: " + timing.status() + " " + timing.error()
+                            .replaceAll("\\s+", " ")).substring(0, 36));
+                    row.put(mode + "_error", timing.status() + " " + timing.error());
+                    continue;
+                }
+                line.append(String.format("%7.1f  %7.1f  %,10d %2d  ", timing.percentile(0.5), timing.percentile(0.95),
+                        timing.rowsRead(), timing.millis().size()));
+                row.put(mode + "_p50_ms", round(timing.percentile(0.5)));
+                row.put(mode + "_p95_ms", round(timing.percentile(0.95)));
+                row.put(mode + "_rows_read", timing.rowsRead());
+                row.put(mode + "_asked", timing.millis().size());
+                if (mode.equals("after") && timing.percentile(0.95) > worstAfter) {
+                    worstAfter = timing.percentile(0.95);
+                    worstQuestion = question.name();
+                }
+            }
+            System.out.println(line);
+            rows.add(row);
+        }
+        System.out.printf("%n  slowest answer (after, p95): %.1f ms — %s%n", worstAfter, worstQuestion);
+        figures.put("questions", rows);
+        figures.put("slowest_after_p95_ms", round(worstAfter));
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10) / 10.0;
+    }
+}

@@ -1,0 +1,338 @@
+package io.mcpslo.clickhouse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fills {@code call_rollups_1h} and {@code call_rollups_1d} from the minute rollups, right under revisions and late
+ * events (see V007). The stream writes several revisions of a minute and may write a minute hours late, so nothing
+ * here sums inserts: a pass reads which (hour, server) pairs received minute rows since the last pass (the
+ * {@code call_rollups_touched} view records every insert into {@code call_rollups_1m}), and for each such UTC day
+ * rebuilds the day's hourly partition — the latest revision of every minute of the touched hours (FINAL), merged per
+ * hour (counts summed, sketch bins by sumMap), plus the day's untouched hours as they were — in a staging table, then
+ * swaps it in whole ({@code REPLACE PARTITION}), and the day's daily partition from those hours the same way. Every
+ * table thus holds one row per key and hour or day, and queries sum it without FINAL.
+ *
+ * <p>After a pass, {@code rollup_rolls} says up to where the hours may be used ({@code rolled_through}: whole hours
+ * that ended {@link #SETTLE} before the pass began); a query reads minutes after that. A minute row arriving later
+ * than that for an older hour (a late event, a back-fill, a replay) is in the hours from the next pass on, so until
+ * then (at most one interval) a long-range answer may lack it.
+ *
+ * <p>The roller also keeps {@code call_rollups_1m_by_time} (the minutes sorted by time) complete for its last
+ * {@code byTimeDays} days: on its first pass it copies those days from {@code call_rollups_1m}, as rows written
+ * before V007 never passed through the view; afterwards the view keeps it. It drops partitions past their retention:
+ * hours and days as the minutes' (a month once the whole month is older than {@code retentionDays}),
+ * {@code by_time} after {@code byTimeDays}, touches after two days.
+ *
+ * <p>One roller per database: two would not corrupt anything (each pass stages in tables of its own and swaps whole
+ * days), but would do the work twice.
+ */
+public final class RollupRoller {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RollupRoller.class);
+    public static final String NAME = "call_rollups";
+    /** How long after an hour ends before queries read it from call_rollups_1h. */
+    public static final Duration SETTLE = Duration.ofMinutes(2);
+    /** Touches are re-read this far back: an insert's touch is stamped when it starts, visible when it ends. */
+    static final Duration OVERLAP = Duration.ofMinutes(1);
+    /** Above this many (hour, server) pairs in a day, the whole day is rolled (and the SQL stays short). */
+    private static final int MAX_PAIRS_PER_DAY = 400;
+    private static final int DAY = 86_400;
+    private static final int HOUR = 3_600;
+    private static final int CHUNK_DAYS = 7;
+    private static final DateTimeFormatter YYYYMMDD = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter YYYYMM = DateTimeFormatter.ofPattern("yyyyMM").withZone(ZoneOffset.UTC);
+
+    static final String ROLLUP_COLUMNS = "calls, ok, tool_error, transport_error, denied, rate_limited, latency_sum_ms,"
+            + " latency_max_ms, latency_zero_count, latency_bins, latency_counts";
+    /** Counts summed, sketches merged: one rollup row out of many, for INSERT … SELECT (by position). */
+    static final String MERGED = "sum(calls), sum(ok), sum(tool_error), sum(transport_error), sum(denied),"
+            + " sum(rate_limited), sum(latency_sum_ms), max(latency_max_ms), sum(latency_zero_count),"
+            + " tupleElement(sumMap(latency_bins, latency_counts), 1), tupleElement(sumMap(latency_bins, latency_counts), 2)";
+
+    /** What a pass leaves behind: queries read hours before {@code rolledThrough}, by_time from {@code byTimeFrom}. */
+    public record State(Instant cursor, Instant rolledThrough, Instant byTimeFrom) {
+    }
+
+    /** One pass: the days rebuilt, the minute rows (or hours) they were rebuilt from, how long it took. */
+    public record Pass(Instant startedAt, int days, int touchedPairs, boolean first, Duration took, State state) {
+    }
+
+    private final ClickHouseClient client;
+    private final int byTimeDays;
+    private final int retentionDays;
+    private final Duration overlap;
+
+    /**
+     * @param byTimeDays    days of call_rollups_1m_by_time kept (ROLLUP_BY_TIME_DAYS)
+     * @param retentionDays days of minute rollups kept (ROLLUP_RETENTION_DAYS): hours and days follow the minutes
+     */
+    public RollupRoller(ClickHouseClient client, int byTimeDays, int retentionDays) {
+        this(client, byTimeDays, retentionDays, OVERLAP);
+    }
+
+    RollupRoller(ClickHouseClient client, int byTimeDays, int retentionDays, Duration overlap) {
+        if (byTimeDays < 1 || retentionDays < 1) {
+            throw new IllegalArgumentException("retention must be at least a day");
+        }
+        this.client = client;
+        this.byTimeDays = byTimeDays;
+        this.retentionDays = retentionDays;
+        this.overlap = overlap;
+    }
+
+    private String table(String name) {
+        return client.database() + "." + name;
+    }
+
+    /** The last pass's state, if any pass completed. */
+    public Optional<State> state() {
+        return state(client);
+    }
+
+    /** The state the roller last wrote in the client's database (read by the query side too). */
+    public static Optional<State> state(ClickHouseClient client) {
+        JsonNode row = client.query("SELECT count() AS n, toUInt32(argMax(cursor, version)) AS cursor,"
+                + " toUInt32(argMax(rolled_through, version)) AS rolled_through,"
+                + " toUInt32(argMax(by_time_from, version)) AS by_time_from FROM " + client.database()
+                + ".rollup_rolls WHERE name = " + SqlLiteral.string(NAME)).get(0);
+        if (row.get("n").asLong() == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new State(Instant.ofEpochSecond(row.get("cursor").asLong()),
+                Instant.ofEpochSecond(row.get("rolled_through").asLong()),
+                Instant.ofEpochSecond(row.get("by_time_from").asLong())));
+    }
+
+    /** Rolls what was touched since the last pass (everything, on the first); returns what it did. */
+    public synchronized Pass rollOnce() {
+        long started = System.nanoTime();
+        long now = client.query("SELECT toUInt32(now()) AS now").get(0).get("now").asLong();
+        long revision = now * 1000 + (System.currentTimeMillis() % 1000);
+        Optional<State> previous = state();
+        dropStaleStages(now);
+        long byTimeCutoff = (Math.floorDiv(now, DAY) - byTimeDays + 1) * DAY;
+        SortedMap<Long, Set<Pair>> work = new TreeMap<>();
+        int pairs = 0;
+        long byTimeFrom;
+        if (previous.isEmpty()) {
+            // first pass: rows written before V007 reached neither the touches nor by_time
+            for (JsonNode row : client.query("SELECT DISTINCT intDiv(toUInt32(window_start), " + DAY + ") AS day FROM "
+                    + table("call_rollups_1m") + " ORDER BY day")) {
+                work.put(row.get("day").asLong(), Set.of());
+            }
+            copyIntoByTime(byTimeCutoff, now);
+            byTimeFrom = byTimeCutoff;
+        } else {
+            long since = previous.get().cursor().getEpochSecond() - overlap.toSeconds();
+            for (JsonNode row : client.query("SELECT DISTINCT toUInt32(hour) AS hour, server FROM "
+                    + table("call_rollups_touched") + " WHERE touched_at >= toDateTime(" + since + ")")) {
+                long hour = row.get("hour").asLong();
+                work.computeIfAbsent(Math.floorDiv(hour, DAY), d -> new HashSet<>())
+                        .add(new Pair(hour, row.get("server").asText()));
+                pairs++;
+            }
+            // many servers touched: roll the day's touched hours for every server (a shorter IN list)
+            work.replaceAll((day, touched) -> touched.size() <= MAX_PAIRS_PER_DAY ? touched
+                    : touched.stream().map(pair -> new Pair(pair.hour(), null)).collect(Collectors.toSet()));
+            byTimeFrom = Math.max(previous.get().byTimeFrom().getEpochSecond(), byTimeCutoff);
+        }
+        String stage1h = "call_rollups_1h_stage_" + revision;
+        String stage1d = "call_rollups_1d_stage_" + revision;
+        if (!work.isEmpty()) {
+            client.execute("CREATE TABLE IF NOT EXISTS " + table(stage1h) + " AS " + table("call_rollups_1h"));
+            client.execute("CREATE TABLE IF NOT EXISTS " + table(stage1d) + " AS " + table("call_rollups_1d"));
+            try {
+                for (List<Long> chunk : chunks(work, byTimeFrom)) {
+                    rollChunk(chunk, work, byTimeFrom, stage1h, stage1d, revision);
+                }
+            } finally {
+                client.execute("DROP TABLE IF EXISTS " + table(stage1h));
+                client.execute("DROP TABLE IF EXISTS " + table(stage1d));
+            }
+        }
+        long rolledThrough = Math.floorDiv(now - SETTLE.toSeconds(), HOUR) * HOUR;
+        State state = new State(Instant.ofEpochSecond(now), Instant.ofEpochSecond(rolledThrough),
+                Instant.ofEpochSecond(byTimeFrom));
+        client.execute("INSERT INTO " + table("rollup_rolls") + " (name, cursor, rolled_through, by_time_from,"
+                + " rolled_at, version) VALUES (" + SqlLiteral.string(NAME) + ", " + now + ", " + rolledThrough + ", "
+                + byTimeFrom + ", " + now + ", " + revision + ")");
+        dropExpired(now);
+        Pass pass = new Pass(Instant.ofEpochSecond(now), work.size(), pairs, previous.isEmpty(),
+                Duration.ofNanos(System.nanoTime() - started), state);
+        if (!work.isEmpty()) {
+            LOG.info("rolled {} day(s) of minute rollups into hours and days ({} touched hour/server pairs{}) in {} ms",
+                    pass.days(), pairs, pass.first() ? ", first pass" : "", pass.took().toMillis());
+        }
+        return pass;
+    }
+
+    /** An hour (epoch seconds) touched for one server, or for every server when {@code server} is null. */
+    private record Pair(long hour, String server) {
+    }
+
+    /** Consecutive days read from the same source, at most a week (by_time: one day, it is sorted by time). */
+    private static List<List<Long>> chunks(SortedMap<Long, Set<Pair>> work, long byTimeFrom) {
+        List<List<Long>> chunks = new ArrayList<>();
+        List<Long> current = new ArrayList<>();
+        for (long day : work.keySet()) {
+            boolean byTime = day * DAY >= byTimeFrom;
+            boolean fits = !current.isEmpty() && !byTime && current.get(current.size() - 1) == day - 1
+                    && current.size() < CHUNK_DAYS && current.get(0) * DAY < byTimeFrom;
+            if (!fits && !current.isEmpty()) {
+                chunks.add(current);
+                current = new ArrayList<>();
+            }
+            current.add(day);
+        }
+        if (!current.isEmpty()) {
+            chunks.add(current);
+        }
+        return chunks;
+    }
+
+    private void rollChunk(List<Long> days, Map<Long, Set<Pair>> work, long byTimeFrom, String stage1h,
+                           String stage1d, long revision) {
+        long from = days.get(0) * DAY;
+        long to = (days.get(days.size() - 1) + 1) * DAY;
+        String source = from >= byTimeFrom ? "call_rollups_1m_by_time" : "call_rollups_1m";
+        String range = "window_start >= toDateTime(" + from + ") AND window_start < toDateTime(" + to + ")";
+        List<String> whole = new ArrayList<>();
+        List<String> hours = new ArrayList<>();
+        List<String> pairs = new ArrayList<>();
+        for (long day : days) {
+            if (work.get(day).isEmpty()) {
+                whole.add(String.valueOf(day));
+                continue;
+            }
+            work.get(day).stream().sorted(Comparator.comparing(Pair::hour)
+                    .thenComparing(Pair::server, Comparator.nullsFirst(Comparator.naturalOrder()))).forEach(pair -> {
+                        if (pair.server() == null) {
+                            hours.add(String.valueOf(pair.hour() / HOUR));
+                        } else {
+                            pairs.add("(" + pair.hour() / HOUR + ", " + SqlLiteral.string(pair.server()) + ")");
+                        }
+                    });
+        }
+        String hourOf = "intDiv(toUInt32(window_start), " + HOUR + ")";
+        List<String> conditions = new ArrayList<>();
+        if (!whole.isEmpty()) {
+            conditions.add("intDiv(toUInt32(window_start), " + DAY + ") IN (" + String.join(", ", whole) + ")");
+        }
+        if (!hours.isEmpty()) {
+            conditions.add(hourOf + " IN (" + String.join(", ", hours) + ")");
+        }
+        if (!pairs.isEmpty()) {
+            conditions.add("(" + hourOf + ", server) IN (" + String.join(", ", pairs) + ")");
+        }
+        String rolled = String.join(" OR ", conditions);
+        boolean partial = !hours.isEmpty() || !pairs.isEmpty();
+        if (partial) {
+            // the touched days' other hours and servers, as they are
+            client.execute("INSERT INTO " + table(stage1h) + " SELECT * FROM " + table("call_rollups_1h") + " WHERE "
+                    + range + " AND NOT (" + rolled + ")");
+        }
+        client.execute("INSERT INTO " + table(stage1h) + " SELECT toDateTime(intDiv(toUInt32(window_start), " + HOUR
+                + ") * " + HOUR + ") AS hour_start, server, tool, server_version, " + MERGED + ", " + revision
+                + ", now() FROM " + table(source) + " FINAL WHERE " + range + " AND (" + rolled + ")"
+                + " GROUP BY hour_start, server, tool, server_version");
+        for (long day : days) {
+            client.execute("ALTER TABLE " + table("call_rollups_1h") + " REPLACE PARTITION " + day + " FROM "
+                    + table(stage1h));
+        }
+        client.execute("INSERT INTO " + table(stage1d) + " SELECT toDateTime(intDiv(toUInt32(window_start), " + DAY
+                + ") * " + DAY + ") AS day_start, server, tool, server_version, " + MERGED + ", " + revision
+                + ", now() FROM " + table(stage1h) + " WHERE " + range + " GROUP BY day_start, server, tool, server_version");
+        for (long day : days) {
+            client.execute("ALTER TABLE " + table("call_rollups_1d") + " REPLACE PARTITION " + day + " FROM "
+                    + table(stage1d));
+            client.execute("ALTER TABLE " + table(stage1h) + " DROP PARTITION " + day);
+            client.execute("ALTER TABLE " + table(stage1d) + " DROP PARTITION " + day);
+        }
+    }
+
+    /** The first pass: the by_time copy gets the minutes written before its view existed (a week at a time). */
+    private void copyIntoByTime(long cutoff, long now) {
+        for (long from = cutoff; from <= now; from += (long) CHUNK_DAYS * DAY) {
+            client.execute("INSERT INTO " + table("call_rollups_1m_by_time") + " SELECT window_start, server, tool,"
+                    + " server_version, " + ROLLUP_COLUMNS + ", revision, updated_at FROM " + table("call_rollups_1m")
+                    + " FINAL WHERE window_start >= toDateTime(" + from + ") AND window_start < toDateTime("
+                    + (from + (long) CHUNK_DAYS * DAY) + ")");
+        }
+    }
+
+    /** Staging tables of a pass that died (a pass takes minutes at most; these are an hour old). */
+    private void dropStaleStages(long now) {
+        for (JsonNode row : client.query("SELECT name FROM system.tables WHERE database = "
+                + SqlLiteral.string(client.database()) + " AND match(name, '^call_rollups_1[hd]_stage_[0-9]+$')")) {
+            String name = row.get("name").asText();
+            long millis = Long.parseLong(name.substring(name.lastIndexOf('_') + 1));
+            if (millis / 1000 < now - HOUR) {
+                client.execute("DROP TABLE IF EXISTS " + table(SqlLiteral.identifier(name)));
+            }
+        }
+    }
+
+    /** Drops whole partitions past their retention; returns "table/partition" of each. */
+    List<String> dropExpired(long now) {
+        List<String> dropped = new ArrayList<>();
+        // hours and days go with the minutes: once the whole month is older than the retention
+        String monthCutoff = YYYYMM.format(Instant.ofEpochSecond(now).minus(Duration.ofDays(retentionDays)));
+        for (String name : List.of("call_rollups_1h", "call_rollups_1d")) {
+            for (String partition : partitions(name)) {
+                long day = Long.parseLong(partition);
+                if (YYYYMM.format(Instant.ofEpochSecond(day * DAY)).compareTo(monthCutoff) < 0) {
+                    drop(name, partition, dropped);
+                }
+            }
+        }
+        long byTimeFirstDay = Math.floorDiv(now, DAY) - byTimeDays + 1;
+        for (String partition : partitions("call_rollups_1m_by_time")) {
+            if (Long.parseLong(partition) < byTimeFirstDay) {
+                drop("call_rollups_1m_by_time", partition, dropped);
+            }
+        }
+        String touchCutoff = YYYYMMDD.format(Instant.ofEpochSecond(now).minus(Duration.ofDays(2)));
+        for (String partition : partitions("call_rollups_touched")) {
+            if (partition.compareTo(touchCutoff) < 0) {
+                drop("call_rollups_touched", partition, dropped);
+            }
+        }
+        if (!dropped.isEmpty()) {
+            LOG.info("rollup retention dropped {}", dropped);
+        }
+        return dropped;
+    }
+
+    private List<String> partitions(String name) {
+        List<String> partitions = new ArrayList<>();
+        for (JsonNode row : client.query("SELECT DISTINCT partition FROM system.parts WHERE active AND database = "
+                + SqlLiteral.string(client.database()) + " AND table = " + SqlLiteral.string(name))) {
+            String partition = row.get("partition").asText();
+            if (partition.matches("[0-9]{1,8}")) {
+                partitions.add(partition);
+            }
+        }
+        return partitions;
+    }
+
+    private void drop(String name, String partition, List<String> dropped) {
+        client.execute("ALTER TABLE " + table(name) + " DROP PARTITION " + partition);
+        dropped.add(name + "/" + partition);
+    }
+}

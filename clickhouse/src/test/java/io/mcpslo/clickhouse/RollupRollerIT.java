@@ -1,0 +1,184 @@
+package io.mcpslo.clickhouse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mcpslo.clickhouse.MinuteRollups.Row;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The roller against the real ClickHouse: hours and days equal the latest revision of every minute, summed. */
+class RollupRollerIT {
+
+    private static final List<String[]> KEYS = List.of(new String[] {"github", "search_v1", "2.4.0"},
+            new String[] {"github", "search_v2", "2.4.0"}, new String[] {"github", "search_v2", "2.5.0"},
+            new String[] {"jira", "create_issue", ""}, new String[] {"it's \\ odd", "tool ' x", "1"});
+
+    private ClickHouseClient client;
+    private RollupRoller roller;
+    private long now;
+
+    @BeforeEach
+    void setUp() {
+        client = ClickHouseTestSupport.freshDatabase("roller");
+        // no overlap: a pass re-reads no touches of the previous one, so what each pass rolls is exact here
+        roller = new RollupRoller(client, 35, 400, java.time.Duration.ZERO);
+        now = client.query("SELECT toUInt32(now()) AS now").get(0).get("now").asLong();
+    }
+
+    @AfterEach
+    void tearDown() {
+        ClickHouseTestSupport.drop(client);
+    }
+
+    /** Expected rows of a coarser table: the final revisions summed per key and (unit-aligned) window. */
+    private static Map<String, String> expected(List<Row> rows, long unit) {
+        Map<String, long[]> counts = new TreeMap<>();
+        Map<String, TreeMap<Integer, Long>> bins = new TreeMap<>();
+        for (Row row : rows) {
+            String key = row.server() + "|" + row.tool() + "|" + row.version() + "|" + Math.floorDiv(row.minute(), unit) * unit;
+            long[] sums = counts.computeIfAbsent(key, k -> new long[7]);
+            sums[0] += row.calls();
+            sums[1] += row.ok();
+            sums[2] += row.toolError();
+            sums[3] += row.transportError();
+            sums[4] += row.denied();
+            sums[5] += row.rateLimited();
+            sums[6] += row.zeroCount();
+            TreeMap<Integer, Long> merged = bins.computeIfAbsent(key, k -> new TreeMap<>());
+            for (int i = 0; i < row.bins().length; i++) {
+                merged.merge(row.bins()[i], row.counts()[i], Long::sum);
+            }
+        }
+        Map<String, String> expected = new TreeMap<>();
+        counts.forEach((key, sums) -> expected.put(key, java.util.Arrays.toString(sums) + " " + bins.get(key)));
+        return expected;
+    }
+
+    private Map<String, String> stored(String table) {
+        Map<String, String> stored = new TreeMap<>();
+        for (JsonNode row : client.query("SELECT server, tool, server_version, toUInt32(window_start) AS w, calls, ok,"
+                + " tool_error, transport_error, denied, rate_limited, latency_zero_count, latency_bins, latency_counts"
+                + " FROM " + client.database() + "." + table)) {
+            String key = row.get("server").asText() + "|" + row.get("tool").asText() + "|"
+                    + row.get("server_version").asText() + "|" + row.get("w").asLong();
+            long[] sums = {row.get("calls").asLong(), row.get("ok").asLong(), row.get("tool_error").asLong(),
+                    row.get("transport_error").asLong(), row.get("denied").asLong(), row.get("rate_limited").asLong(),
+                    row.get("latency_zero_count").asLong()};
+            TreeMap<Integer, Long> bins = new TreeMap<>();
+            for (int i = 0; i < row.get("latency_bins").size(); i++) {
+                bins.put(row.get("latency_bins").get(i).asInt(), row.get("latency_counts").get(i).asLong());
+            }
+            String previous = stored.put(key, java.util.Arrays.toString(sums) + " " + bins);
+            assertEquals(null, previous, "one row per key and window in " + table + ": " + key);
+        }
+        return stored;
+    }
+
+    @Test
+    void hoursAndDaysHoldTheLatestRevisionOfEveryMinuteOnce() {
+        Random random = new Random(7);
+        long from = (now / 86_400 - 2) * 86_400 + 1_800; // three UTC days, starting mid-hour
+        List<Row> rows = new ArrayList<>(MinuteRollups.fill(client, random, KEYS, from, now - 120, 3));
+        settle();
+
+        RollupRoller.Pass first = roller.rollOnce();
+        assertTrue(first.first());
+        assertEquals(rows.stream().map(r -> r.minute() / 86_400).distinct().count(), first.days());
+        assertEquals(expected(rows, 3_600), stored("call_rollups_1h"));
+        assertEquals(expected(rows, 86_400), stored("call_rollups_1d"));
+        RollupRoller.State state = roller.state().orElseThrow();
+        assertEquals((now - RollupRoller.SETTLE.toSeconds()) / 3_600 * 3_600, state.rolledThrough().getEpochSecond());
+
+        // nothing new: nothing rolled
+        settle();
+        assertEquals(0, roller.rollOnce().days());
+
+        // late events: a higher revision of a minute a day and a half ago, and a new minute two days ago, one server
+        Row revised = rows.stream().filter(r -> r.server().equals("jira") && r.minute() < now - 36 * 3_600)
+                .reduce((a, b) -> b).orElseThrow();
+        Row grown = new Row(revised.server(), revised.tool(), revised.version(), revised.minute(), revised.ok() + 40,
+                revised.toolError() + 2, revised.transportError(), revised.denied(), revised.rateLimited(),
+                revised.zeroCount(), new int[] {10, 400}, new long[] {1, revised.calls() + 41 - revised.zeroCount()});
+        long newMinute = (from / 60 + 1) * 60;
+        while (hasRow(rows, "jira", newMinute)) {
+            newMinute += 60;
+        }
+        long addedAt = newMinute;
+        Row added = MinuteRollups.random(random, "jira", "create_issue", "", newMinute);
+        rows.remove(revised);
+
+        rows.add(grown);
+        rows.add(added);
+        MinuteRollups.insert(client, List.of(grown, added));
+        long githubRevisionBefore = client.query("SELECT max(revision) AS r FROM " + client.database()
+                + ".call_rollups_1h WHERE server = 'github' AND toUInt32(window_start) = "
+                + newMinute / 3_600 * 3_600).get(0).get("r").asLong();
+        settle();
+
+        RollupRoller.Pass late = roller.rollOnce();
+        assertFalse(late.first());
+        assertEquals(java.util.stream.Stream.of(revised.minute(), addedAt).map(m -> m / 86_400).distinct().count(),
+                late.days());
+        assertEquals(java.util.stream.Stream.of(revised.minute(), addedAt).map(m -> m / 3_600).distinct().count(),
+                late.touchedPairs());
+        assertEquals(expected(rows, 3_600), stored("call_rollups_1h"));
+        assertEquals(expected(rows, 86_400), stored("call_rollups_1d"));
+        // only the touched (hour, server) pairs were rebuilt; the rest of their days were kept as they were
+        assertEquals(githubRevisionBefore, client.query("SELECT max(revision) AS r FROM " + client.database()
+                + ".call_rollups_1h WHERE server = 'github' AND toUInt32(window_start) = "
+                + newMinute / 3_600 * 3_600).get(0).get("r").asLong());
+        assertEquals(0, client.query("SELECT count() AS n FROM system.tables WHERE database = '" + client.database()
+                + "' AND name LIKE '%stage%'").get(0).get("n").asLong(), "staging tables are dropped");
+    }
+
+    private static boolean hasRow(List<Row> rows, String server, long minute) {
+        return rows.stream().anyMatch(r -> r.server().equals(server) && r.minute() == minute);
+    }
+
+    /** Touches are stamped to the second: let the clock move past the last insert's. */
+    private static void settle() {
+        try {
+            Thread.sleep(1_100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void theFirstPassCopiesMinutesWrittenBeforeTheViewsIntoTheByTimeCopy() {
+        // minutes written before V007: straight into the table, the views not yet there
+        client.execute("DROP TABLE " + client.database() + ".call_rollups_1m_by_time_mv");
+        client.execute("DROP TABLE " + client.database() + ".call_rollups_touched_mv");
+        List<Row> rows = MinuteRollups.fill(client, new Random(3), KEYS, now - 3 * 3_600, now - 60, 2);
+        assertEquals(0, client.query("SELECT count() AS n FROM " + client.database() + ".call_rollups_1m_by_time")
+                .get(0).get("n").asLong());
+        roller.rollOnce();
+        assertEquals(rows.size(), client.query("SELECT count() AS n FROM " + client.database()
+                + ".call_rollups_1m_by_time FINAL").get(0).get("n").asLong());
+        assertEquals(expected(rows, 3_600), stored("call_rollups_1h"));
+    }
+
+    @Test
+    void retentionDropsOldPartitionsOfTheCopiesAndTheTouches() {
+        long old = (now / 86_400 - 40) * 86_400;
+        MinuteRollups.fill(client, new Random(5), KEYS.subList(0, 1), old, old + 600, 1);
+        client.execute("INSERT INTO " + client.database() + ".call_rollups_touched VALUES (toDateTime(" + old
+                + "), 'x', toDateTime(" + (now - 5 * 86_400) + "))");
+        List<String> dropped = roller.dropExpired(now);
+        assertTrue(dropped.contains("call_rollups_1m_by_time/" + old / 86_400), dropped.toString());
+        assertTrue(dropped.stream().anyMatch(d -> d.startsWith("call_rollups_touched/")), dropped.toString());
+        assertEquals(List.of(), roller.dropExpired(now));
+        roller.rollOnce(); // the 40-day-old day is rolled from call_rollups_1m: hours and days go with the minutes
+        assertEquals(1, client.query("SELECT count() AS n FROM " + client.database() + ".call_rollups_1d")
+                .get(0).get("n").asLong());
+    }
+}
