@@ -108,7 +108,8 @@ public final class BulkImport {
                             raw.add(call);
                             RollupKey key = CallRollup.keyOf(call);
                             String storeKey = key.storeKey();
-                            windows.merge(storeKey, CallRollup.empty(key).plus(call), (old, fresh) -> old.plus(call));
+                            windows.compute(storeKey, (ignored, old) -> (old == null ? CallRollup.empty(key) : old)
+                                    .plus(call));
                             dirty.add(storeKey);
                             imported++;
                             problem = null;

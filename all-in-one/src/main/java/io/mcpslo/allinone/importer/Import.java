@@ -1,5 +1,6 @@
 package io.mcpslo.allinone.importer;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.ClickHouseConfig;
 import io.mcpslo.common.config.Settings;
@@ -116,7 +117,7 @@ public final class Import {
     /** The rollup windows stored in [from, to], as store keys. */
     static Set<String> storedWindows(ClickHouseClient clickHouse, Instant from, Instant to) {
         Set<String> keys = new HashSet<>();
-        List<com.fasterxml.jackson.databind.JsonNode> rows = clickHouse.query("SELECT DISTINCT toUnixTimestamp("
+        List<JsonNode> rows = clickHouse.query("SELECT DISTINCT toUnixTimestamp("
                 + "window_start) AS w, server, tool, server_version FROM " + clickHouse.database()
                 + ".call_rollups_1m WHERE window_start >= toDateTime(" + from.getEpochSecond()
                 + ") AND window_start <= toDateTime(" + to.getEpochSecond() + ")");
