@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.ClickHouseTestSupport;
+import io.mcpslo.clickhouse.RollupRoller;
 import io.mcpslo.engine.alert.AlertKind;
 import io.mcpslo.engine.alert.AlertStatus;
 import io.mcpslo.engine.alert.AlertTransition;
@@ -48,6 +49,8 @@ import org.junit.jupiter.api.Test;
 class GrafanaDashboardsIT {
 
     private static final Instant NOW = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+    /** The last whole five minutes before NOW: the p95 panel's bucket the Java sketch is compared with. */
+    private static final Instant P95_BUCKET = Instant.ofEpochSecond(Math.floorDiv(NOW.getEpochSecond(), 300) * 300 - 300);
     private static final LatencySketch SEARCH_V2 = LatencySketch.empty();
     private static ClickHouseClient client;
 
@@ -58,7 +61,8 @@ class GrafanaDashboardsIT {
         store.prepare();
         Random random = new Random(3);
         List<CallRollup> rollups = new ArrayList<>();
-        for (int minute = 1; minute <= 60; minute++) {
+        // three hours of minutes, so that at least one whole hour lies below the roller's watermark once it rolls
+        for (int minute = 1; minute <= 180; minute++) {
             Instant start = NOW.minus(Duration.ofMinutes(minute));
             for (String tool : List.of("search_code_v2", "search_code_v1")) {
                 CallRollup rollup = CallRollup.empty(new RollupKey("github", tool, "2.4.1", start));
@@ -69,7 +73,8 @@ class GrafanaDashboardsIT {
                     var envelope = new EventEnvelope(UUID.randomUUID(), start.plusSeconds(i), "gw", "github", "2.4.1",
                             tool, "tools/call", null, null, null, null, null, null);
                     rollup = rollup.plus(new CallEvent(envelope, latency, outcome, null, null, null, null));
-                    if (tool.equals("search_code_v2") && minute <= 5) {
+                    if (tool.equals("search_code_v2") && !start.isBefore(P95_BUCKET)
+                            && start.isBefore(P95_BUCKET.plus(Duration.ofMinutes(5)))) {
                         SEARCH_V2.record(latency);
                     }
                 }
@@ -157,20 +162,75 @@ class GrafanaDashboardsIT {
 
     @Test
     void theSqlP95FromSketchBinsAgreesWithTheJavaSketch() throws IOException {
+        String sql = explorerPanel("p95");
+        // one bucket at the 5-minute interval: the last whole five minutes of search_code_v2, as the Java sketch saw them
+        String oneBucket = GrafanaQueries.expand(sql, P95_BUCKET, P95_BUCKET.plus(Duration.ofMinutes(5)).minusSeconds(1),
+                300, Map.of("server", "github", "tool", "search_code_v2"));
+        List<JsonNode> rows = client.query(oneBucket);
+        assertEquals(1, rows.size(), rows.toString());
+        double sqlP95 = rows.get(0).get("p95_ms").asDouble();
+        assertEquals(SEARCH_V2.quantile(0.95), sqlP95, SEARCH_V2.quantile(0.95) * 1e-9);
+    }
+
+    /**
+     * The explorer reads whole rolled hours from call_rollups_1h and only the rest from minutes: once the roller has
+     * rolled, every panel answers exactly as it did from minutes alone (the sketches are merged, not re-estimated, so
+     * even the p95 is the same), at the minute interval and at the hour interval.
+     */
+    @Test
+    void explorerPanelsAnswerTheSameFromRolledHoursAsFromMinutes() throws IOException {
+        Instant from = NOW.minus(Duration.ofHours(24)).plusSeconds(17);
+        Instant to = NOW.plus(Duration.ofMinutes(1));
+        Map<String, String> variables = Map.of("server", "github", "tool", "search_code_v1");
+        Map<String, List<JsonNode>> fromMinutes = new LinkedHashMap<>();
         JsonNode explorer = EventCodec.MAPPER.readTree(Path.of("grafana", "dashboards", "explorer.json").toFile());
-        String sql = null;
-        for (JsonNode panel : explorer.get("panels")) {
-            if (panel.get("title").asText().startsWith("p95")) {
-                sql = panel.get("targets").get(0).get("rawSql").asText();
+        for (long interval : List.of(60L, 3600L)) {
+            for (JsonNode panel : explorer.get("panels")) {
+                String sql = GrafanaQueries.expand(panel.get("targets").get(0).get("rawSql").asText(), from, to, interval,
+                        variables);
+                fromMinutes.put(panel.get("title").asText() + " @" + interval + "s", client.query(sql));
             }
         }
-        // one bucket: the last five minutes of search_code_v2, as the Java sketch saw them
-        Instant bucket = NOW.minus(Duration.ofMinutes(5));
-        String oneBucket = GrafanaQueries.substitute(sql.replace("$__timeFilter(window_start)", "window_start >= toDateTime("
-                + bucket.getEpochSecond() + ") AND window_start < toDateTime(" + NOW.getEpochSecond() + ")")
-                .replace("toStartOfFiveMinute(window_start)", "toDateTime(" + bucket.getEpochSecond() + ")"),
-                Map.of("server", "github", "tool", "search_code_v2"), GrafanaQueries::percentEncode);
-        double sqlP95 = client.query(oneBucket).get(0).get("p95_ms").asDouble();
-        assertEquals(SEARCH_V2.quantile(0.95), sqlP95, SEARCH_V2.quantile(0.95) * 1e-9);
+        new RollupRoller(client, 35, 400).rollOnce();
+        long rolledHours = client.query("SELECT count() AS n FROM " + client.database() + ".call_rollups_1h WHERE"
+                + " window_start < (SELECT argMax(rolled_through, version) FROM " + client.database() + ".rollup_rolls)")
+                .get(0).get("n").asLong();
+        assertTrue(rolledHours > 0, "the roller left no whole hour to read, so this test would prove nothing");
+        for (long interval : List.of(60L, 3600L)) {
+            for (JsonNode panel : explorer.get("panels")) {
+                String where = panel.get("title").asText() + " @" + interval + "s";
+                String sql = GrafanaQueries.expand(panel.get("targets").get(0).get("rawSql").asText(), from, to, interval,
+                        variables);
+                assertFalse(fromMinutes.get(where).isEmpty(), where + " returned no rows");
+                assertSameRows(fromMinutes.get(where), client.query(sql), where);
+            }
+        }
+    }
+
+    /** Equal rows; floating-point sums only to 1e-9 relative, since hours add the same minutes in another order. */
+    private static void assertSameRows(List<JsonNode> expected, List<JsonNode> actual, String where) {
+        assertEquals(expected.size(), actual.size(), where + ": rows " + expected + " vs " + actual);
+        for (int i = 0; i < expected.size(); i++) {
+            for (var field : expected.get(i).properties()) {
+                JsonNode want = field.getValue();
+                JsonNode got = actual.get(i).get(field.getKey());
+                String message = where + ", row " + i + ", " + field.getKey() + ": " + expected.get(i) + " vs " + actual.get(i);
+                if (want.isFloatingPointNumber()) {
+                    assertEquals(want.asDouble(), got.asDouble(), Math.abs(want.asDouble()) * 1e-9, message);
+                } else {
+                    assertEquals(want, got, message);
+                }
+            }
+        }
+    }
+
+    private static String explorerPanel(String titleStart) throws IOException {
+        JsonNode explorer = EventCodec.MAPPER.readTree(Path.of("grafana", "dashboards", "explorer.json").toFile());
+        for (JsonNode panel : explorer.get("panels")) {
+            if (panel.get("title").asText().startsWith(titleStart)) {
+                return panel.get("targets").get(0).get("rawSql").asText();
+            }
+        }
+        throw new AssertionError("no explorer panel titled " + titleStart + "…");
     }
 }

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,16 +66,26 @@ final class GrafanaQueries {
         return queries;
     }
 
-    /** The SQL Grafana would send for a range and the selected variable values. */
+    /**
+     * The SQL Grafana would send for a range and the selected variable values, at the interval Grafana picks for a
+     * panel about a thousand points wide.
+     */
     static String expand(String sql, Instant from, Instant to, Map<String, String> variables) {
-        return substitute(expandTime(sql, from, to), variables, GrafanaQueries::percentEncode);
+        return expand(sql, from, to, Math.max(1, Duration.between(from, to).toSeconds() / 1000), variables);
+    }
+
+    /** The same at a given interval ({@code $__interval_s}: Grafana's range divided by the panel's points). */
+    static String expand(String sql, Instant from, Instant to, long intervalSeconds, Map<String, String> variables) {
+        return substitute(expandTime(sql, from, to).replace("$__interval_s", String.valueOf(intervalSeconds)), variables,
+                GrafanaQueries::percentEncode);
     }
 
     static String expandTime(String sql, Instant from, Instant to) {
         return TIME_FILTER.matcher(sql).replaceAll(match -> match.group(1) + " >= toDateTime("
                 + from.getEpochSecond() + ") AND " + match.group(1) + " <= toDateTime(" + to.getEpochSecond() + ")")
                 .replace("$__fromTime", "toDateTime(" + from.getEpochSecond() + ")")
-                .replace("$__toTime", "toDateTime(" + to.getEpochSecond() + ")");
+                .replace("$__toTime", "toDateTime(" + to.getEpochSecond() + ")")
+                .replace("$__interval_s", "60");
     }
 
     /** Replaces each {@code decodeURLComponent('${name:percentencode}')} by what {@code literal} makes of the value. */
