@@ -74,16 +74,17 @@ final class SloHandlers {
         Optional<String> team = sloName(params, "team");
         Optional<String> server = RangeParameters.name(params, "server");
         int sparklineHours = RangeParameters.integer(params, "sparkline_hours", 1, 48, 0);
+        List<SloDefinition> listed = slos.get().stream()
+                .filter(slo -> ReadScope.seesTeam(ctx, slo.team()))
+                .filter(slo -> team.isEmpty() || team.get().equals(slo.team()))
+                .filter(slo -> server.isEmpty() || server.get().equals(slo.scope().server()))
+                .toList();
         Map<String, SloSnapshot> latest = new LinkedHashMap<>();
-        store.latestSnapshots().forEach(snapshot -> latest.put(snapshot.sloId(), snapshot));
+        store.latestSnapshots(listed.stream().map(SloDefinition::id).toList(), clock.instant())
+                .forEach(snapshot -> latest.put(snapshot.sloId(), snapshot));
         Map<String, List<AlertRecord>> active = activeAlertsBySlo(ReadScope.teams(ctx).orElse(Set.of()));
         List<Map<String, Object>> body = new ArrayList<>();
-        for (SloDefinition slo : slos.get()) {
-            if (!ReadScope.seesTeam(ctx, slo.team())
-                    || team.isPresent() && !team.get().equals(slo.team())
-                    || server.isPresent() && !server.get().equals(slo.scope().server())) {
-                continue;
-            }
+        for (SloDefinition slo : listed) {
             body.add(sloBody(slo, latest.get(slo.id()), active.getOrDefault(slo.id(), List.of())));
         }
         if (sparklineHours > 0) {
@@ -122,7 +123,7 @@ final class SloHandlers {
             throw new BadRequestException("step", "step " + stepText + " gives " + points
                     + " points over this range; the limit is " + maxPoints);
         }
-        SloSnapshot latest = store.latestSnapshots().stream().filter(s -> s.sloId().equals(slo.id())).findFirst()
+        SloSnapshot latest = store.latestSnapshots(List.of(slo.id()), clock.instant()).stream().findFirst()
                 .orElse(null);
         Map<String, Object> body = sloBody(slo, latest, activeAlertsBySlo(Set.of()).getOrDefault(slo.id(), List.of()));
         body.put("from", from.toString());

@@ -11,12 +11,17 @@ import io.mcpslo.engine.slo.SloScope;
 import io.mcpslo.query.store.ClickHouseRollupStore;
 import io.mcpslo.query.store.RollupBucket;
 import io.mcpslo.query.store.RollupQuery;
+import io.mcpslo.query.store.RollupStore.ToolRow;
+import io.mcpslo.query.store.RollupStore.ToolSort;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Report inputs from the rollup and alert tables (an SLO's minutes read by the same {@link ClickHouseSloHistory} the
@@ -57,16 +62,21 @@ public final class ClickHouseReportStore implements ReportStore {
         return rollups.buckets(query).stream().map(RollupBucket::latency).reduce(SketchBins.EMPTY, SketchBins::plus);
     }
 
+    /** Through the rollup planner, so a past week reads its days and hours rather than 10,080 minutes per tool. */
     @Override
     public List<WeeklyReport.ToolFailures> toolCalls(List<String> servers, Instant from, Instant to) {
-        String serverFilter = servers.isEmpty() ? "" : " AND server IN (" + String.join(", ",
-                servers.stream().map(SqlLiteral::string).toList()) + ")";
-        return client.query("SELECT server, tool, sum(calls) AS calls, sum(tool_error) AS tool_error,"
-                + " sum(transport_error) AS transport_error FROM " + table("call_rollups_1m") + " FINAL WHERE "
-                + range("window_start", from, to) + serverFilter + " GROUP BY server, tool ORDER BY server, tool")
-                .stream().map(row -> new WeeklyReport.ToolFailures(row.get("server").asText(), row.get("tool").asText(),
-                        row.get("calls").asLong(), row.get("tool_error").asLong(), row.get("transport_error").asLong()))
-                .toList();
+        var query = new RollupQuery(Optional.empty(), Optional.empty(), Optional.empty(), from, to, Optional.empty(),
+                servers.isEmpty() ? Optional.empty() : Optional.of(Set.copyOf(servers)));
+        Map<List<String>, WeeklyReport.ToolFailures> byTool = new TreeMap<>(Comparator
+                .comparing((List<String> key) -> key.get(0)).thenComparing(key -> key.get(1)));
+        for (ToolRow row : rollups.tools(query, ToolSort.NAME, 0, Integer.MAX_VALUE).rows()) {
+            var counts = row.counts();
+            byTool.merge(List.of(row.server(), row.tool()), new WeeklyReport.ToolFailures(row.server(), row.tool(),
+                    counts.calls(), counts.toolError(), counts.transportError()), (a, b) -> new WeeklyReport.ToolFailures(
+                    a.server(), a.tool(), a.calls() + b.calls(), a.toolErrors() + b.toolErrors(),
+                    a.transportErrors() + b.transportErrors()));
+        }
+        return List.copyOf(byTool.values());
     }
 
     @Override

@@ -11,8 +11,8 @@ import java.util.Optional;
 /** What the SLO endpoints read and write: status snapshots, alert history, acknowledgements, silences. */
 public interface SloStore {
 
-    /** The latest snapshot of every SLO that has one. */
-    List<SloSnapshot> latestSnapshots();
+    /** The latest snapshot of each of these SLOs that has one. */
+    List<SloSnapshot> latestSnapshots(Collection<String> sloIds, Instant now);
 
     /** The last snapshot of each {@code step} in [from, to), oldest first. */
     List<SloSnapshot> snapshots(String sloId, Instant from, Instant to, Duration step);

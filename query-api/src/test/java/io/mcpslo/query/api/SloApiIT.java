@@ -88,6 +88,9 @@ class SloApiIT {
                     minute <= 10 ? 400 : 10, minute <= 10));
             statuses.add(status("github-transport", "devtools", NOW.minus(Duration.ofMinutes(minute)), 50_000, 1, false));
         }
+        // an SLO whose evaluator stopped three hours ago: its latest snapshot is older than the recent read
+        statuses.add(status("quiet-slo", "devtools", NOW.minus(Duration.ofHours(4)), 7_000, 7, false));
+        statuses.add(status("quiet-slo", "devtools", NOW.minus(Duration.ofHours(3)), 9_000, 9, false));
         List<AlertTransition> alerts = List.of(
                 transition(AlertStatus.INACTIVE, AlertStatus.FIRING, NOW.minusSeconds(600)),
                 new AlertTransition("github-transport", "devtools", AlertKind.TICKET, Severity.TICKET,
@@ -99,7 +102,8 @@ class SloApiIT {
         store.write(new PipelineStore.Batch(List.of(), List.of(), List.of(), alerts, statuses, List.of(), List.of(), List.of()));
         store.write(new PipelineStore.Batch(List.of(), List.of(), List.of(), alerts, statuses, List.of(), List.of(), List.of())); // a replay
         List<SloDefinition> slos = List.of(slo("jira-availability", "tracker", "jira"),
-                slo("github-transport", "devtools", "github"), slo("new-slo", "devtools", "slack"));
+                slo("github-transport", "devtools", "github"), slo("new-slo", "devtools", "slack"),
+                slo("quiet-slo", "devtools", "confluence"));
         app = ApiTestKit.start(client, () -> slos, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
@@ -144,7 +148,7 @@ class SloApiIT {
     @Test
     void listsEverySloWithItsStateBudgetAndBurnRates() throws Exception {
         JsonNode slos = get("/api/v1/slos").get("slos");
-        assertEquals(3, slos.size());
+        assertEquals(4, slos.size());
         JsonNode jira = slos.get(0);
         assertEquals("jira-availability", jira.get("id").asText());
         assertEquals("page", jira.get("state").asText(), "a firing page makes the state");
@@ -156,6 +160,20 @@ class SloApiIT {
         assertEquals("ok", slos.get(1).get("state").asText(), "github's ticket resolved");
         assertEquals("no-data", slos.get(2).get("state").asText());
         assertEquals(1, get("/api/v1/slos?team=devtools&server=github").get("slos").size());
+    }
+
+    @Test
+    void anSloQuietForHoursStillShowsItsLastSnapshot() throws Exception {
+        JsonNode quiet = get("/api/v1/slos").get("slos").get(3);
+        assertEquals("quiet-slo", quiet.get("id").asText());
+        assertEquals(NOW.minus(Duration.ofHours(3)).toString(), quiet.get("status").get("at").asText(), quiet.toString());
+        assertEquals(9, quiet.get("status").get("bad").asLong());
+        JsonNode one = get("/api/v1/slos/quiet-slo?from=2026-11-25T11:00:00Z&to=2026-11-25T12:00:00Z&step=5m");
+        assertEquals(9, one.get("status").get("bad").asLong(), one.toString());
+        assertEquals(0, one.get("series").size(), "nothing in the asked hour");
+        JsonNode jira = get("/api/v1/slos/jira-availability?from=2026-11-25T11:00:00Z&to=2026-11-25T12:00:00Z");
+        assertEquals(NOW.minus(Duration.ofMinutes(1)).toString(), jira.get("status").get("at").asText(),
+                "the newest of an SLO's recent snapshots");
     }
 
     @Test
