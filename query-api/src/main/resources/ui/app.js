@@ -56,6 +56,12 @@ const ui = (() => {
     return {from: from.toISOString(), to: to.toISOString()};
   }
 
+  // The chart step for a range: 5-minute points up to a day, hours beyond (30 days by 5 minutes would be 8,640
+  // points per series, read from minutes; by hours, 720 from the hourly rollups)
+  function step(r) {
+    return new Date(r.to) - new Date(r.from) > 24 * 3600e3 ? "1h" : "5m";
+  }
+
   const pct = v => v == null ? "–" : (v * 100).toFixed(3) + " %";
   const num = v => v == null ? "–" : Number(v).toFixed(2);
   const esc = s => String(s == null ? "" : s).replace(/[&<>"]/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}[c]));
@@ -104,9 +110,12 @@ const ui = (() => {
       [times, values], element);
   }
 
-  // Loads now and every 30 s; errors are shown, not swallowed.
+  // Loads now and every 30 s; errors are shown, not swallowed. The first load's end, in ms since navigation, is
+  // kept on the body for `mcp-slo bench queries`, which times the pages in headless chromium.
   function live(load) {
-    const run = () => load().catch(e => { if (e.message !== "no token" && e.message !== "token refused") reportError(e.message); });
+    const run = () => load().then(() => {
+      if (!document.body.dataset.loadedMs) document.body.dataset.loadedMs = String(Math.round(performance.now()));
+    }).catch(e => { if (e.message !== "no token" && e.message !== "token refused") reportError(e.message); });
     run();
     setInterval(run, 30000);
   }
@@ -121,5 +130,5 @@ const ui = (() => {
     });
   }
 
-  return {api, params, setParams, range, pct, num, esc, duration, chart, sparkline, live, sortable, reportError};
+  return {api, params, setParams, range, step, pct, num, esc, duration, chart, sparkline, live, sortable, reportError};
 })();

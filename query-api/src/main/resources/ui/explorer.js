@@ -7,7 +7,7 @@ const minute = s => s.replace(/\.\d+Z$/, "Z").replace(/:\d\dZ$/, ":00Z");
 async function load() {
   const r = ui.range(); const f = ui.params(); const q = new URLSearchParams();
   for (const k of ["server", "tool", "version"]) if (f[k]) q.set(k, f[k]);
-  q.set("from", minute(r.from)); q.set("to", minute(r.to)); q.set("step", "5m");
+  q.set("from", minute(r.from)); q.set("to", minute(r.to)); q.set("step", ui.step(r));
   const latency = await ui.api("/api/v1/latency?" + q); const failures = await ui.api("/api/v1/failures?" + q);
   ui.chart(document.getElementById("latency"), "latency p50 / p95 / p99 (ms)", latency.points.map(x => x.start),
     ["p50_ms", "p95_ms", "p99_ms"].map(k => ({label: k, values: latency.points.map(x => x[k])})));

@@ -5,7 +5,7 @@ const form = document.getElementById("filters"); form.hours.value = ui.params().
 form.onsubmit = e => { e.preventDefault(); ui.setParams({hours: form.hours.value}); load(); };
 async function load() {
   const id = ui.params().id; const r = ui.range();
-  const slo = await ui.api(`/api/v1/slos/${encodeURIComponent(id)}?from=${r.from}&to=${r.to}&step=5m`);
+  const slo = await ui.api(`/api/v1/slos/${encodeURIComponent(id)}?from=${r.from}&to=${r.to}&step=${ui.step(r)}`);
   document.getElementById("title").textContent = `${slo.id} — ${slo.state}`;
   document.getElementById("summary").textContent = `${slo.sli_kind}, objective ${ui.pct(slo.objective)} over ${slo.window}; ` +
     (slo.status ? `SLI ${ui.pct(slo.status.sli)}, budget remaining ${ui.pct(slo.status.budget_remaining)}, exhausted in ${ui.duration(slo.status.time_to_exhaustion_s)}` : "no data yet");
@@ -22,10 +22,10 @@ async function load() {
   ui.chart(document.getElementById("sli"), "SLI", times, [{label: "SLI", values: slo.series.map(p => p.sli)}], [{label: "objective", value: slo.objective}]);
   const server = slo.scope.server ? "server=" + encodeURIComponent(slo.scope.server) + "&" : "";
   const tool = slo.scope.tool ? "tool=" + encodeURIComponent(slo.scope.tool) + "&" : "";
-  const latency = await ui.api(`/api/v1/latency?${server}${tool}from=${minute(r.from)}&to=${minute(r.to)}&step=5m`);
+  const latency = await ui.api(`/api/v1/latency?${server}${tool}from=${minute(r.from)}&to=${minute(r.to)}&step=${ui.step(r)}`);
   ui.chart(document.getElementById("latency"), "latency p50 / p95 / p99 (ms)", latency.points.map(p => p.start),
     ["p50_ms", "p95_ms", "p99_ms"].map(k => ({label: k, values: latency.points.map(p => p[k])})));
-  const failures = await ui.api(`/api/v1/failures?${server}${tool}from=${minute(r.from)}&to=${minute(r.to)}&step=5m`);
+  const failures = await ui.api(`/api/v1/failures?${server}${tool}from=${minute(r.from)}&to=${minute(r.to)}&step=${ui.step(r)}`);
   ui.chart(document.getElementById("split"), "tool vs transport failures", failures.points.map(p => p.start),
     [{label: "tool errors", values: failures.points.map(p => p.tool_error)}, {label: "transport errors", values: failures.points.map(p => p.transport_error)}]);
   // the API sorts and pages: only the rows the card shows travel

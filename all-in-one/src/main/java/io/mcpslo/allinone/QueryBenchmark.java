@@ -190,6 +190,11 @@ public final class QueryBenchmark {
                     timings.put(question.name(), timing);
                 }
                 results.put(mode, timings);
+                if (planned) {
+                    figures.put("grafana", timeGrafanaPanels(apiClient, options));
+                    figures.put("weekly_report", timeWeeklyReport(app, token, options));
+                    figures.put("pages", timePages(app, token, options, slos));
+                }
             } finally {
                 app.stop();
             }
@@ -437,6 +442,150 @@ public final class QueryBenchmark {
             }
         }
         return new Timing(millis, rows, 200, null);
+    }
+
+    /** A team's weekly report for the last whole week, generated (read, rendered, stored) three times. */
+    private static Map<String, Object> timeWeeklyReport(Javalin app, String token, Options options) {
+        String team = "team-" + Math.min(7, options.servers() - 1) % 10;
+        List<Double> millis = new ArrayList<>();
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("team", team);
+        for (int i = 0; i < 3; i++) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/api/v1/reports"))
+                    .header("Authorization", "Bearer " + token).timeout(Duration.ofMinutes(10))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"team\": \"" + team + "\"}")).build();
+            long t0 = System.nanoTime();
+            try {
+                HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 201) {
+                    row.put("error", response.statusCode() + " " + response.body());
+                    System.out.printf("%n  weekly report (%s): failed: %d %s%n", team, response.statusCode(), response.body());
+                    return row;
+                }
+            } catch (IOException | InterruptedException e) {
+                row.put("error", e.toString());
+                return row;
+            }
+            millis.add((System.nanoTime() - t0) / 1e6);
+        }
+        Timing timing = new Timing(millis, 0, 201, null);
+        System.out.printf("%n  weekly report for %s (its SLOs' week of minutes, tools, alerts; rendered and stored):"
+                + " %.0f ms median of 3%n", team, timing.percentile(0.5));
+        row.put("p50_ms", round(timing.percentile(0.5)));
+        return row;
+    }
+
+    private static final Path EXPLORER_DASHBOARD = Path.of("dashboards", "grafana", "dashboards", "explorer.json");
+
+    /**
+     * The Grafana explorer's panels, their SQL expanded as Grafana and its ClickHouse plugin send it (a panel 1,200
+     * points wide picks {@code $__interval_s}) and run straight on ClickHouse, for one server and tool over 24 h, 7 d
+     * and 30 d.
+     */
+    private static List<Map<String, Object>> timeGrafanaPanels(ClickHouseClient client, Options options)
+            throws IOException {
+        List<Map<String, Object>> panels = new ArrayList<>();
+        if (!Files.exists(EXPLORER_DASHBOARD)) {
+            System.out.println("\n  Grafana panels: not timed — " + EXPLORER_DASHBOARD + " not found (run from the repository)");
+            return panels;
+        }
+        int focus = Math.min(7, options.servers() - 1);
+        JsonNode dashboard = EventCodec.MAPPER.readTree(EXPLORER_DASHBOARD.toFile());
+        System.out.printf("%n  Grafana explorer panels (SQL as the plugin sends it), ms, %d times each%n", options.repeat());
+        for (Duration range : List.of(Duration.ofHours(24), Duration.ofDays(7), Duration.ofDays(30))) {
+            if (range.toDays() > options.days()) {
+                continue;
+            }
+            long to = Instant.now().getEpochSecond();
+            long from = to - range.toSeconds();
+            long interval = Math.max(1, range.toSeconds() / 1_200);
+            for (JsonNode panel : dashboard.get("panels")) {
+                String title = panel.get("title").asText().replaceAll(" \\(.*", "");
+                String sql = panel.get("targets").get(0).get("rawSql").asText()
+                        .replaceAll("\\$__timeFilter\\(([a-z_]+)\\)", "$1 >= toDateTime(" + from + ") AND $1 <= toDateTime(" + to + ")")
+                        .replace("$__fromTime", "toDateTime(" + from + ")").replace("$__toTime", "toDateTime(" + to + ")")
+                        .replace("$__interval_s", String.valueOf(interval))
+                        .replace("${server:percentencode}", "server-" + focus)
+                        .replace("${tool:percentencode}", "tool_" + Math.min(3, options.tools() - 1));
+                String name = "grafana " + title + " " + (range.toHours() <= 24 ? range.toHours() + "h" : range.toDays() + "d");
+                List<Double> millis = new ArrayList<>();
+                String error = null;
+                for (int i = 0; i <= options.repeat() && error == null; i++) {
+                    long t0 = System.nanoTime();
+                    try {
+                        client.query(sql);
+                    } catch (RuntimeException e) {
+                        error = e.getMessage();
+                    }
+                    if (i > 0 && error == null) {
+                        millis.add((System.nanoTime() - t0) / 1e6);
+                    }
+                }
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("panel", name);
+                if (error != null) {
+                    System.out.printf("  %-44s failed: %s%n", name, error.replaceAll("\\s+", " "));
+                    row.put("error", error);
+                } else {
+                    Timing timing = new Timing(millis, 0, 200, null);
+                    System.out.printf("  %-44s %7.1f  %7.1f%n", name, timing.percentile(0.5), timing.percentile(0.95));
+                    row.put("p50_ms", round(timing.percentile(0.5)));
+                    row.put("p95_ms", round(timing.percentile(0.95)));
+                }
+                panels.add(row);
+            }
+        }
+        return panels;
+    }
+
+    /**
+     * The built-in pages as a viewer opens them, in headless chromium: milliseconds from navigation until the page
+     * has rendered everything it fetched. Printed at once; skipped, saying so, where chromium is not installed.
+     */
+    private static List<Map<String, Object>> timePages(Javalin app, String token, Options options,
+                                                       List<SloDefinition> slos) {
+        Optional<String> chromium = PageTimer.chromium();
+        List<Map<String, Object>> pages = new ArrayList<>();
+        if (chromium.isEmpty()) {
+            System.out.println("\n  pages: not timed — chromium is not installed (./mcp-slo test installs it)");
+            return pages;
+        }
+        int focus = Math.min(7, options.servers() - 1);
+        String slo = slos.get(focus).id();
+        Map<String, String> urls = new LinkedHashMap<>();
+        urls.put("overview (all SLOs, sparklines, alerts)", "/ui/index.html");
+        urls.put("SLO page, 24 h", "/ui/slo.html?id=" + slo + "&hours=24");
+        urls.put("SLO page, 7 d", "/ui/slo.html?id=" + slo + "&hours=168");
+        urls.put("explorer, one server, 24 h", "/ui/explorer.html?server=server-" + focus + "&hours=24");
+        urls.put("explorer, one server, 30 d", "/ui/explorer.html?server=server-" + focus + "&hours=720");
+        urls.put("explorer, whole fleet, 7 d", "/ui/explorer.html?hours=168");
+        System.out.printf("%n  pages in headless chromium (%s), ms until the page rendered its data, %d loads each%n",
+                chromium.get(), options.repeat());
+        double slowest = 0;
+        try (PageTimer timer = PageTimer.start(chromium.get())) {
+            for (var page : urls.entrySet()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("page", page.getKey());
+                row.put("path", page.getValue());
+                try {
+                    Timing timing = new Timing(timer.time("http://127.0.0.1:" + app.port() + page.getValue() + "#token="
+                            + token, options.repeat()), 0, 200, null);
+                    System.out.printf("  %-44s %7.1f  %7.1f%n", page.getKey(), timing.percentile(0.5),
+                            timing.percentile(0.95));
+                    row.put("p50_ms", round(timing.percentile(0.5)));
+                    row.put("p95_ms", round(timing.percentile(0.95)));
+                    slowest = Math.max(slowest, timing.percentile(0.95));
+                } catch (Exception e) {
+                    System.out.printf("  %-44s failed: %s%n", page.getKey(), e.getMessage());
+                    row.put("error", String.valueOf(e.getMessage()));
+                }
+                pages.add(row);
+            }
+        } catch (Exception e) {
+            System.out.println("  pages: chromium could not be driven: " + e.getMessage());
+        }
+        System.out.printf("  slowest page (p95): %.1f ms%n", slowest);
+        return pages;
     }
 
     private static void print(List<Question> questions, Map<String, Map<String, Timing>> results,

@@ -269,6 +269,14 @@ class DashboardPagesIT {
                 "(?s).*<table id=\"recent\">", "").lines().limit(3).toList());
     }
 
+    /** 42 days by 5 minutes would be 12,097 points, over the API's limit: long ranges ask hours. */
+    @Test
+    void explorerOverSixWeeksAsksHoursAndStillCountsEveryCall() throws Exception {
+        Rendered page = render("explorer-42d", "/ui/explorer.html?server=jira&hours=1008", ApiTestKit.sre);
+        assertClean(page);
+        assertTrue(page.dom().contains("<td class=\"calls\">" + jiraCalls + "</td>"), "all " + jiraCalls + " jira calls");
+    }
+
     @Test
     void auditExplorerListsEventsForAuditorsAndRefusesOtherRoles() throws Exception {
         Rendered page = render("audit", "/ui/audit.html?action=server.disable", ApiTestKit.auditor);
