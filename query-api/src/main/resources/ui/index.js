@@ -22,13 +22,14 @@ async function load() {
   if (f.team) q.set("team", f.team); if (f.server) q.set("server", f.server);
   // one call: the list brings each SLO's 6-hour sparkline (no request per row)
   q.set("sparkline_hours", "6");
-  const answer = await ui.api("/api/v1/slos?" + q);
+  // both asked at once: the page waits for the slower, not for the sum
+  const [answer, active] = await Promise.all([ui.api("/api/v1/slos?" + q), ui.api("/api/v1/alerts?state=active")]);
   rows = answer.slos.map(s => ({id: s.id, team: s.team, state: s.state, objective: s.objective, sli: s.status && s.status.sli,
     budget: s.status && s.status.budget_remaining, burn: s.status && s.status.burn_rates["1h"],
     exhaustion: s.status && s.status.time_to_exhaustion_s, spark: s.sparkline_burn_1h}));
   render(rows);
   ui.sortable(document.getElementById("slos"), rows, render);
-  const alerts = (await ui.api("/api/v1/alerts?state=active")).alerts;
+  const alerts = active.alerts;
   document.querySelector("#alerts tbody").innerHTML = alerts.map(a => `<tr><td>${ui.esc(a.at)}</td><td>${ui.esc(a.slo_id)}</td>
     <td class="state-${ui.esc(a.alert)}">${ui.esc(a.alert)} ${ui.esc(a.to)}</td><td>${ui.esc(a.summary)}</td>
     <td><a class="ledger" href="/ui/ledger.html?dedup_key=${encodeURIComponent(a.dedup_key)}">budget ledger</a></td></tr>`).join("")
