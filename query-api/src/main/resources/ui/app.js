@@ -73,19 +73,41 @@ const ui = (() => {
   }
 
   const palette = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#4b5563"];
-  // Vertical markers (alerts, break-glass acts) drawn over a chart: [{at: ISO time, label, color}].
+  // Rows for mark labels, given in x order as [{x, width}]: a label that would overlap the one before it in a row
+  // goes to the next row; past the last row it is left out (the table below the charts lists every event).
+  // Returns each label's row, or -1.
+  function labelRows(labels, rows = 4, gap = 6) {
+    const ends = new Array(rows).fill(-Infinity);
+    return labels.map(label => {
+      const row = ends.findIndex(end => label.x >= end + gap);
+      if (row >= 0) ends[row] = label.x + label.width;
+      return row;
+    });
+  }
+
+  // Vertical markers (alerts, break-glass acts) drawn over a chart: [{at: ISO time, label, color}]. Labels of
+  // events close together are staggered, not printed on top of each other; where they went is left in the chart's
+  // data-mark-labels ("row:left-right" per label) for the page's test.
   function markers(marks) {
     return {hooks: {draw: [u => {
       const ctx = u.ctx;
       ctx.save();
-      for (const mark of marks) {
-        const x = u.valToPos(Date.parse(mark.at) / 1000, "x", true);
-        if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
-        ctx.strokeStyle = mark.color; ctx.lineWidth = 2; ctx.setLineDash([3, 3]);
-        ctx.beginPath(); ctx.moveTo(x, u.bbox.top); ctx.lineTo(x, u.bbox.top + u.bbox.height); ctx.stroke();
-        ctx.fillStyle = mark.color; ctx.font = "11px sans-serif"; ctx.fillText(mark.label, x + 3, u.bbox.top + 12);
-      }
+      ctx.font = "11px sans-serif";
+      const lineHeight = 13;
+      const shown = marks.map(mark => ({mark, x: u.valToPos(Date.parse(mark.at) / 1000, "x", true)}))
+        .filter(m => m.x >= u.bbox.left && m.x <= u.bbox.left + u.bbox.width)
+        .sort((a, b) => a.x - b.x)
+        .map(m => ({...m, width: ctx.measureText(m.mark.label).width + 3}));
+      const rows = labelRows(shown, Math.max(1, Math.min(4, Math.floor(u.bbox.height / lineHeight / 3))));
+      shown.forEach((m, i) => {
+        ctx.strokeStyle = m.mark.color; ctx.lineWidth = 2; ctx.setLineDash([3, 3]);
+        ctx.beginPath(); ctx.moveTo(m.x, u.bbox.top); ctx.lineTo(m.x, u.bbox.top + u.bbox.height); ctx.stroke();
+        if (rows[i] >= 0) {
+          ctx.fillStyle = m.mark.color; ctx.fillText(m.mark.label, m.x + 3, u.bbox.top + 12 + rows[i] * lineHeight);
+        }
+      });
       ctx.restore();
+      if (marks.length) u.root.dataset.markLabels = shown.map((m, i) => `${rows[i]}:${Math.round(m.x)}-${Math.round(m.x + m.width)}`).join(" ");
     }]}};
   }
 

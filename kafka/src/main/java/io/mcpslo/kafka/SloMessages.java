@@ -31,7 +31,8 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * The JSON of the SLO topics: alert transitions, SLO status snapshots and delivery attempts, in snake_case with
- * RFC 3339 times. The alert transition JSON is also the body of the generic webhook.
+ * RFC 3339 times. Internal: receivers get their own versioned bodies (stream-processor's {@code AlertPayload}),
+ * so these can change with the topics.
  */
 public final class SloMessages {
 

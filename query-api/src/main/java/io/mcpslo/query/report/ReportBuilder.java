@@ -6,6 +6,7 @@ import io.mcpslo.engine.sketch.SketchBins;
 import io.mcpslo.engine.slo.EventCounts;
 import io.mcpslo.engine.slo.Sli;
 import io.mcpslo.engine.slo.SloDefinition;
+import io.mcpslo.engine.slo.SloTargetText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,7 +90,7 @@ public final class ReportBuilder {
                 ? replay.atEnd().budget().consumedFraction() : null;
         Map<String, Double> peaks = replay.peakBurnRates();
         return new WeeklyReport.SloSection(slo.id(), slo.description(), slo.sli().describe(), slo.objective().target(),
-                slo.window().describe(), week.good(), week.bad(), replay.attainment(), replay.budgetConsumedInPeriod(),
+                SloTargetText.window(slo.window()), week.good(), week.bad(), replay.attainment(), replay.budgetConsumedInPeriod(),
                 consumedWindow, peaks.get("1h"), peaks.get("6h"), peaks.get("1d"), alerts(slo.id(), replay, from, to),
                 p95(store.latency(slo.scope(), from, to)), p95(store.latency(slo.scope(), previousFrom, from)), daily);
     }

@@ -1,7 +1,6 @@
 package io.mcpslo.query.report;
 
 import io.mcpslo.engine.slo.SloDefinition;
-import io.mcpslo.schemas.EventCodec;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,9 +10,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -93,24 +90,20 @@ public final class ReportService {
         return failed;
     }
 
-    /** {"team", "week", "text"}, and with the PDF attached {"pdf_name", "pdf_base64"} (rendered from the HTML). */
-    Map<String, String> webhookBody(String team, String isoWeek, String markdown, String html) {
-        Map<String, String> body = new LinkedHashMap<>();
-        body.put("team", team);
-        body.put("week", isoWeek);
-        body.put("text", markdown);
-        if (webhookPdf) {
-            body.put("pdf_name", team + "-" + isoWeek + ".pdf");
-            body.put("pdf_base64", Base64.getEncoder().encodeToString(ReportPdf.render(html)));
+    /** The report for the webhook, with the PDF (rendered from the HTML) when asked for. */
+    WeeklyReportWebhookV1 webhookBody(String team, String isoWeek, String markdown, String html) {
+        if (!webhookPdf) {
+            return WeeklyReportWebhookV1.withoutPdf(team, isoWeek, markdown);
         }
-        return body;
+        return new WeeklyReportWebhookV1(team, isoWeek, markdown, team + "-" + isoWeek + ".pdf",
+                Base64.getEncoder().encodeToString(ReportPdf.render(html)));
     }
 
-    private void deliver(URI uri, Map<String, String> payload) {
-        String team = payload.get("team");
-        String isoWeek = payload.get("week");
+    private void deliver(URI uri, WeeklyReportWebhookV1 payload) {
+        String team = payload.team();
+        String isoWeek = payload.week();
         try {
-            byte[] body = EventCodec.MAPPER.writeValueAsBytes(payload);
+            byte[] body = payload.bytes();
             HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .build(), HttpResponse.BodyHandlers.discarding());

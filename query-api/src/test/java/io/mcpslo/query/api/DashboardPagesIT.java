@@ -44,6 +44,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -255,6 +257,35 @@ class DashboardPagesIT {
         assertTrue(page.dom().contains("server.disable") && page.dom().contains("INC-42: jira down"), "break-glass act");
         assertTrue(page.dom().contains("page → firing"), "the alert");
         assertTrue(page.dom().contains("data-marks=\"2\""), "the alert and the break-glass act are marked on the charts");
+        assertMarkLabelsDoNotOverlap(page.dom());
+    }
+
+    /**
+     * The alert (18 min ago) and the break-glass act (19 min ago) are a few pixels apart on a 3 h chart: both
+     * labels are drawn, and none overlaps another on its row ("servepagefiring" was what a reader saw).
+     */
+    private static void assertMarkLabelsDoNotOverlap(String dom) {
+        Matcher charts = Pattern.compile("data-mark-labels=\"([^\"]*)\"").matcher(dom);
+        int charted = 0;
+        while (charts.find()) {
+            charted++;
+            List<int[]> labels = new ArrayList<>();
+            for (String label : charts.group(1).split(" ")) {
+                Matcher m = Pattern.compile("(-?\\d+):(-?\\d+)-(-?\\d+)").matcher(label);
+                assertTrue(m.matches(), "a label's place: " + charts.group(1));
+                labels.add(new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+                        Integer.parseInt(m.group(3))});
+            }
+            assertEquals(2, labels.size(), charts.group(1));
+            assertTrue(labels.stream().allMatch(l -> l[0] >= 0), "both labels are drawn: " + charts.group(1));
+            for (int[] a : labels) {
+                for (int[] b : labels) {
+                    boolean overlap = a != b && a[0] == b[0] && a[1] < b[2] && b[1] < a[2];
+                    assertFalse(overlap, "labels overlap on one row: " + charts.group(1));
+                }
+            }
+        }
+        assertEquals(2, charted, "the burn rate and budget charts carry the marks");
     }
 
     private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";

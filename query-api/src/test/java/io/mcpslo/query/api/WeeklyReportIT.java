@@ -168,6 +168,7 @@ class WeeklyReportIT {
                 .build("devtools", "2026-W47", ZoneId.of("UTC"), SLOS);
         assertEquals(1, report.slos().size(), "only the team's own SLOs");
         WeeklyReport.SloSection github = report.slos().get(0);
+        assertEquals("30 days", github.window(), "the window as people read it, not the API's \"30d rolling\"");
         long calls = 0;
         long transport = 0;
         for (String tool : List.of("search_code_v1", "search_code_v2", "create_pull_request")) {

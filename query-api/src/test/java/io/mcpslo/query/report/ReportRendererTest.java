@@ -30,7 +30,7 @@ class ReportRendererTest {
         }
         Instant fired = Instant.parse("2026-11-17T10:00:00Z");
         var section = new WeeklyReport.SloSection("github-transport", "GitHub answers", "availability", 0.999,
-                "30d rolling", 69_937, 63, 0.9991, 0.4213, 0.9, 17.54, 6.1, 1.04,
+                "30 days", 69_937, 63, 0.9991, 0.4213, 0.9, 17.54, 6.1, 1.04,
                 List.of(new WeeklyReport.AlertSummary("page", "page", fired, fired.plus(Duration.ofMinutes(134)),
                         Duration.ofMinutes(134), true),
                         new WeeklyReport.AlertSummary("ticket", "ticket", fired.plus(Duration.ofDays(2)), null,

@@ -43,6 +43,7 @@ class SloTargetTextTest {
     @Test
     void windowsReadInWords() {
         assertEquals("30 days", SloTargetText.window(new RollingWindow(Duration.ofDays(30))));
+        assertEquals("28 days", SloTargetText.window(new RollingWindow(Duration.ofDays(28))));
         assertEquals("7 days", SloTargetText.window(new RollingWindow(Duration.ofDays(7))));
         assertEquals("1 day", SloTargetText.window(new RollingWindow(Duration.ofDays(1))));
         assertEquals("1 hour", SloTargetText.window(new RollingWindow(Duration.ofHours(1))));

@@ -5,7 +5,6 @@ import io.mcpslo.engine.alert.Silence;
 import io.mcpslo.engine.notify.DeliveryAttempt;
 import io.mcpslo.engine.notify.ReceiverConfig;
 import io.mcpslo.kafka.Topics;
-import io.mcpslo.schemas.EventCodec;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -221,8 +220,7 @@ public final class DeliveryLoop implements Runnable, AutoCloseable {
 
     private Outcome send(AlertTransition transition) {
         try {
-            byte[] body = EventCodec.MAPPER.writeValueAsBytes(
-                    AlertPayloads.body(receiver, transition, settings.sloLink(transition.sloId())));
+            byte[] body = AlertPayloads.body(receiver, transition, settings.sloLink(transition.sloId())).bytes();
             HttpRequest request = HttpRequest.newBuilder(receiver.url())
                     .timeout(settings.requestTimeout())
                     .header("Content-Type", "application/json")

@@ -25,8 +25,26 @@ class AlertPayloadsTest {
         var slack = new ReceiverConfig("chat", ReceiverType.SLACK, URI.create("http://127.0.0.1:1/slack"), null,
                 Set.of(), Set.of());
         String text = AlertPayloads.body(slack, transition, "http://127.0.0.1:8080/ui/slo.html?id=jira-availability")
-                .get("text").asText();
+                .json().get("text").asText();
         assertEquals(":rotating_light: &lt;!channel&gt; jira &amp; &lt;https://example.invalid|re-login&gt; is burning"
                 + " <http://127.0.0.1:8080/ui/slo.html?id=jira-availability|details>", text);
+    }
+
+    @Test
+    void pagerDutySummaryIsCutToPagerDutysLimitAndTheOtherBodiesKeepItWhole() {
+        Instant at = Instant.parse("2026-11-25T10:00:00Z");
+        String huge = "x".repeat(5_000);
+        var transition = new AlertTransition("jira-availability", "tracker", AlertKind.PAGE, Severity.PAGE,
+                AlertStatus.PENDING, AlertStatus.FIRING, at, at, "mcp-slo:jira-availability:page:1", huge, Map.of(),
+                0.5, "page-1h-5m");
+        var pagerDuty = new ReceiverConfig("pd", ReceiverType.PAGERDUTY, URI.create("http://127.0.0.1:1/pd"), "key",
+                Set.of(), Set.of());
+        String summary = AlertPayloads.body(pagerDuty, transition, "http://x/").json().get("payload").get("summary")
+                .asText();
+        assertEquals(1024, summary.length());
+        assertEquals("x".repeat(1023) + "…", summary);
+        var webhook = new ReceiverConfig("hook", ReceiverType.WEBHOOK, URI.create("http://127.0.0.1:1/hook"), null,
+                Set.of(), Set.of());
+        assertEquals(huge, AlertPayloads.body(webhook, transition, "http://x/").json().get("summary").asText());
     }
 }

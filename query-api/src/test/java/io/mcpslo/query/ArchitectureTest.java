@@ -1,0 +1,30 @@
+package io.mcpslo.query;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The API reads what the pipeline stored; it does not reach into the stream processing (DESIGN.md: "Kafka Streams
+ * internals"). It may produce to Kafka (its own audit events go through the audit topic like everyone's).
+ * Pending, not checked: DESIGN.md's "no SQL" for this module. It holds once the storage module owns all SQL
+ * (issue 9); today the {@code store}, {@code audit}, {@code report} and {@code calls} packages hold ClickHouse
+ * stores, the mains and {@code QueryConfig} build the client and {@code QueryApp} maps {@code ClickHouseException},
+ * so the rule
+ * {@code noClasses().should().dependOnClassesThat().resideInAPackage("io.mcpslo.clickhouse..")} would fail.
+ */
+class ArchitectureTest {
+
+    private final JavaClasses query = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.mcpslo.query");
+
+    @Test
+    void apiKnowsNoKafkaStreamsNorTheProcessor() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka.streams..", "io.mcpslo.processor..")
+                .check(query);
+    }
+}
