@@ -398,7 +398,8 @@ public final class QueryBenchmark {
                 new ClickHouseAuditStore(client), recorder, () -> slos, new BearerAuth(new TokenStore(tokens)),
                 new byte[32], reports, new ReportService(reports, () -> slos, ZoneOffset.UTC, Optional.empty(),
                         Clock.systemUTC()), new ClickHouseDeadLetterStore(client),
-                new io.mcpslo.query.calls.ClickHouseCallStore(client), io.mcpslo.query.api.TraceLinks.none());
+                new io.mcpslo.query.calls.ClickHouseCallStore(client), io.mcpslo.query.api.TraceLinks.none(),
+                new io.mcpslo.query.store.InMemorySilenceStore());
         return QueryApp.create("127.0.0.1", services, Clock.systemUTC(), 10_000,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(0);
     }
