@@ -160,7 +160,7 @@ public final class QueryBenchmark {
         figures.put("tools", toolCount);
         figures.put("cores", Runtime.getRuntime().availableProcessors());
         figures.put("started", Instant.now().toString());
-        RollupRoller roller = new RollupRoller(admin, 35, 400);
+        RollupRoller roller = new RollupRoller(admin, 35);
         long end = filledUntil(admin, options);
         if (end == 0) {
             end = fill(admin, roller, options, figures);

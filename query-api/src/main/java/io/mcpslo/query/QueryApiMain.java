@@ -53,7 +53,7 @@ public final class QueryApiMain {
         // its own client: the first pass over a large store runs for minutes, longer than a query may
         var roller = new RollupRoller(new ClickHouseClient(new ClickHouseConfig(client.config().url(),
                 client.config().user(), client.config().password(), client.database(), Duration.ofHours(1))),
-                settings.byTimeDays(), settings.retentionDays());
+                settings.byTimeDays());
         executor.scheduleWithFixedDelay(() -> {
             try {
                 roller.rollOnce();
