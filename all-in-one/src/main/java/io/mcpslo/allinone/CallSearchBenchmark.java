@@ -144,7 +144,8 @@ public final class CallSearchBenchmark {
                 new ClickHouseAuditStore(client), event -> { }, () -> slos, new BearerAuth(new TokenStore(tokens)),
                 new byte[32], reports, new ReportService(reports, () -> slos, ZoneOffset.UTC, Optional.empty(), clock),
                 new ClickHouseDeadLetterStore(client), new ClickHouseCallStore(client),
-                io.mcpslo.query.api.TraceLinks.none());
+                io.mcpslo.query.api.TraceLinks.none(),
+                new io.mcpslo.query.store.InMemorySilenceStore());
         Javalin app = QueryApp.create("127.0.0.1", services, clock, 10_000,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(0);
         try {

@@ -160,7 +160,7 @@ public final class QueryBenchmark {
         figures.put("tools", toolCount);
         figures.put("cores", Runtime.getRuntime().availableProcessors());
         figures.put("started", Instant.now().toString());
-        RollupRoller roller = new RollupRoller(admin, 35, 400);
+        RollupRoller roller = new RollupRoller(admin, 35);
         long end = filledUntil(admin, options);
         if (end == 0) {
             end = fill(admin, roller, options, figures);
@@ -403,7 +403,8 @@ public final class QueryBenchmark {
                 new ClickHouseAuditStore(client), recorder, () -> slos, new BearerAuth(new TokenStore(tokens)),
                 new byte[32], reports, new ReportService(reports, () -> slos, ZoneOffset.UTC, Optional.empty(),
                         Clock.systemUTC()), new ClickHouseDeadLetterStore(client),
-                new io.mcpslo.query.calls.ClickHouseCallStore(client), io.mcpslo.query.api.TraceLinks.none());
+                new io.mcpslo.query.calls.ClickHouseCallStore(client), io.mcpslo.query.api.TraceLinks.none(),
+                new io.mcpslo.query.store.InMemorySilenceStore());
         return QueryApp.create("127.0.0.1", services, Clock.systemUTC(), 10_000,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(0);
     }

@@ -3,8 +3,6 @@ package io.mcpslo.clickhouse;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -35,9 +33,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The roller also keeps {@code call_rollups_1m_by_time} (the minutes sorted by time) complete for its last
  * {@code byTimeDays} days: on its first pass it copies those days from {@code call_rollups_1m}, as rows written
- * before V007 never passed through the view; afterwards the view keeps it. It drops partitions past their retention:
- * hours and days as the minutes' (a month once the whole month is older than {@code retentionDays}),
- * {@code by_time} after {@code byTimeDays}, touches after two days.
+ * before V007 never passed through the view; afterwards the view keeps it. Old partitions of
+ * every table here are dropped by the stream-processor's retention (which also runs where no roller does: the views
+ * fill {@code by_time} and the touches whatever rolls them).
  *
  * <p>One roller per database: two would not corrupt anything (each pass stages in tables of its own and swaps whole
  * days), but would do the work twice.
@@ -55,8 +53,6 @@ public final class RollupRoller {
     private static final int DAY = 86_400;
     private static final int HOUR = 3_600;
     private static final int CHUNK_DAYS = 7;
-    private static final DateTimeFormatter YYYYMMDD = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter YYYYMM = DateTimeFormatter.ofPattern("yyyyMM").withZone(ZoneOffset.UTC);
 
     static final String ROLLUP_COLUMNS = "calls, ok, tool_error, transport_error, denied, rate_limited, latency_sum_ms,"
             + " latency_max_ms, latency_zero_count, latency_bins, latency_counts";
@@ -75,24 +71,21 @@ public final class RollupRoller {
 
     private final ClickHouseClient client;
     private final int byTimeDays;
-    private final int retentionDays;
     private final Duration overlap;
 
     /**
      * @param byTimeDays    days of call_rollups_1m_by_time kept (ROLLUP_BY_TIME_DAYS)
-     * @param retentionDays days of minute rollups kept (ROLLUP_RETENTION_DAYS): hours and days follow the minutes
      */
-    public RollupRoller(ClickHouseClient client, int byTimeDays, int retentionDays) {
-        this(client, byTimeDays, retentionDays, OVERLAP);
+    public RollupRoller(ClickHouseClient client, int byTimeDays) {
+        this(client, byTimeDays, OVERLAP);
     }
 
-    RollupRoller(ClickHouseClient client, int byTimeDays, int retentionDays, Duration overlap) {
-        if (byTimeDays < 1 || retentionDays < 1) {
+    RollupRoller(ClickHouseClient client, int byTimeDays, Duration overlap) {
+        if (byTimeDays < 1) {
             throw new IllegalArgumentException("retention must be at least a day");
         }
         this.client = client;
         this.byTimeDays = byTimeDays;
-        this.retentionDays = retentionDays;
         this.overlap = overlap;
     }
 
@@ -172,7 +165,6 @@ public final class RollupRoller {
         client.execute("INSERT INTO " + table("rollup_rolls") + " (name, cursor, rolled_through, by_time_from,"
                 + " rolled_at, version) VALUES (" + SqlLiteral.string(NAME) + ", " + now + ", " + rolledThrough + ", "
                 + byTimeFrom + ", " + now + ", " + revision + ")");
-        dropExpired(now);
         Pass pass = new Pass(Instant.ofEpochSecond(now), work.size(), pairs, previous.isEmpty(),
                 Duration.ofNanos(System.nanoTime() - started), state);
         if (!work.isEmpty()) {
@@ -288,51 +280,4 @@ public final class RollupRoller {
         }
     }
 
-    /** Drops whole partitions past their retention; returns "table/partition" of each. */
-    List<String> dropExpired(long now) {
-        List<String> dropped = new ArrayList<>();
-        // hours and days go with the minutes: once the whole month is older than the retention
-        String monthCutoff = YYYYMM.format(Instant.ofEpochSecond(now).minus(Duration.ofDays(retentionDays)));
-        for (String name : List.of("call_rollups_1h", "call_rollups_1d")) {
-            for (String partition : partitions(name)) {
-                long day = Long.parseLong(partition);
-                if (YYYYMM.format(Instant.ofEpochSecond(day * DAY)).compareTo(monthCutoff) < 0) {
-                    drop(name, partition, dropped);
-                }
-            }
-        }
-        long byTimeFirstDay = Math.floorDiv(now, DAY) - byTimeDays + 1;
-        for (String partition : partitions("call_rollups_1m_by_time")) {
-            if (Long.parseLong(partition) < byTimeFirstDay) {
-                drop("call_rollups_1m_by_time", partition, dropped);
-            }
-        }
-        String touchCutoff = YYYYMMDD.format(Instant.ofEpochSecond(now).minus(Duration.ofDays(2)));
-        for (String partition : partitions("call_rollups_touched")) {
-            if (partition.compareTo(touchCutoff) < 0) {
-                drop("call_rollups_touched", partition, dropped);
-            }
-        }
-        if (!dropped.isEmpty()) {
-            LOG.info("rollup retention dropped {}", dropped);
-        }
-        return dropped;
-    }
-
-    private List<String> partitions(String name) {
-        List<String> partitions = new ArrayList<>();
-        for (JsonNode row : client.query("SELECT DISTINCT partition FROM system.parts WHERE active AND database = "
-                + SqlLiteral.string(client.database()) + " AND table = " + SqlLiteral.string(name))) {
-            String partition = row.get("partition").asText();
-            if (partition.matches("[0-9]{1,8}")) {
-                partitions.add(partition);
-            }
-        }
-        return partitions;
-    }
-
-    private void drop(String name, String partition, List<String> dropped) {
-        client.execute("ALTER TABLE " + table(name) + " DROP PARTITION " + partition);
-        dropped.add(name + "/" + partition);
-    }
 }

@@ -30,7 +30,7 @@ class RollupRollerIT {
     void setUp() {
         client = ClickHouseTestSupport.freshDatabase("roller");
         // no overlap: a pass re-reads no touches of the previous one, so what each pass rolls is exact here
-        roller = new RollupRoller(client, 35, 400, java.time.Duration.ZERO);
+        roller = new RollupRoller(client, 35, java.time.Duration.ZERO);
         now = client.query("SELECT toUInt32(now()) AS now").get(0).get("now").asLong();
     }
 
@@ -165,20 +165,5 @@ class RollupRollerIT {
         assertEquals(rows.size(), client.query("SELECT count() AS n FROM " + client.database()
                 + ".call_rollups_1m_by_time FINAL").get(0).get("n").asLong());
         assertEquals(expected(rows, 3_600), stored("call_rollups_1h"));
-    }
-
-    @Test
-    void retentionDropsOldPartitionsOfTheCopiesAndTheTouches() {
-        long old = (now / 86_400 - 40) * 86_400;
-        MinuteRollups.fill(client, new Random(5), KEYS.subList(0, 1), old, old + 600, 1);
-        client.execute("INSERT INTO " + client.database() + ".call_rollups_touched VALUES (toDateTime(" + old
-                + "), 'x', toDateTime(" + (now - 5 * 86_400) + "))");
-        List<String> dropped = roller.dropExpired(now);
-        assertTrue(dropped.contains("call_rollups_1m_by_time/" + old / 86_400), dropped.toString());
-        assertTrue(dropped.stream().anyMatch(d -> d.startsWith("call_rollups_touched/")), dropped.toString());
-        assertEquals(List.of(), roller.dropExpired(now));
-        roller.rollOnce(); // the 40-day-old day is rolled from call_rollups_1m: hours and days go with the minutes
-        assertEquals(1, client.query("SELECT count() AS n FROM " + client.database() + ".call_rollups_1d")
-                .get(0).get("n").asLong());
     }
 }

@@ -38,6 +38,16 @@ public final class TopicAdmin {
     static final Map<String, String> REQUIRED_CONFIGS =
             Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
 
+    /** The settings one of the pipeline's topics must have: compacted topics also keep the last record per key. */
+    static Map<String, String> requiredConfigs(String topic) {
+        if (Topics.COMPACTED.stream().noneMatch(compacted -> compacted.name().equals(topic))) {
+            return REQUIRED_CONFIGS;
+        }
+        Map<String, String> configs = new HashMap<>(REQUIRED_CONFIGS);
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        return Map.copyOf(configs);
+    }
+
     private TopicAdmin() {
     }
 
@@ -56,7 +66,7 @@ public final class TopicAdmin {
             for (Topic<?, ?> topic : Topics.ALL) {
                 if (!existing.contains(topic.name())) {
                     missing.add(new NewTopic(topic.name(), java.util.Optional.of(settings.topicPartitions()),
-                            settings.replicationFactor()).configs(REQUIRED_CONFIGS));
+                            settings.replicationFactor()).configs(requiredConfigs(topic.name())));
                 }
             }
             for (String topic : externalTopics) {
@@ -96,7 +106,7 @@ public final class TopicAdmin {
         Map<ConfigResource, Config> current = admin.describeConfigs(ours).all()
                 .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         Map<ConfigResource, Collection<AlterConfigOp>> changes = new HashMap<>();
-        current.forEach((topic, config) -> REQUIRED_CONFIGS.forEach((name, value) -> {
+        current.forEach((topic, config) -> requiredConfigs(topic.name()).forEach((name, value) -> {
             ConfigEntry entry = config.get(name);
             if (entry == null || !value.equals(entry.value())) {
                 changes.computeIfAbsent(topic, t -> new ArrayList<>())
@@ -108,10 +118,10 @@ public final class TopicAdmin {
         }
         try {
             admin.incrementalAlterConfigs(changes).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            LOG.info("set {} on existing topics {}", REQUIRED_CONFIGS, changes.keySet().stream().map(ConfigResource::name).toList());
+            LOG.info("set {} on existing topics", changes);
         } catch (ExecutionException e) {
-            LOG.warn("could not set {} on topics {} ({}); records with old timestamps may expire before they are read",
-                    REQUIRED_CONFIGS, changes.keySet().stream().map(ConfigResource::name).toList(), e.getCause().toString());
+            LOG.warn("could not set {} ({}); records with old timestamps may expire before they are read, and silences"
+                    + " may be deleted by time instead of compacted", changes, e.getCause().toString());
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.mcpslo.kafka;
 
 import io.mcpslo.engine.alert.AlertTransition;
+import io.mcpslo.engine.alert.SilenceRevision;
 import io.mcpslo.engine.notify.DeliveryAttempt;
 import io.mcpslo.engine.rollup.CallRollup;
 import io.mcpslo.engine.slo.SloStatus;
@@ -47,8 +48,18 @@ public final class Topics {
     public static final Topic<String, AuditDigest> AUDIT_DIGESTS =
             new Topic<>("mcp.audit.digests.v1", Serdes.String(), AuditMessages.digests());
 
+    /**
+     * Silences, keyed by silence id: each create or early expiry publishes the silence's new form. Compacted, so the
+     * topic keeps the last form of every silence and a process that reads it from the beginning knows them all.
+     */
+    public static final Topic<String, SilenceRevision> SILENCES =
+            new Topic<>("mcp.silences.v1", Serdes.String(), SilenceMessages.revisions());
+
     public static final List<Topic<?, ?>> ALL = List.of(EVENTS, DEAD_LETTERS, CALLS, AUDIT, ROLLUPS, ALERTS, SLO_STATUS,
-            DELIVERIES, AUDIT_CHAINED, AUDIT_DIGESTS);
+            DELIVERIES, AUDIT_CHAINED, AUDIT_DIGESTS, SILENCES);
+
+    /** Topics that keep the last record per key (cleanup.policy=compact) instead of a time window. */
+    public static final List<Topic<?, ?>> COMPACTED = List.of(SILENCES);
 
     private Topics() {
     }

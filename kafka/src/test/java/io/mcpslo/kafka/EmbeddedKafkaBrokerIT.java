@@ -105,6 +105,26 @@ class EmbeddedKafkaBrokerIT {
         }
     }
 
+    @Test
+    void theSilencesTopicIsCompactedEvenWhenItWasCreatedWithoutAndTheOthersAreNot() throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(); Admin admin = admin(broker)) {
+            // as a producer's auto-creation would make it, before the pipeline created its topics
+            admin.createTopics(List.of(new NewTopic(Topics.SILENCES.name(), 1, (short) 1))).all().get();
+            TopicAdmin.ensureTopics(new KafkaSettings(broker.bootstrapServers(), 2, Optional.of((short) 1)),
+                    Duration.ofSeconds(30));
+            ConfigResource silences = new ConfigResource(ConfigResource.Type.TOPIC, Topics.SILENCES.name());
+            ConfigResource alerts = new ConfigResource(ConfigResource.Type.TOPIC, Topics.ALERTS.name());
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            Map<ConfigResource, Config> configs;
+            do {
+                configs = admin.describeConfigs(List.of(silences, alerts)).all().get();
+            } while (!configs.get(silences).get(TopicConfig.CLEANUP_POLICY_CONFIG).value().equals("compact")
+                    && System.nanoTime() < deadline);
+            assertEquals("compact", configs.get(silences).get(TopicConfig.CLEANUP_POLICY_CONFIG).value());
+            assertEquals("delete", configs.get(alerts).get(TopicConfig.CLEANUP_POLICY_CONFIG).value());
+        }
+    }
+
     private static String clusterId(EmbeddedKafkaBroker broker) throws Exception {
         try (Admin admin = admin(broker)) {
             return admin.describeCluster().clusterId().get();

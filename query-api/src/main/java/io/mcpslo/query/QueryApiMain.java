@@ -17,6 +17,7 @@ import io.mcpslo.query.report.ReportService;
 import io.mcpslo.query.store.ClickHouseDeadLetterStore;
 import io.mcpslo.query.store.ClickHouseRollupStore;
 import io.mcpslo.query.store.ClickHouseSloStore;
+import io.mcpslo.query.store.KafkaSilenceStore;
 import io.mcpslo.sloconfig.SloDirectory;
 import io.mcpslo.sloconfig.SloFileParser;
 import io.micrometer.core.instrument.Counter;
@@ -52,7 +53,7 @@ public final class QueryApiMain {
         // its own client: the first pass over a large store runs for minutes, longer than a query may
         var roller = new RollupRoller(new ClickHouseClient(new ClickHouseConfig(client.config().url(),
                 client.config().user(), client.config().password(), client.database(), Duration.ofHours(1))),
-                settings.byTimeDays(), settings.retentionDays());
+                settings.byTimeDays());
         executor.scheduleWithFixedDelay(() -> {
             try {
                 roller.rollOnce();
@@ -87,6 +88,7 @@ public final class QueryApiMain {
         long reloadMs = config.sloReloadInterval().toMillis();
         reloads.scheduleWithFixedDelay(slos::reload, reloadMs, reloadMs, TimeUnit.MILLISECONDS);
         var recorder = new KafkaAuditRecorder(config.kafkaBootstrapServers(), Duration.ofSeconds(10));
+        var silences = new KafkaSilenceStore(config.kafkaBootstrapServers(), Duration.ofSeconds(10));
         var reports = new ClickHouseReportStore(client);
         var reportService = new ReportService(reports, () -> slos.current().slos(), config.reportZone(),
                 config.reportWebhook(), config.reportWebhookPdf(), Clock.systemUTC());
@@ -104,13 +106,14 @@ public final class QueryApiMain {
         var services = new QueryApp.Services(new ClickHouseRollupStore(client), new ClickHouseSloStore(client),
                 new ClickHouseAuditStore(client), recorder, () -> slos.current().slos(),
                 new BearerAuth(new TokenStore(config.tokensFile())), config.auditDigestKey(), reports, reportService,
-                new ClickHouseDeadLetterStore(client), new ClickHouseCallStore(client), config.traceLinks());
+                new ClickHouseDeadLetterStore(client), new ClickHouseCallStore(client), config.traceLinks(), silences);
         Javalin app = QueryApp.create(config.bindHost(), services, Clock.systemUTC(), config.maxPoints(), registry)
                 .start(config.port());
         app.events(events -> events.serverStopped(() -> {
             reloads.shutdownNow();
             rolls.shutdownNow();
             recorder.close();
+            silences.close();
         }));
         LOG.info("query-api listening on http://{}:{}/api/v1/", config.bindHost(), app.port());
         return app;

@@ -10,13 +10,13 @@ import java.util.function.Function;
 /**
  * The rollup roller the query API runs: how often it rolls minutes into hours and days ({@code ROLLUP_ROLL_INTERVAL},
  * {@code 0s}: not at all, for a second API instance), how long it keeps the minutes sorted by time
- * ({@code ROLLUP_BY_TIME_DAYS}) and the minutes' retention, which hours and days follow ({@code ROLLUP_RETENTION_DAYS}).
+ * ({@code ROLLUP_BY_TIME_DAYS}; the stream-processor's retention drops older days with the same setting).
  */
-public record RollerSettings(Duration interval, int byTimeDays, int retentionDays) {
+public record RollerSettings(Duration interval, int byTimeDays) {
 
     public static RollerSettings from(Function<String, String> environment) {
         Map<String, String> values = new HashMap<>();
-        for (String name : List.of("ROLLUP_ROLL_INTERVAL", "ROLLUP_BY_TIME_DAYS", "ROLLUP_RETENTION_DAYS")) {
+        for (String name : List.of("ROLLUP_ROLL_INTERVAL", "ROLLUP_BY_TIME_DAYS")) {
             String value = environment.apply(name);
             if (value != null) {
                 values.put(name, value);
@@ -24,8 +24,7 @@ public record RollerSettings(Duration interval, int byTimeDays, int retentionDay
         }
         Settings settings = new Settings(values);
         return new RollerSettings(settings.duration("ROLLUP_ROLL_INTERVAL", Duration.ofMinutes(1)),
-                settings.integer("ROLLUP_BY_TIME_DAYS", 35, 1, 400),
-                settings.integer("ROLLUP_RETENTION_DAYS", 400, 1, 100_000));
+                settings.integer("ROLLUP_BY_TIME_DAYS", 35, 1, 400));
     }
 
     public String describe() {

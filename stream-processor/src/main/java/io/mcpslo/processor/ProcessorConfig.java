@@ -60,9 +60,14 @@ public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolic
                 new RetentionSettings(settings.integer("AUDIT_RETENTION_DAYS", 400, 1, 100_000),
                         settings.integer("CALLS_RETENTION_DAYS", 14, 1, 100_000),
                         settings.integer("ROLLUP_RETENTION_DAYS", 400, 1, 100_000),
+                        settings.integer("ROLLUP_HOURLY_RETENTION_DAYS", 400, 1, 100_000),
+                        settings.integer("ROLLUP_DAILY_RETENTION_DAYS", 800, 1, 100_000),
+                        settings.integer("ROLLUP_BY_TIME_DAYS", 35, 1, 400),
                         settings.integer("STATUS_RETENTION_DAYS", 400, 1, 100_000),
                         settings.integer("ALERT_RETENTION_DAYS", 400, 1, 100_000),
-                        settings.integer("DEAD_LETTER_RETENTION_DAYS", 90, 1, 100_000)),
+                        settings.integer("DEAD_LETTER_RETENTION_DAYS", 90, 1, 100_000),
+                        settings.integer("REPORT_RETENTION_DAYS", 800, 1, 100_000),
+                        settings.integer("SILENCE_RETENTION_DAYS", 400, 1, 100_000)),
                 new PipelineTopology.OtlpTopics(settings.string("OTLP_KAFKA_SPANS_TOPIC", "otlp_spans"),
                         settings.string("OTLP_KAFKA_LOGS_TOPIC", "otlp_logs")),
                 StreamsTuning.from(settings),
@@ -77,8 +82,11 @@ public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolic
                 + sloReloadInterval + ", evaluate every " + evaluationInterval + ") audit digest every "
                 + audit.digestEvery() + " events/" + audit.digestInterval() + " key=*** retention audit="
                 + retention.auditDays() + "d calls=" + retention.callsDays() + "d rollups=" + retention.rollupDays()
+                + "d hourly=" + retention.hourlyRollupDays() + "d daily=" + retention.dailyRollupDays() + "d by-time="
+                + retention.byTimeRollupDays()
                 + "d status=" + retention.statusDays() + "d alerts=" + retention.alertDays() + "d dead-letters="
-                + retention.deadLetterDays() + "d otlp topics spans=" + otlpTopics.spans() + " logs=" + otlpTopics.logs()
+                + retention.deadLetterDays() + "d reports=" + retention.reportDays() + "d silences="
+                + retention.silenceDays() + "d otlp topics spans=" + otlpTopics.spans() + " logs=" + otlpTopics.logs()
                 + "; " + kafka.describe() + "; " + clickHouse.describe();
     }
 }

@@ -1,7 +1,7 @@
 package io.mcpslo.processor;
 
 import io.mcpslo.clickhouse.ClickHouseClient;
-import io.mcpslo.clickhouse.ClickHouseSilences;
+import io.mcpslo.kafka.SilenceTopicReader;
 import io.mcpslo.kafka.TopicAdmin;
 import io.mcpslo.clickhouse.ClickHouseSloHistory;
 import io.mcpslo.processor.notify.NotificationDispatcher;
@@ -13,6 +13,7 @@ import io.mcpslo.processor.sink.ClickHousePipelineStore;
 import io.mcpslo.processor.sink.Sink;
 import io.mcpslo.processor.sink.SinkTable;
 import io.mcpslo.processor.topology.PipelineTopology;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -43,12 +44,14 @@ public final class StreamProcessor implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     private final SloDirectory slos;
     private final NotificationDispatcher notifications;
+    private final SilenceTopicReader silences;
     private final ScheduledExecutorService reloads;
     private final ExecutorService historyReads;
 
     private StreamProcessor(KafkaStreams streams, Sink sink, MetricsEndpoint metrics,
                             KafkaStreamsMetrics streamsMetrics, SloDirectory slos,
-                            NotificationDispatcher notifications, ExecutorService historyReads) {
+                            NotificationDispatcher notifications, ExecutorService historyReads,
+                            SilenceTopicReader silences) {
         this.streams = streams;
         this.sink = sink;
         this.metrics = metrics;
@@ -56,6 +59,7 @@ public final class StreamProcessor implements AutoCloseable {
         this.slos = slos;
         this.notifications = notifications;
         this.historyReads = historyReads;
+        this.silences = silences;
         this.reloads = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "slo-reload");
             thread.setDaemon(true);
@@ -107,10 +111,15 @@ public final class StreamProcessor implements AutoCloseable {
             throw new UncheckedIOException("cannot listen on " + config.metricsBind() + ":" + config.metricsPort()
                     + " for metrics (PROCESSOR_METRICS_PORT)", e);
         }
-        var clickHouse = new ClickHouseSilences(new ClickHouseClient(config.clickHouse()));
+        var silences = new SilenceTopicReader(config.kafka().bootstrapServers()).start();
+        awaitReplay(silences);
+        Gauge.builder("mcp_silences_skipped_records", () -> silences.snapshot().skipped())
+                .description("Records on the silences topic that are not a silence revision of their key; skipped")
+                .register(registry);
         var notifications = new NotificationDispatcher(config.kafka().bootstrapServers(),
-                () -> slos.current().receivers(), clickHouse::active, config.notifications(), Clock.systemUTC());
-        var processor = new StreamProcessor(streams, sink, metrics, streamsMetrics, slos, notifications, historyReads);
+                () -> slos.current().receivers(), silences::active, config.notifications(), Clock.systemUTC());
+        var processor = new StreamProcessor(streams, sink, metrics, streamsMetrics, slos, notifications, historyReads,
+                silences);
         streams.start();
         sink.start();
         notifications.sync();
@@ -132,6 +141,18 @@ public final class StreamProcessor implements AutoCloseable {
         }, 1, 60, TimeUnit.MINUTES);
         LOG.info("stream-processor metrics on http://{}:{}/metrics", config.metricsBind(), metrics.port());
         return processor;
+    }
+
+    /** Alerts are not delivered before the silences topic was replayed: a restart must not page through a silence. */
+    private static void awaitReplay(SilenceTopicReader silences) {
+        try {
+            if (!silences.awaitCaughtUp(Duration.ofSeconds(60))) {
+                LOG.warn("the silences topic was not replayed within 60 s; alerts are sent unsilenced until it is");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the silences", e);
+        }
     }
 
     static Properties streamsProperties(ProcessorConfig config) {
@@ -165,6 +186,7 @@ public final class StreamProcessor implements AutoCloseable {
     public void close() {
         reloads.shutdownNow();
         notifications.close();
+        silences.close();
         streams.close(Duration.ofSeconds(30));
         historyReads.shutdownNow();
         sink.close();

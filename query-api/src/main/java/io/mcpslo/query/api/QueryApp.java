@@ -18,6 +18,7 @@ import io.mcpslo.clickhouse.ReadMeter;
 import io.mcpslo.engine.slo.SloDefinition;
 import io.mcpslo.query.store.DeadLetterStore;
 import io.mcpslo.query.store.RollupStore;
+import io.mcpslo.query.store.SilenceStore;
 import io.mcpslo.query.store.SloStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -45,13 +46,14 @@ public final class QueryApp {
     public record Services(RollupStore rollups, SloStore slos, AuditStore audit, AuditRecorder recorder,
                            Supplier<List<SloDefinition>> definitions, BearerAuth auth, byte[] digestKey,
                            ReportStore reports, ReportService reportService, DeadLetterStore deadLetters,
-                           CallStore calls, TraceLinks traceLinks) {
+                           CallStore calls, TraceLinks traceLinks, SilenceStore silences) {
     }
 
     public static Javalin create(String bindHost, Services services, Clock clock, int maxPoints,
                                  PrometheusMeterRegistry registry) {
         var handlers = new QueryHandlers(services.rollups(), services.definitions(), clock, maxPoints);
-        var sloHandlers = new SloHandlers(services.definitions(), services.slos(), services.recorder(), clock, maxPoints);
+        var sloHandlers = new SloHandlers(services.definitions(), services.slos(), services.silences(),
+                services.recorder(), clock, maxPoints);
         var auditHandlers = new AuditHandlers(services.audit(), services.recorder(),
                 new AuditVerifier(services.digestKey()), clock, services.traceLinks());
         var reportHandlers = new ReportHandlers(services.reportService(), services.reports());
@@ -128,6 +130,11 @@ public final class QueryApp {
             ctx.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5")
                     .json(error("the audit trail cannot record this request now, so it is not served; try again shortly",
                             null));
+        });
+        app.exception(SilenceStore.SilencesUnavailableException.class, (e, ctx) -> {
+            LOG.warn("silences unavailable for {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            ctx.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5")
+                    .json(error("silences (Kafka) cannot be written or read now: " + e.getMessage(), null));
         });
         app.after(SecurityHeaders::forDocument);
         app.after(QueryApp::reportReads);

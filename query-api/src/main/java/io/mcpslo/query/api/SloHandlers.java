@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.mcpslo.common.auth.Principal;
 import io.mcpslo.engine.alert.Silence;
+import io.mcpslo.engine.alert.SilenceRevision;
 import io.mcpslo.engine.slo.DurationText;
 import io.mcpslo.engine.slo.SloDefinition;
 import io.mcpslo.engine.slo.SloStatus;
@@ -15,6 +16,7 @@ import io.mcpslo.query.audit.AuditRecorder;
 import io.mcpslo.query.store.AlertQuery;
 import io.mcpslo.query.store.AlertRecord;
 import io.mcpslo.query.store.SloSnapshot;
+import io.mcpslo.query.store.SilenceStore;
 import io.mcpslo.query.store.SloStore;
 import java.io.IOException;
 import java.time.Clock;
@@ -46,13 +48,16 @@ final class SloHandlers {
 
     private final Supplier<List<SloDefinition>> slos;
     private final SloStore store;
+    private final SilenceStore silences;
     private final AuditRecorder recorder;
     private final Clock clock;
     private final int maxPoints;
 
-    SloHandlers(Supplier<List<SloDefinition>> slos, SloStore store, AuditRecorder recorder, Clock clock, int maxPoints) {
+    SloHandlers(Supplier<List<SloDefinition>> slos, SloStore store, SilenceStore silences, AuditRecorder recorder,
+                Clock clock, int maxPoints) {
         this.slos = slos;
         this.store = store;
+        this.silences = silences;
         this.recorder = recorder;
         this.clock = clock;
         this.maxPoints = maxPoints;
@@ -186,13 +191,13 @@ final class SloHandlers {
             throw new BadRequestException("expired", "expired must be true or false");
         }
         Instant now = clock.instant();
-        ctx.json(Map.of("silences", store.silences(expired.equals("true"), now).stream()
+        ctx.json(Map.of("silences", silences.silences(expired.equals("true"), now).stream()
                 .map(silence -> silenceBody(silence, now)).toList()));
     }
 
     void silence(Context ctx) {
         String id = silenceId(ctx);
-        Silence silence = store.silence(id).orElseThrow(() -> new NotFoundException("id", "no silence with id " + id));
+        Silence silence = silences.silence(id).orElseThrow(() -> new NotFoundException("id", "no silence with id " + id));
         ctx.json(silenceBody(silence, clock.instant()));
     }
 
@@ -240,7 +245,7 @@ final class SloHandlers {
         Silence silence = new Silence(UUID.randomUUID().toString(), matchers, startsAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
                 endsAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), createdBy, comment);
         audit(ctx, "silence.create", "silence/" + silence.id(), body.toString(), comment);
-        store.saveSilence(silence, now);
+        silences.publish(new SilenceRevision(silence, now));
         ctx.status(HttpStatus.CREATED).json(silenceBody(silence, now));
     }
 
@@ -249,7 +254,7 @@ final class SloHandlers {
         var params = ctx.queryParamMap();
         RangeParameters.checkNames(params, Set.of());
         String by = actor(ctx);
-        Silence silence = store.silence(id).orElseThrow(() -> new NotFoundException("id", "no silence with id " + id));
+        Silence silence = silences.silence(id).orElseThrow(() -> new NotFoundException("id", "no silence with id " + id));
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         if (!silence.endsAt().isAfter(now)) {
             ctx.json(silenceBody(silence, now));
@@ -260,7 +265,7 @@ final class SloHandlers {
                 silence.comment());
         audit(ctx, "silence.expire", "silence/" + id, MAPPER.valueToTree(silence.matchers()).toString(),
                 "expired by " + by);
-        store.saveSilence(expired, clock.instant());
+        silences.publish(new SilenceRevision(expired, clock.instant()));
         ctx.json(silenceBody(expired, now));
     }
 

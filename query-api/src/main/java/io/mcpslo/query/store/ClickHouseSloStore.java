@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpslo.clickhouse.ClickHouseClient;
-import io.mcpslo.clickhouse.ClickHouseSilences;
 import io.mcpslo.clickhouse.SqlLiteral;
-import io.mcpslo.engine.alert.Silence;
 import io.mcpslo.engine.slo.DurationText;
 import io.mcpslo.engine.slo.SloStatus;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** The SLO tables in ClickHouse (written by the stream-processor's sink; silences and acks by this API). */
+/** The SLO tables in ClickHouse (written by the stream-processor's sink; acks by this API). */
 public final class ClickHouseSloStore implements SloStore {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -34,11 +32,9 @@ public final class ClickHouseSloStore implements SloStore {
     private static final Duration RECENT_STATUS = Duration.ofHours(1);
 
     private final ClickHouseClient client;
-    private final ClickHouseSilences silences;
 
     public ClickHouseSloStore(ClickHouseClient client) {
         this.client = client;
-        this.silences = new ClickHouseSilences(client);
     }
 
     private static String burnColumns() {
@@ -189,21 +185,6 @@ public final class ClickHouseSloStore implements SloStore {
     public Optional<String> alertTeam(String dedupKey) {
         return client.query("SELECT team FROM " + table("alert_events") + " WHERE dedup_key = "
                 + SqlLiteral.string(dedupKey) + " LIMIT 1").stream().map(row -> row.get("team").asText()).findFirst();
-    }
-
-    @Override
-    public void saveSilence(Silence silence, Instant at) {
-        silences.save(silence, at);
-    }
-
-    @Override
-    public List<Silence> silences(boolean includeExpired, Instant now) {
-        return includeExpired ? silences.all(1000) : silences.unexpired(now);
-    }
-
-    @Override
-    public Optional<Silence> silence(String id) {
-        return silences.find(id);
     }
 
     private void insert(String table, ObjectNode row) {

@@ -1,6 +1,5 @@
 package io.mcpslo.query.store;
 
-import io.mcpslo.engine.alert.Silence;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -8,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** What the SLO endpoints read and write: status snapshots, alert history, acknowledgements, silences. */
+/** What the SLO endpoints read and write: status snapshots, alert history, acknowledgements. */
 public interface SloStore {
 
     /** The latest snapshot of each of these SLOs that has one. */
@@ -32,10 +31,4 @@ public interface SloStore {
 
     /** The team of the alert with this dedup key, or empty when there is none. */
     Optional<String> alertTeam(String dedupKey);
-
-    void saveSilence(Silence silence, Instant at);
-
-    List<Silence> silences(boolean includeExpired, Instant now);
-
-    Optional<Silence> silence(String id);
 }

@@ -20,6 +20,7 @@ import io.mcpslo.query.report.ReportService;
 import io.mcpslo.query.store.ClickHouseDeadLetterStore;
 import io.mcpslo.query.store.ClickHouseRollupStore;
 import io.mcpslo.query.store.ClickHouseSloStore;
+import io.mcpslo.query.store.KafkaSilenceStore;
 import io.mcpslo.schemas.AuditEvent;
 import io.mcpslo.schemas.EventCodec;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -94,10 +95,14 @@ final class ApiTestKit {
                 new ClickHouseAuditStore(client), recorder, slos, new BearerAuth(new TokenStore(tokens)), DIGEST_KEY,
                 new ClickHouseReportStore(client), new ReportService(new ClickHouseReportStore(client), slos,
                         java.time.ZoneId.of("UTC"), java.util.Optional.empty(), clock), new ClickHouseDeadLetterStore(client),
-                new ClickHouseCallStore(client), new TraceLinks(java.util.Optional.of(TRACE_TEMPLATE)));
+                new ClickHouseCallStore(client), new TraceLinks(java.util.Optional.of(TRACE_TEMPLATE)),
+                new KafkaSilenceStore(bootstrapServers(), Duration.ofSeconds(10)));
         Javalin app = QueryApp.create("127.0.0.1", services, clock, 10_000,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(0);
-        app.events(events -> events.serverStopped(recorder::close));
+        app.events(events -> events.serverStopped(() -> {
+            recorder.close();
+            ((KafkaSilenceStore) services.silences()).close();
+        }));
         return app;
     }
 

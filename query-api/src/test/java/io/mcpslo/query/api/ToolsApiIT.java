@@ -48,7 +48,7 @@ class ToolsApiIT {
         long seconds = client.query("SELECT toUInt32(now()) AS now").get(0).get("now").asLong() / 60 * 60;
         now = Instant.ofEpochSecond(seconds + 60);
         MinuteRollups.fill(client, new Random(4), KEYS, seconds - 9 * 86_400, seconds, 20);
-        new RollupRoller(client, 35, 400).rollOnce();
+        new RollupRoller(client, 35).rollOnce();
         RollingWindow window = new RollingWindow(Duration.ofDays(30));
         List<SloDefinition> slos = List.of(new SloDefinition("github-transport", "devtools", "",
                 new SloScope("github", null, null), new AvailabilitySli(FailureLocus.TRANSPORT, false, false),

@@ -54,7 +54,7 @@ class RollupPlanningIT {
         now = client.query("SELECT toUInt32(now()) AS now").get(0).get("now").asLong();
         // four days and a bit, up to the current minute; the last minutes after the roller's watermark
         MinuteRollups.fill(client, new Random(16), KEYS, (now / 60 - 4 * 1_440 - 37) * 60, now / 60 * 60 + 60, 2);
-        new RollupRoller(client, 35, 400).rollOnce();
+        new RollupRoller(client, 35).rollOnce();
         planned = new ClickHouseRollupStore(client);
         minutes = new ClickHouseRollupStore(client, false);
     }
@@ -201,7 +201,7 @@ class RollupPlanningIT {
         try {
             long start = (now / 86_400 - 2) * 86_400;
             List<Row> rows = MinuteRollups.fill(own, new Random(3), KEYS.subList(0, 3), start, start + 86_400, 3);
-            RollupRoller roller = new RollupRoller(own, 35, 400);
+            RollupRoller roller = new RollupRoller(own, 35);
             roller.rollOnce();
             var hours = new ClickHouseRollupStore(own);
             var exact = new ClickHouseRollupStore(own, false);

@@ -44,7 +44,6 @@ public final class DeliveryLoop implements Runnable, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryLoop.class);
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
-    private static final Duration SILENCE_REFRESH = Duration.ofSeconds(5);
 
     private final ReceiverConfig receiver;
     private final KafkaConsumer<String, AlertTransition> consumer;
@@ -56,7 +55,6 @@ public final class DeliveryLoop implements Runnable, AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private boolean assignmentChanged;
     private List<Silence> silences = List.of();
-    private Instant silencesReadAt = Instant.MIN;
 
     public DeliveryLoop(ReceiverConfig receiver, String bootstrapServers, Producer<String, DeliveryAttempt> attempts,
                         SilenceSource silenceSource, NotifySettings settings, Clock clock) {
@@ -245,14 +243,11 @@ public final class DeliveryLoop implements Runnable, AutoCloseable {
     }
 
     private boolean silenced(AlertTransition transition, Instant now) {
-        if (now.isAfter(silencesReadAt.plus(SILENCE_REFRESH))) {
-            try {
-                silences = silenceSource.active(now);
-                silencesReadAt = now;
-            } catch (RuntimeException e) {
-                LOG.warn("receiver {}: cannot read silences ({}); using the {} last read", receiver.name(),
-                        e.getMessage(), silences.size());
-            }
+        try {
+            silences = silenceSource.active(now);
+        } catch (RuntimeException e) {
+            LOG.warn("receiver {}: cannot read silences ({}); using the {} last read", receiver.name(),
+                    e.getMessage(), silences.size());
         }
         return silences.stream().anyMatch(silence -> silence.silences(transition, now));
     }

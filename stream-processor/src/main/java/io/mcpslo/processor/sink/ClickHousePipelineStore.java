@@ -6,6 +6,7 @@ import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.ClickHouseException;
 import io.mcpslo.clickhouse.SchemaMigrator;
 import io.mcpslo.engine.alert.AlertTransition;
+import io.mcpslo.engine.alert.SilenceRevision;
 import io.mcpslo.engine.notify.DeliveryAttempt;
 import io.mcpslo.engine.rollup.CallRollup;
 import io.mcpslo.engine.slo.DurationText;
@@ -89,6 +90,12 @@ public final class ClickHousePipelineStore implements PipelineStore {
     @Override
     public void writeDigests(List<AuditDigest> digests) {
         insert("audit_digests", digests, ClickHousePipelineStore::digestRow);
+    }
+
+    @Override
+    public void writeSilences(List<SilenceRevision> silences) {
+        // a tombstone on the compacted topic forgets a silence there; the history keeps it
+        insert("silences", silences.stream().filter(java.util.Objects::nonNull).toList(), ClickHousePipelineStore::silenceRow);
     }
 
     @Override
@@ -255,6 +262,23 @@ public final class ClickHousePipelineStore implements PipelineStore {
             }
             throw e;
         }
+    }
+
+    /** A silence revision's row; its version is the revision time, so FINAL reads a silence's last form. */
+    private static ObjectNode silenceRow(SilenceRevision revision) {
+        var silence = revision.silence();
+        ObjectNode row = EventCodec.MAPPER.createObjectNode();
+        row.put("id", silence.id());
+        ObjectNode matchers = EventCodec.MAPPER.createObjectNode();
+        new java.util.TreeMap<>(silence.matchers()).forEach(matchers::put);
+        row.put("matchers", matchers.toString());
+        row.put("starts_at", silence.startsAt().getEpochSecond());
+        row.put("ends_at", silence.endsAt().getEpochSecond());
+        row.put("created_by", silence.createdBy());
+        row.put("comment", silence.comment());
+        row.put("updated_at", revision.revisedAt().getEpochSecond());
+        row.put("version", revision.revisedAt().toEpochMilli());
+        return row;
     }
 
     private static ObjectNode envelopeRow(EventEnvelope envelope, long ingestedAt) {

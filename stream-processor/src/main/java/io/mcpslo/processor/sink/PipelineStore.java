@@ -1,6 +1,7 @@
 package io.mcpslo.processor.sink;
 
 import io.mcpslo.engine.alert.AlertTransition;
+import io.mcpslo.engine.alert.SilenceRevision;
 import io.mcpslo.engine.notify.DeliveryAttempt;
 import io.mcpslo.engine.rollup.CallRollup;
 import io.mcpslo.engine.slo.SloStatus;
@@ -36,6 +37,9 @@ public interface PipelineStore {
     void writeAuditLog(List<ChainedAudit> chainedAudits);
 
     void writeDigests(List<AuditDigest> digests);
+
+    /** Silence revisions, kept as their history (the delivery loops read silences from their topic). */
+    void writeSilences(List<SilenceRevision> silences);
 
     /** Records the sink could not store, each with why and its original bytes. */
     void writeDeadLetters(List<DeadLetter> deadLetters);

@@ -25,7 +25,18 @@ import org.apache.kafka.streams.state.WindowStore;
  * head of each chain with the digest key. The chain heads live in a changelogged store, so under exactly-once a
  * restart continues each chain where it stopped. A replayed event id (within the dedup window) is chained once.
  */
-final class AuditChainProcessor implements Processor<String, AuditEvent, String, Object> {
+final class AuditChainProcessor implements Processor<String, AuditEvent, String, AuditChainProcessor.Output> {
+
+    /** What the chain emits: a chained event for the audit log, or a signed chain head for the digests topic. */
+    sealed interface Output {
+    }
+
+    record Chained(ChainedAudit audit) implements Output {
+    }
+
+    record Digest(AuditDigest digest) implements Output {
+    }
+
 
     static final String HEADS_STORE = "audit-chain-heads";
     static final String SEEN_STORE = "audit-seen-event-ids";
@@ -36,7 +47,7 @@ final class AuditChainProcessor implements Processor<String, AuditEvent, String,
     private final Clock clock;
     private final Counter chained;
     private final Counter duplicates;
-    private ProcessorContext<String, Object> context;
+    private ProcessorContext<String, Output> context;
     private KeyValueStore<String, String> heads;
     private WindowStore<String, Long> seen;
 
@@ -52,7 +63,7 @@ final class AuditChainProcessor implements Processor<String, AuditEvent, String,
     }
 
     @Override
-    public void init(ProcessorContext<String, Object> context) {
+    public void init(ProcessorContext<String, Output> context) {
         this.context = context;
         this.heads = context.getStateStore(HEADS_STORE);
         this.seen = context.getStateStore(SEEN_STORE);
@@ -90,7 +101,8 @@ final class AuditChainProcessor implements Processor<String, AuditEvent, String,
         String stored = heads.get(headKey);
         Head head = stored == null ? null : Head.parse(partition, stored);
         AuditChain.Link link = AuditChain.next(head == null ? null : head.link(), partition, event);
-        context.forward(new Record<>(record.key(), new ChainedAudit(event, link, clock.instant()), record.timestamp()));
+        context.forward(new Record<>(record.key(), new Chained(new ChainedAudit(event, link, clock.instant())),
+                record.timestamp()));
         chained.increment();
         long digestedSeq = head == null ? 0 : head.digestedSeq();
         if (link.seq() - digestedSeq >= digestEvery) {
@@ -118,7 +130,7 @@ final class AuditChainProcessor implements Processor<String, AuditEvent, String,
     private void forwardDigest(AuditChain.Link link) {
         String hmac = AuditChain.digest(digestKey, link.partition(), link.seq(), link.hash());
         context.forward(new Record<>(link.partition() + ":" + link.seq(),
-                new AuditDigest(link.partition(), link.seq(), link.hash(), hmac, clock.instant()),
+                new Digest(new AuditDigest(link.partition(), link.seq(), link.hash(), hmac, clock.instant())),
                 clock.instant().toEpochMilli()));
     }
 }

@@ -26,8 +26,14 @@ final class OtlpKafkaProcessor implements Processor<byte[], byte[], String, Otlp
     /** Which OTLP signal the topic carries. */
     enum Signal { TRACES, LOGS }
 
-    /** One raw event (contract JSON) or one dead letter, keyed for its topic. */
-    record Output(byte[] event, byte[] deadLetter) {
+    /** What the mapping emits, keyed for its topic: one raw event (contract JSON) or one dead letter. */
+    sealed interface Output {
+    }
+
+    record Event(byte[] json) implements Output {
+    }
+
+    record Refused(byte[] deadLetter) implements Output {
     }
 
     private final Signal signal;
@@ -60,7 +66,7 @@ final class OtlpKafkaProcessor implements Processor<byte[], byte[], String, Otlp
             count("rejected", "unreadable");
             ObjectNode letter = letter(e.getMessage(), "$");
             letter.put("original_base64", Base64.getEncoder().encodeToString(value));
-            context.forward(new Record<>(null, new Output(null, bytes(letter)), record.timestamp()));
+            context.forward(new Record<>(null, new Refused(bytes(letter)), record.timestamp()));
             return;
         }
         for (McpOtlpMapping.Mapped item : mapped) {
@@ -68,13 +74,13 @@ final class OtlpKafkaProcessor implements Processor<byte[], byte[], String, Otlp
                 case McpOtlpMapping.Event event -> {
                     count("mapped", "mcp");
                     context.forward(new Record<>(partitionKey(event.json()),
-                            new Output(bytes(event.json()), null), record.timestamp()));
+                            new Event(bytes(event.json())), record.timestamp()));
                 }
                 case McpOtlpMapping.Refused refused -> {
                     count("rejected", "invalid");
                     ObjectNode letter = letter(refused.location() + ": " + refused.message(), refused.field());
                     letter.put("location", refused.location());
-                    context.forward(new Record<>(null, new Output(null, bytes(letter)), record.timestamp()));
+                    context.forward(new Record<>(null, new Refused(bytes(letter)), record.timestamp()));
                 }
                 case McpOtlpMapping.Ignored ignored -> count("ignored", ignored.reason());
             }

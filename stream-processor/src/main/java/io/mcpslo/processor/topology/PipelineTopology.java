@@ -1,17 +1,11 @@
 package io.mcpslo.processor.topology;
 
-import io.mcpslo.engine.alert.AlertTransition;
 import io.mcpslo.engine.history.SloHistory;
 import io.mcpslo.engine.rollup.CallRollup;
 import io.mcpslo.engine.rollup.LatenessPolicy;
 import io.mcpslo.engine.slo.SloDefinition;
-import io.mcpslo.engine.slo.SloStatus;
 import io.mcpslo.kafka.RollupStateSerde;
 import io.mcpslo.kafka.Topics;
-import io.mcpslo.schemas.AuditDigest;
-import io.mcpslo.schemas.AuditEvent;
-import io.mcpslo.schemas.ChainedAudit;
-import io.mcpslo.schemas.CallEvent;
 import io.mcpslo.schemas.EventValidator;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -113,39 +107,31 @@ public final class PipelineTopology {
             return;
         }
         String name = "otlp-" + signal.name().toLowerCase(java.util.Locale.ROOT);
-        KStream<String, OtlpKafkaProcessor.Output> mapped = builder
-                .stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name))
+        builder.stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name))
                 .process(() -> new OtlpKafkaProcessor(signal, options.clock(), options.registry()),
-                        Named.as(name + "-map"));
-        mapped.filter((key, value) -> value.event() != null, Named.as(name + "-events"))
-                .mapValues(OtlpKafkaProcessor.Output::event, Named.as(name + "-event-bytes"))
-                .to(Topics.EVENTS.name(), Produced.with(Topics.EVENTS.keySerde(), Topics.EVENTS.valueSerde()));
-        mapped.filter((key, value) -> value.deadLetter() != null, Named.as(name + "-refused"))
-                .mapValues(OtlpKafkaProcessor.Output::deadLetter, Named.as(name + "-dead-letter"))
-                .to(Topics.DEAD_LETTERS.name(), Produced.with(Serdes.String(), Serdes.ByteArray()));
+                        Named.as(name + "-map"))
+                .mapValues(output -> switch (output) {
+                    case OtlpKafkaProcessor.Event event -> Outbound.of(Topics.EVENTS, event.json());
+                    case OtlpKafkaProcessor.Refused refused -> Outbound.of(Topics.DEAD_LETTERS, refused.deadLetter());
+                }, Named.as(name + "-route"))
+                .to(Outbound::topicOf, Outbound.produced(name + "-out"));
     }
 
     static void addValidation(StreamsBuilder builder, Options options) {
         EventValidator validator = new EventValidator(options.clock(), options.maxFutureSkew());
-        KStream<String, Routed> routed = builder
-                .stream(Topics.EVENTS.name(), Consumed.with(Topics.EVENTS.keySerde(), Topics.EVENTS.valueSerde())
+        builder.stream(Topics.EVENTS.name(), Consumed.with(Topics.EVENTS.keySerde(), Topics.EVENTS.valueSerde())
                         .withName("raw-events"))
                 .processValues(() -> new ValidateProcessor(validator, options.clock(), options.registry()),
-                        Named.as("validate"));
-
-        routed.filter((key, value) -> value.deadLetter() != null, Named.as("refused"))
-                .mapValues(Routed::deadLetter, Named.as("dead-letter"))
-                .to(Topics.DEAD_LETTERS.name(), Produced.with(Serdes.String(), Serdes.ByteArray()));
-
-        routed.filter((key, value) -> value.event() instanceof CallEvent, Named.as("calls"))
-                .map((key, value) -> KeyValue.pair(value.event().partitionKey(), (CallEvent) value.event()),
-                        Named.as("key-calls"))
-                .to(Topics.CALLS.name(), Produced.with(Topics.CALLS.keySerde(), Topics.CALLS.valueSerde()));
-
-        routed.filter((key, value) -> value.event() instanceof AuditEvent, Named.as("audit"))
-                .map((key, value) -> KeyValue.pair(value.event().partitionKey(), (AuditEvent) value.event()),
-                        Named.as("key-audit"))
-                .to(Topics.AUDIT.name(), Produced.with(Topics.AUDIT.keySerde(), Topics.AUDIT.valueSerde()));
+                        Named.as("validate"))
+                .map((key, value) -> switch (value) {
+                    case Routed.Call call -> KeyValue.pair(call.event().partitionKey(),
+                            Outbound.of(Topics.CALLS, call.event()));
+                    case Routed.Audit audit -> KeyValue.pair(audit.event().partitionKey(),
+                            Outbound.of(Topics.AUDIT, audit.event()));
+                    case Routed.Refused refused -> KeyValue.pair(key, Outbound.of(Topics.DEAD_LETTERS,
+                            refused.deadLetter()));
+                }, Named.as("route-validated"))
+                .to(Outbound::topicOf, Outbound.produced("validated-out"));
     }
 
     static KStream<String, CallRollup> addRollups(StreamsBuilder builder, Options options) {
@@ -183,20 +169,16 @@ public final class PipelineTopology {
                 ? Stores.persistentWindowStore(AuditChainProcessor.SEEN_STORE, seenRetention, Duration.ofMillis(1), false)
                 : Stores.inMemoryWindowStore(AuditChainProcessor.SEEN_STORE, seenRetention, Duration.ofMillis(1), false),
                 Serdes.String(), Serdes.Long()));
-        KStream<String, Object> chained = builder
-                .stream(Topics.AUDIT.name(), Consumed.with(Topics.AUDIT.keySerde(), Topics.AUDIT.valueSerde())
+        builder.stream(Topics.AUDIT.name(), Consumed.with(Topics.AUDIT.keySerde(), Topics.AUDIT.valueSerde())
                         .withName("validated-audit"))
                 .process(() -> new AuditChainProcessor(options.audit().digestKey(), options.audit().digestEvery(),
                                 options.audit().digestInterval(), options.clock(), options.registry()),
-                        Named.as("audit-chain"), AuditChainProcessor.HEADS_STORE, AuditChainProcessor.SEEN_STORE);
-        chained.filter((key, value) -> value instanceof ChainedAudit, Named.as("chained-audit"))
-                .mapValues(value -> (ChainedAudit) value, Named.as("as-chained"))
-                .to(Topics.AUDIT_CHAINED.name(), Produced.with(Topics.AUDIT_CHAINED.keySerde(),
-                        Topics.AUDIT_CHAINED.valueSerde()));
-        chained.filter((key, value) -> value instanceof AuditDigest, Named.as("audit-digests"))
-                .mapValues(value -> (AuditDigest) value, Named.as("as-digest"))
-                .to(Topics.AUDIT_DIGESTS.name(), Produced.with(Topics.AUDIT_DIGESTS.keySerde(),
-                        Topics.AUDIT_DIGESTS.valueSerde()));
+                        Named.as("audit-chain"), AuditChainProcessor.HEADS_STORE, AuditChainProcessor.SEEN_STORE)
+                .mapValues(output -> switch (output) {
+                    case AuditChainProcessor.Chained chained -> Outbound.of(Topics.AUDIT_CHAINED, chained.audit());
+                    case AuditChainProcessor.Digest digest -> Outbound.of(Topics.AUDIT_DIGESTS, digest.digest());
+                }, Named.as("route-audit-chain"))
+                .to(Outbound::topicOf, Outbound.produced("audit-chain-out"));
     }
 
     /**
@@ -213,19 +195,18 @@ public final class PipelineTopology {
                 RollupStateSerde.aggregateSerde()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 keyValueStore(options, SloEvaluationProcessor.ALERTS_STORE), Serdes.String(), Serdes.String()));
-        KStream<String, Object> outputs = rollups
-                .repartition(Repartitioned.<String, CallRollup>as("slo-rollups").withNumberOfPartitions(1)
+        rollups.repartition(Repartitioned.<String, CallRollup>as("slo-rollups").withNumberOfPartitions(1)
                         .withKeySerde(Serdes.String()).withValueSerde(RollupStateSerde.serde()))
                 .process(() -> new SloEvaluationProcessor(options.slos(), options.evaluationInterval(),
                                 options.lateness().allowedLateness(), options.sloHistory(), options.historyReads(),
                         options.registry()),
                         Named.as("slo-evaluation"), SloEvaluationProcessor.ROLLUPS_STORE,
-                        SloEvaluationProcessor.MINUTES_STORE, SloEvaluationProcessor.ALERTS_STORE);
-        outputs.filter((key, value) -> value instanceof AlertTransition, Named.as("alert-transitions"))
-                .mapValues(value -> (AlertTransition) value, Named.as("as-transition"))
-                .to(Topics.ALERTS.name(), Produced.with(Topics.ALERTS.keySerde(), Topics.ALERTS.valueSerde()));
-        outputs.filter((key, value) -> value instanceof SloStatus, Named.as("slo-statuses"))
-                .mapValues(value -> (SloStatus) value, Named.as("as-status"))
-                .to(Topics.SLO_STATUS.name(), Produced.with(Topics.SLO_STATUS.keySerde(), Topics.SLO_STATUS.valueSerde()));
+                        SloEvaluationProcessor.MINUTES_STORE, SloEvaluationProcessor.ALERTS_STORE)
+                .mapValues(output -> switch (output) {
+                    case SloEvaluationProcessor.Transition transition ->
+                            Outbound.of(Topics.ALERTS, transition.transition());
+                    case SloEvaluationProcessor.Status status -> Outbound.of(Topics.SLO_STATUS, status.status());
+                }, Named.as("route-slo-evaluation"))
+                .to(Outbound::topicOf, Outbound.produced("slo-evaluation-out"));
     }
 }

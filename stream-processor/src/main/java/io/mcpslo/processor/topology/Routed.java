@@ -1,15 +1,17 @@
 package io.mcpslo.processor.topology;
 
-import io.mcpslo.schemas.McpEvent;
+import io.mcpslo.schemas.AuditEvent;
+import io.mcpslo.schemas.CallEvent;
 
-/** An event after validation: the typed event, or the dead-letter record that explains its refusal. */
-record Routed(McpEvent event, byte[] deadLetter) {
+/** An event after validation: a call, an audit event, or the dead-letter record that explains its refusal. */
+sealed interface Routed {
 
-    static Routed accepted(McpEvent event) {
-        return new Routed(event, null);
+    record Call(CallEvent event) implements Routed {
     }
 
-    static Routed refused(byte[] deadLetter) {
-        return new Routed(null, deadLetter);
+    record Audit(AuditEvent event) implements Routed {
+    }
+
+    record Refused(byte[] deadLetter) implements Routed {
     }
 }

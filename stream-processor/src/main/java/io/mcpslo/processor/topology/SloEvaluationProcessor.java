@@ -59,7 +59,18 @@ import org.slf4j.LoggerFactory;
  * their own dedup key. An SLO is evaluated once its first read has ended (or has taken {@link #FIRST_READ_WAIT});
  * a failed read is counted, and retried while the SLO goes on with what it has.
  */
-final class SloEvaluationProcessor implements Processor<String, CallRollup, String, Object> {
+final class SloEvaluationProcessor implements Processor<String, CallRollup, String, SloEvaluationProcessor.Output> {
+
+    /** What an evaluation emits: an alert transition for the alerts topic, or a status snapshot for the status topic. */
+    sealed interface Output {
+    }
+
+    record Transition(AlertTransition transition) implements Output {
+    }
+
+    record Status(SloStatus status) implements Output {
+    }
+
 
     static final String ROLLUPS_STORE = "slo-rollups-latest";
     static final String MINUTES_STORE = "slo-minutes";
@@ -84,7 +95,7 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
     private final Counter minuteRescans;
     private final SloHistory history;
     private final Executor historyReads;
-    private ProcessorContext<String, Object> context;
+    private ProcessorContext<String, Output> context;
     private KeyValueStore<String, CallRollup> latestRollups;
     private KeyValueStore<String, RollupAggregate> minutes;
     private KeyValueStore<String, String> alertStates;
@@ -136,7 +147,7 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
     }
 
     @Override
-    public void init(ProcessorContext<String, Object> context) {
+    public void init(ProcessorContext<String, Output> context) {
         this.context = context;
         this.latestRollups = context.getStateStore(ROLLUPS_STORE);
         this.minutes = context.getStateStore(MINUTES_STORE);
@@ -400,7 +411,7 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
         }
         orphaned.forEach((sloId, states) -> {
             for (AlertTransition transition : SloAlerting.retire(sloId, teams.get(sloId), states, now)) {
-                context.forward(new Record<>(transition.dedupKey(), transition, now.toEpochMilli()));
+                context.forward(new Record<>(transition.dedupKey(), new Transition(transition), now.toEpochMilli()));
                 transitionsOut.increment();
                 LOG.info("alert {} {} → {}: {}", transition.dedupKey(), transition.from(), transition.to(),
                         transition.summary());
@@ -431,7 +442,7 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
             SloStatus status = SloCalculator.status(slo.definition, slo.series, now);
             SloAlerting.Step step = SloAlerting.advance(slo.definition, status, slo.alerts);
             for (AlertTransition transition : step.transitions()) {
-                context.forward(new Record<>(transition.dedupKey(), transition, now.toEpochMilli()));
+                context.forward(new Record<>(transition.dedupKey(), new Transition(transition), now.toEpochMilli()));
                 transitionsOut.increment();
                 LOG.info("alert {} {} → {}: {}", transition.dedupKey(), transition.from(), transition.to(),
                         transition.summary());
@@ -445,7 +456,7 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
             }
             slo.alerts = new EnumMap<>(step.states());
             if (minute != slo.lastSnapshotMinute || !step.transitions().isEmpty()) {
-                context.forward(new Record<>(slo.definition.id(), status, now.toEpochMilli()));
+                context.forward(new Record<>(slo.definition.id(), new Status(status), now.toEpochMilli()));
                 if (minute != slo.lastSnapshotMinute) {
                     prune(slo, now);
                 }

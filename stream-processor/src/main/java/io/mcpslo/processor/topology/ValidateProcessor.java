@@ -3,6 +3,8 @@ package io.mcpslo.processor.topology;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpslo.schemas.AuditEvent;
+import io.mcpslo.schemas.CallEvent;
 import io.mcpslo.schemas.EventCodec;
 import io.mcpslo.schemas.EventValidator;
 import io.mcpslo.schemas.ValidationOutcome;
@@ -53,11 +55,14 @@ final class ValidateProcessor implements FixedKeyProcessor<String, byte[], Route
             }
         }
         switch (outcome) {
-            case ValidationOutcome.Accepted accepted -> context.forward(record.withValue(Routed.accepted(accepted.event())));
+            case ValidationOutcome.Accepted accepted -> context.forward(record.withValue(switch (accepted.event()) {
+                case CallEvent call -> new Routed.Call(call);
+                case AuditEvent audit -> new Routed.Audit(audit);
+            }));
             case ValidationOutcome.Rejected rejected -> {
                 deadLetters.increment();
                 byte[] deadLetter = deadLetter(rejected, record.value());
-                context.forward(record.withValue(Routed.refused(deadLetter))
+                context.forward(record.withValue(new Routed.Refused(deadLetter))
                         .withHeaders(record.headers().add("mcp.dlq.reason",
                                 abbreviate(rejected.summary()).getBytes(StandardCharsets.UTF_8))));
             }

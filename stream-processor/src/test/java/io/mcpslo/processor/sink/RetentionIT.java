@@ -13,6 +13,8 @@ import io.mcpslo.schemas.EventEnvelope;
 import io.mcpslo.schemas.Outcome;
 import io.mcpslo.engine.rollup.CallRollup;
 import java.time.temporal.ChronoUnit;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +29,8 @@ import org.junit.jupiter.api.Test;
 class RetentionIT {
 
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
-    private static final RetentionSettings SETTINGS = new RetentionSettings(400, 14, 400, 400, 400, 30);
+    private static final RetentionSettings SETTINGS = new RetentionSettings(400, 14, 400, 400, 800, 35, 400,
+            400, 30, 800, 400);
     private static ClickHouseClient client;
 
     @BeforeAll
@@ -115,5 +118,82 @@ class RetentionIT {
         assertTrue(dropped.contains("sink_dead_letters/202609"), dropped.toString());
         assertEquals(List.of("recent"), client.query("SELECT reason FROM " + client.database() + ".sink_dead_letters")
                 .stream().map(row -> row.get("reason").asText()).toList());
+    }
+
+    private static long count(String table, String where) {
+        return client.query("SELECT count() AS n FROM " + client.database() + "." + table + " WHERE " + where).get(0)
+                .get("n").asLong();
+    }
+
+    private static long secondsAgo(int days) {
+        return NOW.minus(Duration.ofDays(days)).getEpochSecond();
+    }
+
+    @Test
+    void hourlyDailyAndTimeSortedRollupsAndTheRollersTouchesKeepTheirOwnRetention() {
+        String db = client.database();
+        for (int daysAgo : new int[] {401, 399}) {
+            client.execute("INSERT INTO " + db + ".call_rollups_1h (window_start, server, tool, calls) VALUES (toDateTime("
+                    + secondsAgo(daysAgo) + "), 'kept-1h', 't', " + daysAgo + ")");
+        }
+        for (int daysAgo : new int[] {801, 799}) {
+            client.execute("INSERT INTO " + db + ".call_rollups_1d (window_start, server, tool, calls) VALUES (toDateTime("
+                    + secondsAgo(daysAgo) + "), 'kept-1d', 't', " + daysAgo + ")");
+        }
+        for (int daysAgo : new int[] {36, 34}) {
+            client.execute("INSERT INTO " + db + ".call_rollups_1m_by_time (window_start, server, tool, calls) VALUES"
+                    + " (toDateTime(" + secondsAgo(daysAgo) + "), 'kept-by-time', 't', " + daysAgo + ")");
+        }
+        for (int daysAgo : new int[] {3, 0}) {
+            client.execute("INSERT INTO " + db + ".call_rollups_touched (hour, server, touched_at) VALUES (toDateTime("
+                    + secondsAgo(daysAgo) + "), 'kept-touch', toDateTime(" + secondsAgo(daysAgo) + "))");
+        }
+
+        List<String> dropped = new Retention(client, SETTINGS).dropExpired(NOW);
+
+        assertTrue(dropped.containsAll(List.of("call_rollups_1h/" + secondsAgo(401) / 86_400,
+                "call_rollups_1d/" + secondsAgo(801) / 86_400, "call_rollups_1m_by_time/" + secondsAgo(36) / 86_400,
+                "call_rollups_touched/" + DateTimeFormatter.BASIC_ISO_DATE.format(NOW.minus(Duration.ofDays(3))
+                        .atZone(ZoneOffset.UTC).toLocalDate()))), dropped.toString());
+        assertEquals(List.of(399L), calls("call_rollups_1h", "kept-1h"), "hours: 400 days");
+        assertEquals(List.of(799L), calls("call_rollups_1d", "kept-1d"), "days: 800 days");
+        assertEquals(List.of(34L), calls("call_rollups_1m_by_time", "kept-by-time"), "minutes by time: 35 days");
+        assertEquals(1, count("call_rollups_touched", "server = 'kept-touch'"), "touches: 2 days");
+    }
+
+    private static List<Long> calls(String table, String server) {
+        return client.query("SELECT calls FROM " + client.database() + "." + table + " WHERE server = '" + server + "'")
+                .stream().map(row -> row.get("calls").asLong()).toList();
+    }
+
+    @Test
+    void smallTablesWithoutATimePartitionLoseOnlyTheirOldRowsAndASilenceKeepsItsLastForm() throws Exception {
+        String db = client.database();
+        // silence a: created and expired 401 days ago; silence b: created 401 days ago, expired 399 days ago
+        client.execute("INSERT INTO " + db + ".silences (id, matchers, starts_at, ends_at, updated_at, version) VALUES"
+                + " ('a', '{}', toDateTime(" + secondsAgo(402) + "), toDateTime(" + secondsAgo(401) + "), toDateTime("
+                + secondsAgo(401) + "), 1), ('b', '{}', toDateTime(" + secondsAgo(401) + "), toDateTime("
+                + secondsAgo(380) + "), toDateTime(" + secondsAgo(401) + "), 1), ('b', '{}', toDateTime("
+                + secondsAgo(401) + "), toDateTime(" + secondsAgo(399) + "), toDateTime(" + secondsAgo(399) + "), 2)");
+        client.execute("INSERT INTO " + db + ".weekly_reports (team, iso_week, format, generated_at, body, version) VALUES"
+                + " ('old', '2024-W30', 'json', toDateTime(" + secondsAgo(801) + "), '{}', 1), ('recent', '2026-W47',"
+                + " 'json', toDateTime(" + secondsAgo(8) + "), '{}', 1)");
+        client.execute("INSERT INTO " + db + ".alert_acks (dedup_key, acked_by, comment, at) VALUES ('old', 'x', 'c',"
+                + " toDateTime(" + secondsAgo(401) + ")), ('recent', 'x', 'c', toDateTime(" + secondsAgo(1) + "))");
+
+        List<String> dropped = new Retention(client, SETTINGS).dropExpired(NOW);
+
+        assertTrue(dropped.containsAll(List.of("silences/before-20251021", "weekly_reports/before-20240916",
+                "alert_acks/before-20251021")), dropped.toString());
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (count("silences", "1") + count("weekly_reports", "1") + count("alert_acks", "1") > 3
+                && System.nanoTime() < deadline) {
+            Thread.sleep(200); // deletes are mutations, done in the background
+        }
+        assertEquals(List.of(2L), client.query("SELECT version FROM " + db + ".silences").stream()
+                .map(row -> row.get("version").asLong()).toList(), "only the last form of b, 399 days old, stays");
+        assertEquals(1, count("weekly_reports", "team = 'recent'") + count("weekly_reports", "team = 'old'") * 10);
+        assertEquals(1, count("alert_acks", "dedup_key = 'recent'") + count("alert_acks", "dedup_key = 'old'") * 10);
+        assertEquals(List.of(), new Retention(client, SETTINGS).dropExpired(NOW), "nothing more to delete");
     }
 }

@@ -12,6 +12,8 @@ import io.mcpslo.common.config.Settings;
 import io.mcpslo.kafka.EmbeddedKafkaBroker;
 import io.mcpslo.kafka.KafkaSettings;
 import io.mcpslo.kafka.TopicAdmin;
+import io.mcpslo.engine.alert.Silence;
+import io.mcpslo.engine.alert.SilenceRevision;
 import io.mcpslo.kafka.Topics;
 import io.mcpslo.schemas.AuditEvent;
 import io.mcpslo.schemas.CallEvent;
@@ -173,6 +175,32 @@ class SinkIT {
         }
         assertEquals(100, metric(upRegistry, "mcp_sink_records_written", CALLS), "the replay reached ClickHouse");
         assertEquals(50, storedCalls("replay"), "and collapsed");
+    }
+
+    @Test
+    void silencesOnTheirTopicAreKeptAsHistoryWithTheirLastFormAndABadRecordIsADeadLetter() throws Exception {
+        String id = UUID.randomUUID().toString();
+        Instant created = Instant.parse("2026-11-30T10:00:00Z");
+        var silence = new Silence(id, Map.of("slo", "jira", "team", "tracker"), created, created.plusSeconds(7200),
+                "sre-sam", "maintenance");
+        var expired = new Silence(id, silence.matchers(), created, created.plusSeconds(600), "sre-sam", "maintenance");
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", broker.bootstrapServers()),
+                new StringSerializer(), Topics.SILENCES.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(Topics.SILENCES.name(), id, new SilenceRevision(silence, created))).get();
+            producer.send(new ProducerRecord<>(Topics.SILENCES.name(), id,
+                    new SilenceRevision(expired, created.plusSeconds(600)))).get();
+        }
+        produceRaw(Topics.SILENCES.name(), "junk", "{\"v\": 9}".getBytes(StandardCharsets.UTF_8));
+        SinkTable<?> silences = table("silences");
+        var registry = new SimpleMeterRegistry();
+        try (var sink = sink(clickHouse, registry, silences)) {
+            await("both revisions stored", 2, () -> count("SELECT count() AS n FROM silences WHERE id = '" + id + "'"));
+            await("the bad record handled", 1, () -> (long) metric(registry, "mcp_sink_dead_letters", silences));
+        }
+        JsonNode last = clickHouse.query("SELECT toUnixTimestamp(ends_at) AS ends_at, matchers FROM silences FINAL"
+                + " WHERE id = '" + id + "'").get(0);
+        assertEquals(created.plusSeconds(600).getEpochSecond(), last.get("ends_at").asLong(), "the expiry is the last form");
+        assertEquals("{\"slo\":\"jira\",\"team\":\"tracker\"}", last.get("matchers").asText());
     }
 
     @Test
