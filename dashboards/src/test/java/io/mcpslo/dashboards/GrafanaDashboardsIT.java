@@ -191,7 +191,7 @@ class GrafanaDashboardsIT {
                 fromMinutes.put(panel.get("title").asText() + " @" + interval + "s", client.query(sql));
             }
         }
-        new RollupRoller(client, 35, 400).rollOnce();
+        new RollupRoller(client, 35).rollOnce();
         long rolledHours = client.query("SELECT count() AS n FROM " + client.database() + ".call_rollups_1h WHERE"
                 + " window_start < (SELECT argMax(rolled_through, version) FROM " + client.database() + ".rollup_rolls)")
                 .get(0).get("n").asLong();
