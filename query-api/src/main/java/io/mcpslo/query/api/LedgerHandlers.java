@@ -49,7 +49,7 @@ final class LedgerHandlers {
     void alert(Context ctx) {
         RangeParameters.checkNames(ctx.queryParamMap(), Set.of());
         String dedupKey = ctx.pathParam("dedupKey");
-        if (!SloHandlers.DEDUP_KEY.matcher(dedupKey).matches()) {
+        if (!AlertHandlers.DEDUP_KEY.matcher(dedupKey).matches()) {
             throw new BadRequestException("dedup_key", "not a dedup key");
         }
         List<AlertRecord> transitions = slos.transitions(dedupKey);

@@ -52,8 +52,10 @@ public final class QueryApp {
     public static Javalin create(String bindHost, Services services, Clock clock, int maxPoints,
                                  PrometheusMeterRegistry registry) {
         var handlers = new QueryHandlers(services.rollups(), services.definitions(), clock, maxPoints);
-        var sloHandlers = new SloHandlers(services.definitions(), services.slos(), services.silences(),
-                services.recorder(), clock, maxPoints);
+        var actionAudit = new ActionAudit(services.recorder(), clock);
+        var sloHandlers = new SloHandlers(services.definitions(), services.slos(), clock, maxPoints);
+        var alertHandlers = new AlertHandlers(services.slos(), actionAudit, clock);
+        var silenceHandlers = new SilenceHandlers(services.silences(), actionAudit, clock);
         var auditHandlers = new AuditHandlers(services.audit(), services.recorder(),
                 new AuditVerifier(services.digestKey()), clock, services.traceLinks());
         var reportHandlers = new ReportHandlers(services.reportService(), services.reports());
@@ -82,12 +84,12 @@ public final class QueryApp {
         route(app, access, HandlerType.GET, "/", Access.OPEN, ctx -> ctx.redirect("/ui/index.html"));
         route(app, access, HandlerType.GET, "/api/v1/slos", Access.READ, sloHandlers::list);
         route(app, access, HandlerType.GET, "/api/v1/slos/{id}", Access.READ, sloHandlers::one);
-        route(app, access, HandlerType.GET, "/api/v1/alerts", Access.READ, sloHandlers::alerts);
-        route(app, access, HandlerType.POST, "/api/v1/alerts/{dedupKey}/ack", Access.READ, sloHandlers::acknowledge);
-        route(app, access, HandlerType.GET, "/api/v1/silences", Access.MANAGE, sloHandlers::silences);
-        route(app, access, HandlerType.POST, "/api/v1/silences", Access.MANAGE, sloHandlers::createSilence);
-        route(app, access, HandlerType.GET, "/api/v1/silences/{id}", Access.MANAGE, sloHandlers::silence);
-        route(app, access, HandlerType.DELETE, "/api/v1/silences/{id}", Access.MANAGE, sloHandlers::expireSilence);
+        route(app, access, HandlerType.GET, "/api/v1/alerts", Access.READ, alertHandlers::alerts);
+        route(app, access, HandlerType.POST, "/api/v1/alerts/{dedupKey}/ack", Access.READ, alertHandlers::acknowledge);
+        route(app, access, HandlerType.GET, "/api/v1/silences", Access.MANAGE, silenceHandlers::list);
+        route(app, access, HandlerType.POST, "/api/v1/silences", Access.MANAGE, silenceHandlers::create);
+        route(app, access, HandlerType.GET, "/api/v1/silences/{id}", Access.MANAGE, silenceHandlers::one);
+        route(app, access, HandlerType.DELETE, "/api/v1/silences/{id}", Access.MANAGE, silenceHandlers::expire);
         route(app, access, HandlerType.GET, "/api/v1/audit", Access.AUDIT, auditHandlers::list);
         route(app, access, HandlerType.GET, "/api/v1/audit/export", Access.AUDIT, auditHandlers::export);
         route(app, access, HandlerType.GET, "/api/v1/audit/verify", Access.AUDIT, auditHandlers::verify);

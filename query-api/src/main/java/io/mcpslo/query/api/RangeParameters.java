@@ -1,5 +1,6 @@
 package io.mcpslo.query.api;
 
+import io.mcpslo.engine.slo.SloDefinition;
 import io.mcpslo.query.store.RollupQuery;
 import io.mcpslo.schemas.PrintableText;
 import java.time.Clock;
@@ -56,15 +57,65 @@ final class RangeParameters {
         Optional<String> server = name(params, "server");
         Optional<String> tool = name(params, "tool");
         Optional<String> version = name(params, "version");
-        Instant to = instant(params, "to").orElseGet(() -> ceilToMinute(clock.instant()));
-        Instant from = instant(params, "from").orElse(to.minus(DEFAULT_RANGE));
+        TimeRange range = timeRange(params, ceilToMinute(clock.instant()), DEFAULT_RANGE);
+        return new RollupQuery(server, tool, version, range.from(), range.to(), Optional.empty());
+    }
+
+    /** A time range from {@code from} and {@code to} (defaults: {@code defaultTo} and {@code defaultLength} before it). */
+    record TimeRange(Instant from, Instant to) {
+        Duration length() {
+            return Duration.between(from, to);
+        }
+    }
+
+    static TimeRange timeRange(Map<String, List<String>> params, Instant defaultTo, Duration defaultLength) {
+        Instant to = instant(params, "to").orElse(defaultTo);
+        Instant from = instant(params, "from").orElse(to.minus(defaultLength));
+        checkRange(from, to);
+        return new TimeRange(from, to);
+    }
+
+    /** From before to, and no longer than {@link #MAX_RANGE}. */
+    static void checkRange(Instant from, Instant to) {
         if (!from.isBefore(to)) {
             throw new BadRequestException("from", "from (" + from + ") must be before to (" + to + ")");
         }
         if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
             throw new BadRequestException("from", "range longer than " + MAX_RANGE.toDays() + " days");
         }
-        return new RollupQuery(server, tool, version, from, to, Optional.empty());
+    }
+
+    /** One of {@code steps}, giving at most {@code maxPoints} points over the range. */
+    static Duration step(String stepText, Map<String, Duration> steps, TimeRange range, int maxPoints) {
+        Duration step = steps.get(stepText);
+        if (step == null) {
+            throw new BadRequestException("step", "step must be one of " + String.join(", ", steps.entrySet().stream()
+                    .sorted(Map.Entry.comparingByValue()).map(Map.Entry::getKey).toList()) + "; got " + abbreviate(stepText));
+        }
+        long points = range.length().toSeconds() / step.toSeconds() + 1;
+        if (points > maxPoints) {
+            throw new BadRequestException("step", "step " + stepText + " gives " + points
+                    + " points over this range; the limit is " + maxPoints + ": use a larger step or a shorter range");
+        }
+        return step;
+    }
+
+    /** An SLO id or team name, checked to be one. */
+    static Optional<String> sloName(Map<String, List<String>> params, String field) {
+        Optional<String> value = single(params, field);
+        if (value.isPresent() && !SloDefinition.NAME.matcher(value.get()).matches()) {
+            throw new BadRequestException(field, field + " must be lower-case letters, digits, '.', '_' or '-'");
+        }
+        return value;
+    }
+
+    static Optional<String> oneOf(Map<String, List<String>> params, String field, Set<String> allowed) {
+        Optional<String> value = single(params, field);
+        if (value.isPresent() && !allowed.contains(value.get())) {
+            throw new BadRequestException(field, field + " must be one of " + String.join(", ",
+                    allowed.stream().sorted().toList()) + "; got " + abbreviate(value.get()));
+        }
+        return value;
     }
 
     /** A whole number from {@code min} to {@code max}, or {@code defaultValue} when absent. */

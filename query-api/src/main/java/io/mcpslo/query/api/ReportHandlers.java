@@ -10,8 +10,6 @@ import io.mcpslo.query.report.IsoWeek;
 import io.mcpslo.query.report.ReportPdf;
 import io.mcpslo.query.report.ReportService;
 import io.mcpslo.query.report.ReportStore;
-import io.mcpslo.schemas.EventCodec;
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,20 +57,7 @@ final class ReportHandlers {
     }
 
     void generate(Context ctx) {
-        JsonNode body;
-        try {
-            body = EventCodec.MAPPER.readTree(ctx.bodyAsBytes());
-        } catch (IOException e) {
-            throw new BadRequestException("body", "body is not valid JSON");
-        }
-        if (body == null || !body.isObject()) {
-            throw new BadRequestException("body", "body must be a JSON object such as {\"team\": \"devtools\"}");
-        }
-        body.fieldNames().forEachRemaining(name -> {
-            if (!Set.of("team", "week").contains(name)) {
-                throw new BadRequestException(RangeParameters.abbreviate(name), "unknown field; allowed: team, week");
-            }
-        });
+        JsonNode body = JsonBodies.object(ctx, Set.of("team", "week"));
         if (!body.path("team").isTextual()) {
             throw new BadRequestException("team", "team is required");
         }
