@@ -64,6 +64,23 @@ const ui = (() => {
 
   const pct = v => v == null ? "–" : (v * 100).toFixed(3) + " %";
   const num = v => v == null ? "–" : Number(v).toFixed(2);
+  // An objective as people write it, with the fewest decimals within 1e-9 of it: 0.9990000000000001 is "99.9 %"
+  // (as SloTargetText does for alert summaries); the API keeps the exact number.
+  function objective(v) {
+    if (v == null) return "–";
+    for (let decimals = 0; decimals <= 12; decimals++) {
+      const shown = Number((v * 100).toFixed(decimals));
+      if (shown > 0 && shown < 100 && Math.abs(shown / 100 - v) <= 1e-9) return shown.toFixed(decimals) + " %";
+    }
+    return (v * 100) + " %";
+  }
+  // A rolling window in words ("30d rolling" is "30 days"); calendar windows read as the API names them.
+  function windowWords(text) {
+    const m = /^(\d+)([smhdw]) rolling$/.exec(text || "");
+    if (!m) return text;
+    const unit = {s: "second", m: "minute", h: "hour", d: "day", w: "week"}[m[2]];
+    return `${m[1]} ${unit}${m[1] === "1" ? "" : "s"}`;
+  }
   const esc = s => String(s == null ? "" : s).replace(/[&<>"]/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}[c]));
   function duration(seconds) {
     if (seconds == null) return "never at this burn";
@@ -152,5 +169,5 @@ const ui = (() => {
     });
   }
 
-  return {api, params, setParams, range, step, pct, num, esc, duration, chart, sparkline, live, sortable, reportError};
+  return {api, params, setParams, range, step, pct, num, objective, windowWords, esc, duration, chart, sparkline, live, sortable, reportError};
 })();

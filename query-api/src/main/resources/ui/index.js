@@ -8,7 +8,7 @@ let rows = [];
 function render(list) {
   const body = document.querySelector("#slos tbody");
   body.innerHTML = list.map(r => `<tr data-slo="${ui.esc(r.id)}"><td><a href="/ui/slo.html?id=${encodeURIComponent(r.id)}">${ui.esc(r.id)}</a></td>
-    <td>${ui.esc(r.team)}</td><td class="state-${ui.esc(r.state)}">${ui.esc(r.state)}</td><td>${ui.pct(r.objective)}</td>
+    <td>${ui.esc(r.team)}</td><td class="state-${ui.esc(r.state)}">${ui.esc(r.state)}</td><td>${ui.objective(r.objective)}</td>
     <td class="sli">${ui.pct(r.sli)}</td><td><span class="bar"><i class="${r.budget < 0.25 ? "low" : ""}"></i></span>
     <span class="budget">${ui.pct(r.budget)}</span></td><td><span class="spark"></span> ${ui.num(r.burn)}</td><td>${ui.duration(r.exhaustion)}</td></tr>`).join("");
   list.forEach((r, i) => {

@@ -10,7 +10,7 @@ async function load() {
   const [slo, acts] = await Promise.all([
     ui.api(`/api/v1/slos/${encodeURIComponent(id)}?from=${r.from}&to=${r.to}&step=${ui.step(r)}`), breakGlass(r)]);
   document.getElementById("title").textContent = `${slo.id} — ${slo.state}`;
-  document.getElementById("summary").textContent = `${slo.sli_kind}, objective ${ui.pct(slo.objective)} over ${slo.window}; ` +
+  document.getElementById("summary").textContent = `${slo.sli_kind}, objective ${ui.objective(slo.objective)} over ${ui.windowWords(slo.window)}; ` +
     (slo.status ? `SLI ${ui.pct(slo.status.sli)}, budget remaining ${ui.pct(slo.status.budget_remaining)}, exhausted in ${ui.duration(slo.status.time_to_exhaustion_s)}` : "no data yet");
   const times = slo.series.map(p => p.at);
   const marks = slo.alerts.map(a => ({at: a.at, label: a.alert + " " + a.to, color: "#b91c1c"}))

@@ -252,6 +252,8 @@ class DashboardPagesIT {
         Rendered page = render("detail", "/ui/slo.html?id=jira-availability&hours=3", ApiTestKit.sre);
         assertClean(page);
         assertTrue(page.dom().contains("jira-availability — page"));
+        assertTrue(page.dom().contains("objective 99 % over 30 days;"), "the target as people read it, not "
+                + "\"99.000 % over 30d rolling\"");
         assertTrue(page.dom().split("class=\"uplot", -1).length - 1 >= 5, "burn, budget, SLI, latency, split charts");
         assertTrue(page.dom().contains("search_issues (1.9.0)"), "the versions table");
         assertTrue(page.dom().contains("server.disable") && page.dom().contains("INC-42: jira down"), "break-glass act");

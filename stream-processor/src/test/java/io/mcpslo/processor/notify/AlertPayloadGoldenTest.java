@@ -1,6 +1,7 @@
 package io.mcpslo.processor.notify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.mcpslo.engine.alert.AlertKind;
 import io.mcpslo.engine.alert.AlertState;
@@ -25,10 +26,12 @@ import io.mcpslo.engine.slo.SloScope;
 import io.mcpslo.engine.slo.SloStatus;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -72,15 +75,17 @@ class AlertPayloadGoldenTest {
     @MethodSource("bodies")
     void humanTextStatesTheObjectiveInPercentAndTheWindowInWords(ReceiverType type, String scenario,
                                                                  AlertTransition transition) {
-        String sent = new String(AlertPayloads.body(receiver(type), transition, LINKS + transition.sloId()).bytes());
+        String sent = new String(AlertPayloads.body(receiver(type), transition, LINKS + transition.sloId()).bytes(),
+                StandardCharsets.UTF_8);
         String target = scenario.startsWith("page") ? "99.9 % over 30 days" : "99.95 % over 7 days";
         boolean carriesText = !(type == ReceiverType.PAGERDUTY && scenario.equals("page-resolved"));
         assertEquals(carriesText, sent.contains("objective " + target), sent);
-        assertEquals(false, sent.contains("0.999000") || sent.contains("d rolling"), sent);
+        assertFalse(sent.contains("0.999000") || sent.contains("d rolling"), sent);
     }
 
     private static ReceiverConfig receiver(ReceiverType type) {
-        return new ReceiverConfig("oncall-" + type.name().toLowerCase(), type, URI.create("https://hooks.example.com/x"),
+        return new ReceiverConfig("oncall-" + type.name().toLowerCase(Locale.ROOT), type,
+                URI.create("https://hooks.example.com/x"),
                 type == ReceiverType.PAGERDUTY ? "R0UTINGKEY0000000000000000000000" : null, Set.of(), Set.of());
     }
 
