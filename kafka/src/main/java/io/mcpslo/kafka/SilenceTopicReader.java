@@ -109,31 +109,27 @@ public final class SilenceTopicReader implements AutoCloseable {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> endsAtStart = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> endsAtStart = null;
             while (running.get()) {
                 List<SilenceSnapshot.Change> changes = new ArrayList<>();
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    changes.add(new SilenceSnapshot.Change(record.key(), record.value()));
-                }
-                SilenceSnapshot next = snapshot.apply(changes);
-                if (next.skipped() > snapshot.skipped()) {
-                    LOG.warn("skipped {} records on {} that are not silence revisions of their key ({} in all)",
-                            next.skipped() - snapshot.skipped(), Topics.SILENCES.name(), next.skipped());
-                }
-                synchronized (progress) {
-                    snapshot = next;
-                    boolean allRead = true;
+                Map<Integer, Long> read = new HashMap<>();
+                try {
+                    if (endsAtStart == null) {
+                        endsAtStart = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+                    }
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                        changes.add(new SilenceSnapshot.Change(record.key(), record.value()));
+                    }
                     for (TopicPartition partition : partitions) {
-                        long position = consumer.position(partition);
-                        positions.put(partition.partition(), position);
-                        allRead &= position >= endsAtStart.get(partition);
+                        read.put(partition.partition(), consumer.position(partition, Duration.ofSeconds(10)));
                     }
-                    if (allRead && !caughtUp) {
-                        caughtUp = true;
-                        LOG.info("read {} silences from {}", next.byId().size(), Topics.SILENCES.name());
-                    }
-                    progress.notifyAll();
+                } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                    // Kafka unreachable: the silences stay as last read, and reading resumes when it is back
+                    LOG.warn("cannot read {} now ({}); silences stay as last read", Topics.SILENCES.name(),
+                            e.getMessage());
+                    read.clear();
                 }
+                publish(snapshot.apply(changes), read, partitions, endsAtStart);
             }
         } catch (WakeupException e) {
             // closing
@@ -145,6 +141,25 @@ public final class SilenceTopicReader implements AutoCloseable {
                 progress.notifyAll();
             }
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Hands out the new snapshot with the positions it reflects (none when they could not be read), at once. */
+    private void publish(SilenceSnapshot next, Map<Integer, Long> read, List<TopicPartition> partitions,
+                         Map<TopicPartition, Long> endsAtStart) {
+        if (next.skipped() > snapshot.skipped()) {
+            LOG.warn("skipped {} records on {} that are not silence revisions of their key ({} in all)",
+                    next.skipped() - snapshot.skipped(), Topics.SILENCES.name(), next.skipped());
+        }
+        synchronized (progress) {
+            snapshot = next;
+            positions.putAll(read);
+            if (!caughtUp && endsAtStart != null && !read.isEmpty() && partitions.stream()
+                    .allMatch(partition -> read.get(partition.partition()) >= endsAtStart.get(partition))) {
+                caughtUp = true;
+                LOG.info("read {} silences from {}", next.byId().size(), Topics.SILENCES.name());
+            }
+            progress.notifyAll();
         }
     }
 
