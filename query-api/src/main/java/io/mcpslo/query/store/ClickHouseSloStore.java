@@ -58,7 +58,9 @@ public final class ClickHouseSloStore implements SloStore {
         Set<String> found = latest.stream().map(SloSnapshot::sloId).collect(Collectors.toSet());
         List<String> quiet = sloIds.stream().filter(id -> !found.contains(id)).toList();
         if (!quiet.isEmpty()) {
-            latest.addAll(latestOf(quiet, " AND (slo_id, at) IN (SELECT slo_id, max(at) FROM " + table("slo_status")
+            // `at` here is the selected alias, toUnixTimestamp(at)
+            latest.addAll(latestOf(quiet, " AND (slo_id, at) IN (SELECT slo_id, toUnixTimestamp(max(at)) FROM "
+                    + table("slo_status")
                     + " WHERE slo_id IN (" + idList(quiet) + ") GROUP BY slo_id)"));
         }
         return latest;
