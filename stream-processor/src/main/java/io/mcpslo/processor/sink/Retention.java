@@ -39,6 +39,7 @@ public final class Retention {
                 new Rule("audit_digests", "audit_digests", false, settings.auditDays()),
                 new Rule("calls", "calls", true, settings.callsDays()),
                 new Rule("calls_by_correlation", "calls_by_correlation", true, settings.callsDays()),
+                new Rule("calls_by_time", "calls_by_time", true, settings.callsDays()),
                 new Rule("call_rollups_1m", "call_rollups_1m", false, settings.rollupDays()),
                 new Rule("slo_status", "slo_status", false, settings.statusDays()),
                 new Rule("alert_events", "alert_events", false, settings.alertDays()),
