@@ -9,6 +9,7 @@ import io.mcpslo.engine.slo.SloScope;
 import io.mcpslo.query.audit.AuditStore.ExportFormat;
 import io.mcpslo.schemas.Outcome;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -86,7 +87,12 @@ public final class ClickHouseCallStore implements CallStore {
     }
 
     private static String where(CallFilter filter) {
-        StringBuilder where = new StringBuilder(timeRange(filter.from(), filter.to()));
+        return where(filter, filter.from(), filter.to());
+    }
+
+    /** The filter's conditions over [from, to), a part of its range. */
+    private static String where(CallFilter filter, Instant from, Instant to) {
+        StringBuilder where = new StringBuilder(timeRange(from, to));
         filter.equals().forEach((column, value) -> where.append(" AND ").append(SqlLiteral.identifier(column))
                 .append(" = ").append(SqlLiteral.string(value)));
         if (!filter.outcomes().isEmpty()) {
@@ -117,7 +123,7 @@ public final class ClickHouseCallStore implements CallStore {
         CallTable table = planner.apply(filter);
         String page = NEWEST_FIRST + ONCE + " LIMIT " + limit;
         if (table == CallTable.TIME) {
-            return newestByTime(where(filter) + keyset, limit);
+            return newestByTime(filter, after, keyset, limit);
         }
         String where = keyCondition(table, filter) + where(filter) + keyset;
         // the page's ids from the sort columns alone, then the whole rows of just those: sorting every column of an
@@ -127,41 +133,59 @@ public final class ClickHouseCallStore implements CallStore {
     }
 
     /**
-     * A page from the time-first copy: the newest ids first (without LIMIT BY, which made ClickHouse sort the whole
-     * range where ORDER BY … LIMIT keeps only the top rows), a replay's repeats skipped — in this order a call's rows
-     * lie side by side — and more ids asked for while repeats leave the page short; then the whole rows of just those
-     * ids, from the few granules between the page's first and last millisecond.
+     * A page from the time-first copy: its newest ids first, then the whole rows of just those, from the few granules
+     * between the page's first and last millisecond. The ids are looked for in the newest sixteenth of the range left
+     * first — a search that matches often (an error code during an incident, no filter at all) fills its page there,
+     * reading a sixteenth of the rows — and in the rest of the range only if the page is not full.
      */
-    private List<Map<String, Object>> newestByTime(String where, int limit) {
-        List<String> ids = new ArrayList<>();
-        long oldest = 0;
-        long newest = 0;
-        for (int asked = limit + 16; ; asked *= 4) {
-            List<JsonNode> found = client.query("SELECT event_id, ts_ms FROM " + name(CallTable.TIME) + " WHERE " + where
-                    + NEWEST_FIRST + " LIMIT " + asked);
-            ids.clear();
-            String previous = null;
-            for (JsonNode row : found) {
-                String id = row.get("event_id").asText();
-                if (id.equals(previous) || ids.size() == limit) {
-                    continue;
-                }
-                ids.add(id);
-                previous = id;
-                oldest = row.get("ts_ms").asLong();
-                newest = ids.size() == 1 ? oldest : newest;
-            }
-            if (ids.size() == limit || found.size() < asked) {
-                break;
-            }
+    private List<Map<String, Object>> newestByTime(CallFilter filter, Optional<CallCursor> after, String keyset,
+                                                   int limit) {
+        Instant to = after.map(c -> Instant.ofEpochMilli(c.tsMs() + 1)).filter(end -> end.isBefore(filter.to()))
+                .orElse(filter.to());
+        if (!filter.from().isBefore(to)) {
+            return List.of();
+        }
+        Instant split = to.minusMillis(Duration.between(filter.from(), to).toMillis() / 16);
+        List<IdAt> ids = new ArrayList<>();
+        if (split.isAfter(filter.from())) {
+            ids.addAll(newestIds(where(filter, split, to) + keyset, limit));
+        }
+        if (ids.size() < limit) {
+            ids.addAll(newestIds(where(filter, filter.from(), split.isAfter(filter.from()) ? split : to) + keyset,
+                    limit - ids.size()));
         }
         if (ids.isEmpty()) {
             return List.of();
         }
         return rows(client.query("SELECT " + COLUMNS + " FROM " + name(CallTable.TIME) + " WHERE "
-                + timeRange(Instant.ofEpochMilli(oldest), Instant.ofEpochMilli(newest + 1)) + " AND event_id IN ("
-                + String.join(", ", ids.stream().map(id -> "toUUID(" + SqlLiteral.string(id) + ")").toList()) + ")"
-                + NEWEST_FIRST + ONCE));
+                + timeRange(Instant.ofEpochMilli(ids.getLast().tsMs()), Instant.ofEpochMilli(ids.getFirst().tsMs() + 1))
+                + " AND event_id IN (" + String.join(", ", ids.stream().map(id -> "toUUID(" + SqlLiteral.string(id.id())
+                + ")").toList()) + ")" + NEWEST_FIRST + ONCE));
+    }
+
+    private record IdAt(String id, long tsMs) {
+    }
+
+    /**
+     * The newest {@code limit} distinct ids matching {@code where} in the time-first copy. No LIMIT BY, which made
+     * ClickHouse sort the whole range where ORDER BY … LIMIT keeps only the top rows: a replay's repeats are skipped
+     * here (in this order a call's rows lie side by side), and more rows asked for while repeats leave the page short.
+     */
+    private List<IdAt> newestIds(String where, int limit) {
+        for (int asked = limit + 16; ; asked *= 4) {
+            List<JsonNode> found = client.query("SELECT event_id, ts_ms FROM " + name(CallTable.TIME) + " WHERE " + where
+                    + NEWEST_FIRST + " LIMIT " + asked);
+            List<IdAt> ids = new ArrayList<>();
+            for (JsonNode row : found) {
+                String id = row.get("event_id").asText();
+                if (ids.size() < limit && (ids.isEmpty() || !ids.getLast().id().equals(id))) {
+                    ids.add(new IdAt(id, row.get("ts_ms").asLong()));
+                }
+            }
+            if (ids.size() == limit || found.size() < asked) {
+                return ids;
+            }
+        }
     }
 
     @Override
