@@ -121,10 +121,10 @@ public final class ClickHouseCallStore implements CallStore {
                 List.of(Long.toString(c.tsMs()), "toUUID(" + SqlLiteral.string(c.eventId().toString()) + ")")))
                 .orElse("");
         CallTable table = planner.apply(filter);
-        String page = NEWEST_FIRST + ONCE + " LIMIT " + limit;
         if (table == CallTable.TIME) {
             return newestByTime(filter, after, keyset, limit);
         }
+        String page = NEWEST_FIRST + ONCE + " LIMIT " + limit;
         String where = keyCondition(table, filter) + where(filter) + keyset;
         // the page's ids from the sort columns alone, then the whole rows of just those: sorting every column of an
         // hour's calls to keep a hundred of them is what made a search without a server slow
