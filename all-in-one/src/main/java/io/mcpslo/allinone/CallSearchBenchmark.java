@@ -50,8 +50,8 @@ import java.util.function.IntFunction;
  * day — 1,000 tools on 50 servers, 100,000 sessions, 20,000 users, 4 calls a trace, background failures and a one-hour
  * incident — through the calls table (so the correlation copy is fed by its materialized view, as in production), then
  * times call searches and budget ledgers over the incident's hour through the real HTTP API and prints p50/p95.
- * {@code --keep} leaves the database (mcp_slo_bench_calls) for a look; a later run with {@code --reuse} times it again
- * without filling.
+ * {@code --keep} leaves the database (mcp_slo_bench_calls, or {@code --database=NAME}) for a look; a later run with
+ * {@code --reuse} migrates it (tables added since are filled from its calls) and times it again without filling.
  */
 public final class CallSearchBenchmark {
 
@@ -67,18 +67,20 @@ public final class CallSearchBenchmark {
         List<String> options = List.of(args);
         long calls = options.stream().filter(a -> !a.startsWith("--")).findFirst()
                 .map(a -> Long.parseLong(a.replace("_", "").replace(",", ""))).orElse(10_000_000L);
-        String database = "mcp_slo_bench_calls";
+        String database = options.stream().filter(a -> a.startsWith("--database=")).findFirst()
+                .map(a -> a.substring("--database=".length())).orElse("mcp_slo_bench_calls");
         var client = new ClickHouseClient(ClickHouseConfig.from(Settings.fromEnvironment()
                 .with(Map.of("CLICKHOUSE_DATABASE", database, "CLICKHOUSE_TIMEOUT", "600s"))));
         client.createDatabaseIfMissing();
         if (!options.contains("--reuse")) {
             client.execute("DROP DATABASE IF EXISTS " + database); // a run stopped half-way left its calls
-            new SchemaMigrator(client).migrate();
         }
+        new SchemaMigrator(client).migrate(); // a kept database gains the tables added since, filled from its calls
         try {
             if (!options.contains("--reuse")) {
                 fill(client, calls);
             }
+            deriveRollupsAndAlert(client);
             measure(client);
         } finally {
             if (!options.contains("--keep")) {
@@ -111,21 +113,34 @@ public final class CallSearchBenchmark {
                     + " FROM system.numbers LIMIT " + count + ")");
         }
         double fillSeconds = (System.nanoTime() - started) / 1e9;
-        client.execute("INSERT INTO " + client.database() + ".call_rollups_1m (window_start, server, tool, server_version,"
-                + " calls, ok, tool_error, transport_error, denied, rate_limited, revision, updated_at)"
-                + " SELECT toStartOfMinute(ts) AS window_start, server, tool, server_version, count(), countIf(outcome = 'ok'),"
-                + " countIf(outcome = 'tool_error'), countIf(outcome = 'transport_error'), 0, 0, count(), now()"
-                + " FROM " + client.database() + ".calls GROUP BY window_start, server, tool, server_version");
-        client.execute("INSERT INTO " + client.database() + ".alert_events (dedup_key, slo_id, team, alert, severity,"
-                + " from_state, to_state, at, at_ms, incident_start, summary, rule, recorded_at) VALUES"
-                + " ('bench:page:1', 'bench-availability', 'team-2', 'page', 'page', 'inactive', 'firing', toDateTime("
-                + INCIDENT.plus(Duration.ofMinutes(10)).getEpochSecond() + "), " + INCIDENT.plus(Duration.ofMinutes(10))
-                .toEpochMilli() + ", now(), 'bench', 'page-1h-5m', now())");
         long stored = client.query("SELECT count() AS n FROM " + client.database() + ".calls").get(0).get("n").asLong();
         long copies = client.query("SELECT count() AS n FROM " + client.database() + ".calls_by_correlation").get(0)
                 .get("n").asLong();
         System.out.printf("filled %,d calls in %.1f s (%,.0f calls/s, the correlation copy fed by its view: %,d rows)%n",
                 stored, fillSeconds, stored / fillSeconds, copies);
+    }
+
+    /** The minute rollups and the page alert of the filled calls, unless a kept database has them already. */
+    private static void deriveRollupsAndAlert(ClickHouseClient client) {
+        if (client.query("SELECT count() AS n FROM " + client.database() + ".alert_events").get(0).get("n").asLong() > 0) {
+            return;
+        }
+        // an hour at a time: the whole day in one INSERT outgrew the memory limit pushing to the rollups' views
+        for (int hour = 0; hour < 24; hour++) {
+            Instant start = DAY.plus(Duration.ofHours(hour));
+            client.execute("INSERT INTO " + client.database() + ".call_rollups_1m (window_start, server, tool,"
+                    + " server_version, calls, ok, tool_error, transport_error, denied, rate_limited, revision, updated_at)"
+                    + " SELECT toStartOfMinute(ts) AS window_start, server, tool, server_version, count(),"
+                    + " countIf(outcome = 'ok'), countIf(outcome = 'tool_error'), countIf(outcome = 'transport_error'), 0,"
+                    + " 0, count(), now() FROM " + client.database() + ".calls WHERE ts >= toDateTime("
+                    + start.getEpochSecond() + ") AND ts < toDateTime(" + start.plus(Duration.ofHours(1)).getEpochSecond()
+                    + ") GROUP BY window_start, server, tool, server_version");
+        }
+        client.execute("INSERT INTO " + client.database() + ".alert_events (dedup_key, slo_id, team, alert, severity,"
+                + " from_state, to_state, at, at_ms, incident_start, summary, rule, recorded_at) VALUES"
+                + " ('bench:page:1', 'bench-availability', 'team-2', 'page', 'page', 'inactive', 'firing', toDateTime("
+                + INCIDENT.plus(Duration.ofMinutes(10)).getEpochSecond() + "), " + INCIDENT.plus(Duration.ofMinutes(10))
+                .toEpochMilli() + ", now(), 'bench', 'page-1h-5m', now())");
     }
 
     private static void measure(ClickHouseClient client) throws Exception {
@@ -149,6 +164,7 @@ public final class CallSearchBenchmark {
         Javalin app = QueryApp.create("127.0.0.1", services, clock, 10_000,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(0);
         try {
+            HttpClient http = HttpClient.newHttpClient();
             String hour = "from=" + INCIDENT + "&to=" + INCIDENT.plus(Duration.ofHours(1));
             Random random = new Random(15);
             Map<String, IntFunction<String>> searches = new LinkedHashMap<>();
@@ -157,15 +173,27 @@ public final class CallSearchBenchmark {
             searches.put("calls by trace", i -> "/api/v1/calls?trace=" + trace(client, random.nextInt(1000)) + "&" + hour);
             searches.put("calls by server+tool+outcome", i -> "/api/v1/calls?server=server-" + random.nextInt(50)
                     + "&tool=tool-7-3&outcome=transport_error&" + hour);
-            searches.put("calls by error_code (no server)", i -> "/api/v1/calls?error_code=-32603&limit=100&" + hour);
+            // what an on-call engineer asks from a page without naming a server: one fleet-wide filter at a time
+            searches.put("fleet: error_code", i -> "/api/v1/calls?error_code=-32603&limit=100&" + hour);
+            searches.put("fleet: error_type", i -> "/api/v1/calls?error_type=timeout&" + hour);
+            searches.put("fleet: outcome transport_error", i -> "/api/v1/calls?outcome=transport_error&" + hour);
+            searches.put("fleet: outcome tool_error (rare)", i -> "/api/v1/calls?outcome=tool_error&" + hour);
+            searches.put("fleet: outcome all failures", i -> "/api/v1/calls?outcome=tool_error,transport_error,denied,"
+                    + "rate_limited&" + hour);
+            searches.put("fleet: gateway (source)", i -> "/api/v1/calls?source=gw-" + random.nextInt(4) + "&" + hour);
+            searches.put("fleet: team", i -> "/api/v1/calls?team=team-" + random.nextInt(5) + "&" + hour);
+            searches.put("fleet: min_ms 900 (2 %)", i -> "/api/v1/calls?min_ms=900&" + hour);
+            searches.put("fleet: min_ms 500 (half)", i -> "/api/v1/calls?min_ms=500&" + hour);
+            searches.put("fleet: no filter, newest first", i -> "/api/v1/calls?" + hour);
+            searches.put("fleet: error_code, page 2", i -> "/api/v1/calls?error_code=-32603&" + hour + "&cursor="
+                    + secondPage(http, app, token, "/api/v1/calls?error_code=-32603&" + hour));
             searches.put("session view", i -> "/api/v1/sessions/sess-" + random.nextInt(100_000) + "?" + hour);
             Map<String, IntFunction<String>> ledgers = new LinkedHashMap<>();
             ledgers.put("SLO ledger (availability, 1 h)", i -> "/api/v1/slos/bench-availability/ledger?" + hour);
             ledgers.put("SLO ledger (latency, 1 h)", i -> "/api/v1/slos/bench-latency/ledger?" + hour);
             ledgers.put("alert ledger (page-1h-5m)", i -> "/api/v1/alerts/bench:page:1/ledger");
-            HttpClient http = HttpClient.newHttpClient();
-            System.out.printf("%-34s %8s %8s %8s  (%d runs each, one-hour window, through the HTTP API)%n", "query",
-                    "p50 ms", "p95 ms", "max ms", RUNS);
+            System.out.printf("%-34s %8s %8s %8s %12s  (%d runs each, one-hour window, through the HTTP API)%n",
+                    "query", "p50 ms", "p95 ms", "max ms", "rows read", RUNS);
             List<Double> allSearches = new ArrayList<>();
             List<Double> allLedgers = new ArrayList<>();
             for (var entry : searches.entrySet()) {
@@ -187,9 +215,21 @@ public final class CallSearchBenchmark {
                 + ") LIMIT 1 OFFSET " + nth).get(0).get("trace_id").asText();
     }
 
+    /** The cursor of the first page's answer, for timing the second page. */
+    private static String secondPage(HttpClient http, Javalin app, String token, String path) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
+                    + path)).header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).path("next_cursor").asText();
+        } catch (Exception e) {
+            throw new IllegalStateException(path, e);
+        }
+    }
+
     private static List<Double> time(HttpClient http, Javalin app, String token, String name, IntFunction<String> paths)
             throws Exception {
         List<Double> millis = new ArrayList<>();
+        List<Long> rowsRead = new ArrayList<>();
         for (int run = 0; run < RUNS + 3; run++) {
             String path = paths.apply(run);
             long started = System.nanoTime();
@@ -201,16 +241,22 @@ public final class CallSearchBenchmark {
             }
             if (run >= 3) { // the first runs warm the JVM and ClickHouse's caches
                 millis.add(elapsed);
+                response.headers().firstValue("X-ClickHouse-Rows-Read").map(Long::parseLong).ifPresent(rowsRead::add);
             }
         }
-        print(name, millis);
+        print(name, millis, rowsRead);
         return millis;
     }
 
     private static void print(String name, List<Double> millis) {
+        print(name, millis, List.of());
+    }
+
+    private static void print(String name, List<Double> millis, List<Long> rowsRead) {
         List<Double> sorted = millis.stream().sorted().toList();
-        System.out.printf("%-34s %8.1f %8.1f %8.1f%n", name, percentile(sorted, 0.50), percentile(sorted, 0.95),
-                sorted.get(sorted.size() - 1));
+        List<Long> rows = rowsRead.stream().sorted().toList();
+        System.out.printf("%-34s %8.1f %8.1f %8.1f %12s%n", name, percentile(sorted, 0.50), percentile(sorted, 0.95),
+                sorted.get(sorted.size() - 1), rows.isEmpty() ? "" : String.format("%,d", rows.get(rows.size() / 2)));
     }
 
     /** Nearest-rank percentile of sorted values. */

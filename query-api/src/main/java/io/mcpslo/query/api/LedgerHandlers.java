@@ -24,7 +24,8 @@ import java.util.function.Supplier;
 
 /**
  * The budget ledger: which calls burned an SLO's budget, by the SLO's own SLI, grouped by tool, version, error code
- * and type, gateway (source), user and session — for the windows that fired an alert, or for any range.
+ * and type, gateway (source), user and session — for the windows that fired an alert, or for any range. A timeslice
+ * SLI's budget is counted in minutes: its ledger shares each bad minute equally among the bad calls in it.
  */
 final class LedgerHandlers {
 
@@ -98,12 +99,14 @@ final class LedgerHandlers {
         BadCalls rule = BadCalls.of(slo.sli());
         LedgerQuery query = new LedgerQuery(slo.scope(), rule, from, to);
         LedgerTotals totals = calls.ledgerTotals(query);
-        // the budget of the SLO's window ending at `to`, in calls: (1 − objective) × the calls it counts
-        Double allowedBad = null;
-        if (rule.perCall()) {
-            long windowCalls = calls.rolledUpCalls(slo.scope(), rule.valid(), slo.window().start(to), to);
-            allowedBad = slo.objective().errorBudget() * windowCalls;
-        }
+        // the budget of the SLO's window ending at `to`: (1 − objective) × the calls it counts, or for a timeslice
+        // SLI × the minutes with counted calls (its slices), as the engine counts it
+        long windowEvents = rule.perCall()
+                ? calls.rolledUpCalls(slo.scope(), rule.valid(), slo.window().start(to), to)
+                : calls.rolledUpMinutes(slo.scope(), rule.valid(), slo.window().start(to), to);
+        double allowedBad = slo.objective().errorBudget() * windowEvents;
+        // what burns the budget: bad calls, or for a timeslice SLI bad minutes
+        long burned = rule.perCall() ? totals.badCalls() : totals.badMinutes();
         Map<String, String> searchBase = searchBase(slo, rule, from, to);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("slo_id", slo.id());
@@ -120,8 +123,10 @@ final class LedgerHandlers {
         body.put("bad_when", badWhen);
         body.put("counted_calls", totals.countedCalls());
         body.put("bad_calls", totals.badCalls());
+        body.put("counted_minutes", rule.perCall() ? null : totals.countedMinutes());
+        body.put("bad_minutes", rule.perCall() ? null : totals.badMinutes());
         body.put("window_allowed_bad", allowedBad);
-        body.put("budget_spent", share(totals.badCalls(), allowedBad));
+        body.put("budget_spent", share(burned, allowedBad));
         body.put("first_bad", totals.firstBad().map(Instant::toString).orElse(null));
         body.put("last_bad", totals.lastBad().map(Instant::toString).orElse(null));
         body.put("calls_link", link(searchBase, Map.of()));
@@ -131,8 +136,11 @@ final class LedgerHandlers {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("value", group.value());
             row.put("bad_calls", group.badCalls());
-            row.put("share_of_bad", share(group.badCalls(), (double) totals.badCalls()));
-            row.put("budget_spent", share(group.badCalls(), allowedBad));
+            // a timeslice SLI's group burned its part of the bad minutes: each bad minute shared among its bad calls
+            double groupBurned = rule.perCall() ? group.badCalls() : group.badMinuteShare();
+            row.put("bad_minutes", rule.perCall() ? null : group.badMinutes());
+            row.put("share_of_bad", share(groupBurned, (double) burned));
+            row.put("budget_spent", share(groupBurned, allowedBad));
             row.put("first_bad", group.firstBad().toString());
             row.put("last_bad", group.lastBad().toString());
             row.put("calls_link", group.value() == null ? null : link(searchBase, Map.of(group.dimension(), group.value())));
@@ -177,7 +185,7 @@ final class LedgerHandlers {
         return outcomes.stream().sorted().map(Outcome::wireName).toList();
     }
 
-    private static Double share(long part, Double whole) {
-        return whole == null || whole == 0 ? null : part / whole;
+    private static Double share(double part, double whole) {
+        return whole == 0 ? null : part / whole;
     }
 }

@@ -12,11 +12,23 @@ import java.util.Set;
 
 /**
  * Which single calls burn an SLO's budget, by the SLO's own SLI: the calls it counts at all ({@code valid}), and of
- * those the bad ones — an outcome in {@code bad}, or a duration over {@code overMs}. {@code perCall} is false for
- * timeslice SLIs, whose budget is counted in minutes: their bad calls are the ones that made minutes bad, but a call
- * is not a unit of their budget.
+ * those the bad ones — an outcome in {@code bad}, or a duration over {@code overMs}. A timeslice SLI counts its budget
+ * in minutes ({@code badMinute} says when a minute is bad): its bad calls are the ones that made minutes bad, but a
+ * call is not a unit of its budget.
  */
-public record BadCalls(Set<Outcome> valid, Set<Outcome> bad, Optional<Double> overMs, boolean perCall) {
+public record BadCalls(Set<Outcome> valid, Set<Outcome> bad, Optional<Double> overMs, Optional<BadMinute> badMinute) {
+
+    /** When a minute (a slice of a timeslice SLI) of the valid calls is bad. */
+    public sealed interface BadMinute {
+    }
+
+    /** Fewer than {@code sliceTarget} of the minute's valid calls are good (not bad). */
+    public record GoodShareBelow(double sliceTarget) implements BadMinute {
+    }
+
+    /** The minute's {@code percentile} latency is over {@code thresholdMs}. */
+    public record PercentileOver(double percentile, double thresholdMs) implements BadMinute {
+    }
 
     public BadCalls {
         valid = Set.copyOf(valid);
@@ -26,17 +38,24 @@ public record BadCalls(Set<Outcome> valid, Set<Outcome> bad, Optional<Double> ov
         }
     }
 
+    /** Whether the budget counts calls (else minutes). */
+    public boolean perCall() {
+        return badMinute.isEmpty();
+    }
+
     public static BadCalls of(Sli sli) {
         return switch (sli) {
             case AvailabilitySli availability -> availability(availability);
             // the latency sketches hold every call, whatever its outcome
             case LatencyThresholdSli threshold -> new BadCalls(EnumSet.allOf(Outcome.class), Set.of(),
-                    Optional.of(threshold.thresholdMs()), true);
+                    Optional.of(threshold.thresholdMs()), Optional.empty());
             case LatencyPercentileSli percentile -> new BadCalls(EnumSet.allOf(Outcome.class), Set.of(),
-                    Optional.of(percentile.thresholdMs()), false);
+                    Optional.of(percentile.thresholdMs()),
+                    Optional.of(new PercentileOver(percentile.percentile(), percentile.thresholdMs())));
             case TimeslicedSli sliced -> {
                 BadCalls ratio = of(sliced.ratio());
-                yield new BadCalls(ratio.valid(), ratio.bad(), ratio.overMs(), false);
+                yield new BadCalls(ratio.valid(), ratio.bad(), ratio.overMs(),
+                        Optional.of(new GoodShareBelow(sliced.sliceTarget())));
             }
         };
     }
@@ -57,6 +76,6 @@ public record BadCalls(Set<Outcome> valid, Set<Outcome> bad, Optional<Double> ov
             bad.add(Outcome.RATE_LIMITED);
             valid.add(Outcome.RATE_LIMITED);
         }
-        return new BadCalls(valid, bad, Optional.empty(), true);
+        return new BadCalls(valid, bad, Optional.empty(), Optional.empty());
     }
 }

@@ -31,4 +31,7 @@ public interface CallStore {
 
     /** Calls of the scope with a {@code counted} outcome in the minute rollups of [from, to): an SLO window's events. */
     long rolledUpCalls(SloScope scope, Set<Outcome> counted, Instant from, Instant to);
+
+    /** Minutes of [from, to) in which the scope had a call with a {@code counted} outcome: a timeslice SLO's slices. */
+    long rolledUpMinutes(SloScope scope, Set<Outcome> counted, Instant from, Instant to);
 }

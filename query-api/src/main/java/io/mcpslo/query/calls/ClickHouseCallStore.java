@@ -9,6 +9,7 @@ import io.mcpslo.engine.slo.SloScope;
 import io.mcpslo.query.audit.AuditStore.ExportFormat;
 import io.mcpslo.schemas.Outcome;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,13 +17,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * Calls in ClickHouse: `calls` (sorted by server, tool, time) serves searches by server and tool and the ledger;
- * `calls_by_correlation` (sorted by session, user or trace, then time) serves those lookups. A call stored twice (a
- * replay, not yet merged away) is listed and counted once: reads keep one row per event id ({@code LIMIT 1 BY}, which
- * ClickHouse runs on all cores, where FINAL merges on one and took seconds for an hour of 10 million calls). Every
- * value from a caller enters SQL as an escaped literal.
+ * Calls in ClickHouse, each search read from the copy sorted for it ({@link CallTable#forFilter}): `calls` (sorted by
+ * server, tool, time) serves searches by server and tool and the ledger; `calls_by_correlation` (sorted by session,
+ * user or trace, then time) serves those lookups; `calls_by_time` (time first) serves fleet-wide searches. A call
+ * stored twice (a replay, not yet merged away) is listed and counted once: reads keep one row per event id
+ * ({@code LIMIT 1 BY}, which ClickHouse runs on all cores, where FINAL merges on one and took seconds for an hour of 10
+ * million calls; or, in time order, where a replay's rows lie side by side, by skipping the repeats). Every value from
+ * a caller enters SQL as an escaped literal.
  */
 public final class ClickHouseCallStore implements CallStore {
 
@@ -32,49 +36,63 @@ public final class ClickHouseCallStore implements CallStore {
             + ", duration_ms, outcome, error_code, retry, response_bytes";
     private static final String NEWEST_FIRST = " ORDER BY ts_ms DESC, event_id DESC";
     private static final String ONCE = " LIMIT 1 BY event_id";
-    /** Correlation column → its key kind in calls_by_correlation, most selective first. */
-    private static final Map<String, String> CORRELATIONS = orderedCorrelations();
+    /** Correlation column → its key kind in calls_by_correlation. */
+    private static final Map<String, String> CORRELATION_KINDS = Map.of("trace_id", "trace", "session_id", "session",
+            "user", "user");
     /** Ledger dimension → the column (or expression) it groups by. */
     private static final Map<String, String> DIMENSION_COLUMNS = Map.of("tool", "tool", "version", "server_version",
             "error_code", "if(isNull(error_code), '', toString(error_code))", "error_type", "error_type",
             "source", "source", "user", "user", "session", "session_id");
 
     private final ClickHouseClient client;
+    private final Function<CallFilter, CallTable> planner;
 
     public ClickHouseCallStore(ClickHouseClient client) {
+        this(client, CallTable::forFilter);
+    }
+
+    private ClickHouseCallStore(ClickHouseClient client, Function<CallFilter, CallTable> planner) {
         this.client = client;
+        this.planner = planner;
     }
 
-    private static Map<String, String> orderedCorrelations() {
-        Map<String, String> kinds = new LinkedHashMap<>();
-        kinds.put("trace_id", "trace");
-        kinds.put("session_id", "session");
-        kinds.put("user", "user");
-        return kinds;
-    }
-
-    /** The correlation copy when the filter names a trace, session or user; else the calls table. */
-    private String table(CallFilter filter) {
-        return client.database() + (correlation(filter).isEmpty() ? ".calls" : ".calls_by_correlation");
-    }
-
-    /** The condition on the correlation copy's sort key, most selective key first; empty for the calls table. */
-    private static String correlation(CallFilter filter) {
-        for (var correlation : CORRELATIONS.entrySet()) {
-            String key = filter.equals().get(correlation.getKey());
-            if (key != null) {
-                return "key_kind = '" + correlation.getValue() + "' AND key = " + SqlLiteral.string(key) + " AND ";
+    /** A store that answers every search from one copy (refusing a filter that copy cannot answer): for proving that
+     * every copy gives the same calls. */
+    public static ClickHouseCallStore readingOnly(ClickHouseClient client, CallTable table) {
+        return new ClickHouseCallStore(client, filter -> {
+            if (!table.canAnswer(filter)) {
+                throw new IllegalArgumentException(table + " cannot answer " + filter);
             }
-        }
-        return "";
+            return table;
+        });
     }
 
-    private String from(CallFilter filter) {
-        return table(filter) + " WHERE " + correlation(filter);
+    private String name(CallTable table) {
+        return client.database() + "." + table.table();
+    }
+
+    /** The table and the start of its WHERE (for the correlation copy, the condition on its sort key). */
+    private String from(CallTable table, CallFilter filter) {
+        return name(table) + " WHERE " + keyCondition(table, filter);
+    }
+
+    private static String keyCondition(CallTable table, CallFilter filter) {
+        if (table != CallTable.CORRELATION) {
+            return "";
+        }
+        String column = CallTable.CORRELATION_COLUMNS.stream().filter(filter.equals()::containsKey).findFirst()
+                .orElseThrow();
+        return "key_kind = '" + CORRELATION_KINDS.get(column) + "' AND key = " + SqlLiteral.string(filter.equals()
+                .get(column)) + " AND ";
     }
 
     private static String where(CallFilter filter) {
-        StringBuilder where = new StringBuilder(timeRange(filter.from(), filter.to()));
+        return where(filter, filter.from(), filter.to());
+    }
+
+    /** The filter's conditions over [from, to), a part of its range. */
+    private static String where(CallFilter filter, Instant from, Instant to) {
+        StringBuilder where = new StringBuilder(timeRange(from, to));
         filter.equals().forEach((column, value) -> where.append(" AND ").append(SqlLiteral.identifier(column))
                 .append(" = ").append(SqlLiteral.string(value)));
         if (!filter.outcomes().isEmpty()) {
@@ -102,17 +120,77 @@ public final class ClickHouseCallStore implements CallStore {
         String keyset = after.map(c -> " AND " + Keyset.olderThan(List.of("ts_ms", "event_id"),
                 List.of(Long.toString(c.tsMs()), "toUUID(" + SqlLiteral.string(c.eventId().toString()) + ")")))
                 .orElse("");
-        String where = correlation(filter) + where(filter) + keyset;
+        CallTable table = planner.apply(filter);
+        if (table == CallTable.TIME) {
+            return newestByTime(filter, after, keyset, limit);
+        }
         String page = NEWEST_FIRST + ONCE + " LIMIT " + limit;
+        String where = keyCondition(table, filter) + where(filter) + keyset;
         // the page's ids from the sort columns alone, then the whole rows of just those: sorting every column of an
         // hour's calls to keep a hundred of them is what made a search without a server slow
-        return rows(client.query("SELECT " + COLUMNS + " FROM " + table(filter) + " PREWHERE event_id IN (SELECT event_id"
-                + " FROM " + table(filter) + " WHERE " + where + page + ") WHERE " + where + page));
+        return rows(client.query("SELECT " + COLUMNS + " FROM " + name(table) + " PREWHERE event_id IN (SELECT event_id"
+                + " FROM " + name(table) + " WHERE " + where + page + ") WHERE " + where + page));
+    }
+
+    /**
+     * A page from the time-first copy: its newest ids first, then the whole rows of just those, from the few granules
+     * between the page's first and last millisecond. The ids are looked for in the newest sixteenth of the range left
+     * first — a search that matches often (an error code during an incident, no filter at all) fills its page there,
+     * reading a sixteenth of the rows — and in the rest of the range only if the page is not full.
+     */
+    private List<Map<String, Object>> newestByTime(CallFilter filter, Optional<CallCursor> after, String keyset,
+                                                   int limit) {
+        Instant to = after.map(c -> Instant.ofEpochMilli(c.tsMs() + 1)).filter(end -> end.isBefore(filter.to()))
+                .orElse(filter.to());
+        if (!filter.from().isBefore(to)) {
+            return List.of();
+        }
+        Instant split = to.minusMillis(Duration.between(filter.from(), to).toMillis() / 16);
+        List<IdAt> ids = new ArrayList<>();
+        if (split.isAfter(filter.from())) {
+            ids.addAll(newestIds(where(filter, split, to) + keyset, limit));
+        }
+        if (ids.size() < limit) {
+            ids.addAll(newestIds(where(filter, filter.from(), split.isAfter(filter.from()) ? split : to) + keyset,
+                    limit - ids.size()));
+        }
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return rows(client.query("SELECT " + COLUMNS + " FROM " + name(CallTable.TIME) + " WHERE "
+                + timeRange(Instant.ofEpochMilli(ids.getLast().tsMs()), Instant.ofEpochMilli(ids.getFirst().tsMs() + 1))
+                + " AND event_id IN (" + String.join(", ", ids.stream().map(id -> "toUUID(" + SqlLiteral.string(id.id())
+                + ")").toList()) + ")" + NEWEST_FIRST + ONCE));
+    }
+
+    private record IdAt(String id, long tsMs) {
+    }
+
+    /**
+     * The newest {@code limit} distinct ids matching {@code where} in the time-first copy. No LIMIT BY, which made
+     * ClickHouse sort the whole range where ORDER BY … LIMIT keeps only the top rows: a replay's repeats are skipped
+     * here (in this order a call's rows lie side by side), and more rows asked for while repeats leave the page short.
+     */
+    private List<IdAt> newestIds(String where, int limit) {
+        for (int asked = limit + 16; ; asked *= 4) {
+            List<JsonNode> found = client.query("SELECT event_id, ts_ms FROM " + name(CallTable.TIME) + " WHERE " + where
+                    + NEWEST_FIRST + " LIMIT " + asked);
+            List<IdAt> ids = new ArrayList<>();
+            for (JsonNode row : found) {
+                String id = row.get("event_id").asText();
+                if (ids.size() < limit && (ids.isEmpty() || !ids.getLast().id().equals(id))) {
+                    ids.add(new IdAt(id, row.get("ts_ms").asLong()));
+                }
+            }
+            if (ids.size() == limit || found.size() < asked) {
+                return ids;
+            }
+        }
     }
 
     @Override
     public List<Map<String, Object>> oldestFirst(CallFilter filter, int limit) {
-        return rows(client.query("SELECT " + COLUMNS + " FROM " + from(filter) + where(filter)
+        return rows(client.query("SELECT " + COLUMNS + " FROM " + from(planner.apply(filter), filter) + where(filter)
                 + " ORDER BY ts_ms, event_id" + ONCE + " LIMIT " + limit));
     }
 
@@ -138,15 +216,16 @@ public final class ClickHouseCallStore implements CallStore {
 
     @Override
     public long count(CallFilter filter) {
-        return client.query("SELECT uniqExact(event_id) AS n FROM " + from(filter) + where(filter)).get(0).get("n")
-                .asLong();
+        return client.query("SELECT uniqExact(event_id) AS n FROM " + from(planner.apply(filter), filter) + where(filter))
+                .get(0).get("n").asLong();
     }
 
     @Override
     public InputStream export(CallFilter filter, ExportFormat format) {
         // FINAL here: it merges in sort-key order and streams, where LIMIT BY would hold every id of the export
-        String sql = "SELECT toString(toDateTime(intDiv(ts_ms, 1000))) AS time_utc, " + COLUMNS + " FROM "
-                + table(filter) + " FINAL WHERE " + correlation(filter) + where(filter) + NEWEST_FIRST;
+        CallTable table = planner.apply(filter);
+        String sql = "SELECT toString(toDateTime(intDiv(ts_ms, 1000))) AS time_utc, " + COLUMNS + " FROM " + name(table)
+                + " FINAL WHERE " + keyCondition(table, filter) + where(filter) + NEWEST_FIRST;
         // neutralised outside the filtering query: ClickHouse would read a WHERE on server as one on the alias
         return client.queryStream(format == ExportFormat.CSV
                 ? "SELECT time_utc, event_id, ts_ms, " + String.join(", ", TEXT_COLUMNS.stream()
@@ -188,15 +267,36 @@ public final class ClickHouseCallStore implements CallStore {
                 + " AND outcome IN (" + outcomes(query.rule().valid()) + ")" + alsoWhere + ONCE + ")";
     }
 
+    /** Each minute of the range with counted calls: its bad calls and whether it is a bad minute of the SLI. */
+    private String minutes(LedgerQuery query) {
+        String bad = bad(query.rule());
+        String badMinute = query.rule().badMinute().map(rule -> switch (rule) {
+            case BadCalls.GoodShareBelow slice -> "(count() - countIf(" + bad + ")) / count() < " + slice.sliceTarget();
+            case BadCalls.PercentileOver percentile -> "quantileExact(" + percentile.percentile() + ")(duration_ms) > "
+                    + percentile.thresholdMs();
+        }).orElse("0");
+        return "(SELECT toStartOfMinute(toDateTime(intDiv(ts_ms, 1000))) AS minute, countIf(" + bad + ") AS minute_bad,"
+                + " " + badMinute + " AS bad_minute FROM " + counted(query, "") + " GROUP BY minute)";
+    }
+
     @Override
     public LedgerTotals ledgerTotals(LedgerQuery query) {
         String bad = bad(query.rule());
         JsonNode row = client.query("SELECT count() AS counted, countIf(" + bad + ") AS bad, minIf(ts_ms, " + bad
                 + ") AS first_ms, maxIf(ts_ms, " + bad + ") AS last_ms FROM " + counted(query, "")).get(0);
         long badCalls = row.get("bad").asLong();
+        long countedMinutes = 0;
+        long badMinutes = 0;
+        if (!query.rule().perCall()) {
+            JsonNode minutes = client.query("SELECT count() AS counted, countIf(bad_minute) AS bad FROM "
+                    + minutes(query)).get(0);
+            countedMinutes = minutes.get("counted").asLong();
+            badMinutes = minutes.get("bad").asLong();
+        }
         return new LedgerTotals(row.get("counted").asLong(), badCalls,
                 badCalls == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(row.get("first_ms").asLong())),
-                badCalls == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(row.get("last_ms").asLong())));
+                badCalls == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(row.get("last_ms").asLong())),
+                countedMinutes, badMinutes);
     }
 
     @Override
@@ -204,14 +304,33 @@ public final class ClickHouseCallStore implements CallStore {
         // one pass over the bad calls: each is fanned out to one row per dimension, then grouped
         String pairs = String.join(", ", LedgerGroup.DIMENSIONS.stream()
                 .map(d -> "tuple(" + SqlLiteral.string(d) + ", " + DIMENSION_COLUMNS.get(d) + ")").toList());
+        String badCalls = counted(query, " AND " + bad(query.rule()));
+        String minuteShares = "0 AS bad_minutes, 0 AS minute_share";
+        if (!query.rule().perCall()) {
+            // a bad minute counts one, shared equally among its bad calls; a bad call in a good minute burned nothing
+            badCalls = "(SELECT *, toStartOfMinute(toDateTime(intDiv(ts_ms, 1000))) AS minute FROM " + badCalls
+                    + " ANY LEFT JOIN (SELECT minute, minute_bad FROM " + minutes(query) + " WHERE bad_minute)"
+                    + " USING minute)";
+            minuteShares = "uniqExactIf(minute, minute_bad > 0) AS bad_minutes,"
+                    + " sumIf(1 / minute_bad, minute_bad > 0) AS minute_share";
+        }
         String sql = "SELECT pair.1 AS dimension, pair.2 AS value, count() AS bad, min(ts_ms) AS first_ms,"
-                + " max(ts_ms) AS last_ms FROM " + counted(query, " AND " + bad(query.rule()))
+                + " max(ts_ms) AS last_ms, " + minuteShares + " FROM " + badCalls
                 + " ARRAY JOIN [" + pairs + "] AS pair GROUP BY dimension, value"
-                + " ORDER BY dimension, bad DESC, value LIMIT " + perDimension + " BY dimension";
+                + " ORDER BY dimension, minute_share DESC, bad DESC, value LIMIT " + perDimension + " BY dimension";
         return client.query(sql).stream().map(row -> new LedgerGroup(row.get("dimension").asText(),
                 row.get("value").asText().isEmpty() ? null : row.get("value").asText(), row.get("bad").asLong(),
-                Instant.ofEpochMilli(row.get("first_ms").asLong()), Instant.ofEpochMilli(row.get("last_ms").asLong())))
-                .toList();
+                Instant.ofEpochMilli(row.get("first_ms").asLong()), Instant.ofEpochMilli(row.get("last_ms").asLong()),
+                row.get("bad_minutes").asLong(), row.get("minute_share").asDouble())).toList();
+    }
+
+    @Override
+    public long rolledUpMinutes(SloScope scope, Set<Outcome> counted, Instant from, Instant to) {
+        String columns = String.join(" + ", counted.stream().sorted().map(Outcome::wireName).toList());
+        return client.query("SELECT uniqExactIf(window_start, " + columns + " > 0) AS n FROM " + client.database()
+                + ".call_rollups_1m FINAL WHERE window_start >= toDateTime(" + from.getEpochSecond()
+                + ") AND window_start < toDateTime(" + to.getEpochSecond() + ")" + scope(scope, "tool")).get(0).get("n")
+                .asLong();
     }
 
     @Override

@@ -17,6 +17,11 @@ import io.mcpslo.engine.slo.RollingWindow;
 import io.mcpslo.engine.slo.SloDefinition;
 import io.mcpslo.engine.slo.SloScope;
 import io.mcpslo.processor.sink.ClickHousePipelineStore;
+import io.mcpslo.query.calls.CallCursor;
+import io.mcpslo.query.calls.CallFilter;
+import io.mcpslo.query.calls.CallStore;
+import io.mcpslo.query.calls.CallTable;
+import io.mcpslo.query.calls.ClickHouseCallStore;
 import io.mcpslo.schemas.CallEvent;
 import io.mcpslo.schemas.Outcome;
 import java.net.URLEncoder;
@@ -27,11 +32,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -196,7 +205,8 @@ class CallSearchIT {
         store.writeCalls(burst.subList(0, 1000)); // replayed: still once each
         Set<String> written = burst.stream().map(c -> c.envelope().eventId().toString()).collect(Collectors.toSet());
         String range = "&from=" + same.minusSeconds(1) + "&to=" + same.plusSeconds(1);
-        for (String query : List.of("session=sess-burst", "server=burst", "user=burst-user&tool=same_ms")) {
+        // by session, by server, by user, and fleet-wide (min_ms alone reads the time-first copy)
+        for (String query : List.of("session=sess-burst", "server=burst", "user=burst-user&tool=same_ms", "min_ms=0")) {
             List<String> found = allPages(ApiTestKit.sre, query + range, 1000);
             assertEquals(10_000, found.size(), query + ": every call exactly once");
             assertEquals(written, new HashSet<>(found), query);
@@ -232,9 +242,105 @@ class CallSearchIT {
                 + RANGE);
         assertEquals(200, ndjson.statusCode());
         long transport = CORPUS.stream().filter(c -> c.outcome() == Outcome.TRANSPORT_ERROR).count();
+        assertEquals(Long.toString(transport), ndjson.headers().firstValue("X-Total-Rows").orElseThrow(),
+                "counted once each in the time-first copy");
+        long transportLines = ndjson.body().lines().count();
         assertEquals(transport, ndjson.body().lines().count(), "one line per call, replays once");
+        assertEquals(transportLines, transport);
         assertTrue(ndjson.body().lines().allMatch(line -> line.contains("\"outcome\":\"transport_error\"")));
         assertEquals(400, get(ApiTestKit.sre, "/api/v1/calls/export?format=xlsx").statusCode());
+    }
+
+    /** Every call of a filter through one copy of the calls, page by page (23 a page, so pages break mid-second). */
+    private static List<Map<String, Object>> everyPage(CallTable table, CallFilter filter) {
+        CallStore calls = ClickHouseCallStore.readingOnly(client, table);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        Optional<CallCursor> cursor = Optional.empty();
+        while (true) {
+            List<Map<String, Object>> page = calls.page(filter, cursor, 23);
+            rows.addAll(page);
+            if (page.size() < 23) {
+                return rows;
+            }
+            Map<String, Object> last = page.get(page.size() - 1);
+            cursor = Optional.of(new CallCursor((Long) last.get("ts_ms"), UUID.fromString((String) last.get("event_id"))));
+        }
+    }
+
+    private static CallFilter filter(Map<String, String> equals, Set<Outcome> outcomes, Integer errorCode, Double minMs,
+                                     Set<String> visibleServers) {
+        return new CallFilter(equals, outcomes, Optional.ofNullable(errorCode), Optional.ofNullable(minMs),
+                Optional.ofNullable(visibleServers), HOUR_AGO, NOW);
+    }
+
+    @Test
+    void everyCopyThatCanAnswerASearchGivesTheSameCallsInTheSameOrder() {
+        Map<CallFilter, Predicate<CallEvent>> cases = new LinkedHashMap<>();
+        cases.put(filter(Map.of(), Set.of(), -32603, null, null), c -> Integer.valueOf(-32603).equals(c.errorCode()));
+        cases.put(filter(Map.of("error_type", "forbidden"), Set.of(), null, null, null),
+                c -> "forbidden".equals(c.errorType()));
+        cases.put(filter(Map.of(), Set.of(Outcome.TOOL_ERROR, Outcome.DENIED), null, null, null),
+                c -> c.outcome() == Outcome.TOOL_ERROR || c.outcome() == Outcome.DENIED);
+        cases.put(filter(Map.of("source", "gw-us"), Set.of(), null, null, null), c -> c.envelope().source().equals("gw-us"));
+        cases.put(filter(Map.of("team", "tracker"), Set.of(), null, null, null), c -> "tracker".equals(c.envelope().team()));
+        cases.put(filter(Map.of(), Set.of(), null, 400.0, null), c -> c.durationMs() >= 400);
+        cases.put(filter(Map.of(), Set.of(), null, null, null), c -> true);
+        cases.put(filter(Map.of("server_version", "2.4.1", "tool", "search_code_v2"), Set.of(), null, null, null),
+                c -> "2.4.1".equals(c.envelope().serverVersion()) && "search_code_v2".equals(c.envelope().tool()));
+        cases.put(filter(Map.of("server", "github", "source", "gw-eu"), Set.of(Outcome.TRANSPORT_ERROR), null, 100.0, null),
+                c -> c.envelope().server().equals("github") && c.envelope().source().equals("gw-eu")
+                        && c.outcome() == Outcome.TRANSPORT_ERROR && c.durationMs() >= 100);
+        cases.put(filter(Map.of(), Set.of(), null, null, Set.of("jira")), c -> c.envelope().server().equals("jira"));
+        cases.put(filter(Map.of(), Set.of(), null, null, Set.of()), c -> false);
+        cases.put(filter(Map.of("session_id", "sess-3"), Set.of(Outcome.TRANSPORT_ERROR), null, null, null),
+                c -> "sess-3".equals(c.envelope().sessionId()) && c.outcome() == Outcome.TRANSPORT_ERROR);
+        cases.put(filter(Map.of("user", "carol", "team", "devtools"), Set.of(), null, null, null),
+                c -> "carol".equals(c.envelope().user()) && "devtools".equals(c.envelope().team()));
+        for (var testCase : cases.entrySet()) {
+            CallFilter filter = testCase.getKey();
+            List<String> want = CORPUS.stream().filter(c -> c.envelope().ts().isBefore(NOW)).filter(testCase.getValue())
+                    .sorted(Comparator.comparing((CallEvent c) -> c.envelope().ts()).reversed())
+                    .map(c -> c.envelope().eventId().toString()).toList();
+            List<CallTable> answering = Arrays.stream(CallTable.values()).filter(t -> t.canAnswer(filter)).toList();
+            assertTrue(answering.contains(CallTable.forFilter(filter)), "the store picks a copy that can answer");
+            List<Map<String, Object>> first = null;
+            for (CallTable table : answering) {
+                List<Map<String, Object>> rows = everyPage(table, filter);
+                assertEquals(want, rows.stream().map(row -> (String) row.get("event_id")).toList(), table + " " + filter);
+                if (first != null) {
+                    assertEquals(first, rows, "whole rows alike: " + table + " " + filter);
+                }
+                first = rows;
+                assertEquals(want.size(), ClickHouseCallStore.readingOnly(client, table).count(filter), table + " count");
+            }
+        }
+        // the shapes an on-call engineer asks from a page, without naming a server, read the time-first copy
+        for (CallFilter fleetWide : List.copyOf(cases.keySet()).subList(0, 8)) {
+            assertEquals(CallTable.TIME, CallTable.forFilter(fleetWide), fleetWide.toString());
+        }
+    }
+
+    @Test
+    void aFleetWideSearchListsCallsWhoseStoredNamesLookLikeSql() {
+        Instant at = NOW.minus(Duration.ofMinutes(80));
+        List<String> names = List.of("x' OR '1'='1", "a\\'), ('b", "\\", "q\"uote", "t\u00e9l\u00e9phone \u2603",
+                "'); DROP TABLE calls; --", "(1, 2)");
+        List<CallEvent> odd = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            odd.add(TestCalls.call().at(at.plusMillis(i)).server(names.get(i)).tool(names.get(names.size() - 1 - i))
+                    .failed(Outcome.TRANSPORT_ERROR, 4242, "odd").build());
+        }
+        store.writeCalls(odd);
+        String range = "&from=" + at.minusSeconds(1) + "&to=" + at.plusSeconds(1);
+        HttpResponse<String> response = get(ApiTestKit.sre, "/api/v1/calls?error_code=4242" + range);
+        assertEquals(200, response.statusCode(), response.body());
+        List<String> servers = new ArrayList<>();
+        for (JsonNode call : ApiTestKit.json(response).get("calls")) {
+            servers.add(call.get("server").asText());
+            assertEquals(names.get(names.size() - 1 - names.indexOf(call.get("server").asText())),
+                    call.get("tool").asText(), "each call's own tool");
+        }
+        assertEquals(names.reversed(), servers, "every call, newest first, names as stored");
     }
 
     @ParameterizedTest

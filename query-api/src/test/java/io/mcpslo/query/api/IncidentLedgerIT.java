@@ -1,6 +1,7 @@
 package io.mcpslo.query.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,7 +17,9 @@ import io.mcpslo.engine.rollup.RollupKey;
 import io.mcpslo.engine.slo.AlertPolicy;
 import io.mcpslo.engine.slo.AvailabilitySli;
 import io.mcpslo.engine.slo.FailureLocus;
+import io.mcpslo.engine.slo.LatencyPercentileSli;
 import io.mcpslo.engine.slo.LatencyThresholdSli;
+import io.mcpslo.engine.slo.TimeslicedSli;
 import io.mcpslo.engine.slo.Objective;
 import io.mcpslo.engine.slo.RollingWindow;
 import io.mcpslo.engine.slo.Severity;
@@ -70,6 +73,11 @@ class IncidentLedgerIT {
                     AlertPolicy.defaultsFor(WINDOW)),
             new SloDefinition("billing-latency", "tracker", "", new SloScope("billing", null, null),
                     new LatencyThresholdSli(300), new Objective(0.95), WINDOW, AlertPolicy.defaultsFor(WINDOW)),
+            new SloDefinition("billing-p90", "tracker", "", new SloScope("billing", null, null),
+                    new LatencyPercentileSli(0.9, 300), new Objective(0.9), WINDOW, AlertPolicy.defaultsFor(WINDOW)),
+            new SloDefinition("billing-sliced", "tracker", "", new SloScope("billing", null, null),
+                    new TimeslicedSli(new AvailabilitySli(FailureLocus.TRANSPORT, false, false), 0.9),
+                    new Objective(0.9), WINDOW, AlertPolicy.defaultsFor(WINDOW)),
             new SloDefinition("github-transport", "devtools", "", new SloScope("github", null, null),
                     new AvailabilitySli(FailureLocus.TRANSPORT, false, false), new Objective(0.99), WINDOW,
                     AlertPolicy.defaultsFor(WINDOW)));
@@ -243,6 +251,64 @@ class IncidentLedgerIT {
         assertEquals(0, quiet.get("bad_calls").asLong());
         assertNull(quiet.get("first_bad").textValue());
         assertEquals(0, quiet.get("groups").get("tool").size());
+    }
+
+    /** The rows of a dimension by value. */
+    private static Map<String, JsonNode> byValue(JsonNode ledger, String dimension) {
+        Map<String, JsonNode> rows = new LinkedHashMap<>();
+        ledger.get("groups").get(dimension).forEach(row -> rows.put(row.get("value").asText(), row));
+        return rows;
+    }
+
+    @Test
+    void aTimesliceSlosLedgerSharesEachBadMinuteAmongTheCallsThatMadeItBad() {
+        String range = "?from=" + T0 + "&to=" + T0.plus(Duration.ofHours(1));
+        // p90 over 300 ms: minutes 30–34 (40 charges of 1 s among 60 calls) are bad; a lone slow lookup in any other
+        // minute leaves its minute's p90 under 300 ms, so it burned nothing
+        JsonNode p90 = ok(ApiTestKit.tracker, "/api/v1/slos/billing-p90/ledger" + range);
+        assertFalse(p90.get("bad_when").get("budget_in_calls").asBoolean());
+        assertEquals(5, p90.get("bad_minutes").asLong());
+        assertEquals(60, p90.get("counted_minutes").asLong());
+        assertEquals(200 + SLOW_LOOKUPS.size(), p90.get("bad_calls").asLong(), "every call over 300 ms is listed");
+        assertEquals(0.1 * 60, p90.get("window_allowed_bad").asDouble(), 1e-9, "10 % of the window's 60 minutes");
+        assertEquals(5 / 6.0, p90.get("budget_spent").asDouble(), 1e-9);
+        Map<String, JsonNode> tools = byValue(p90, "tool");
+        assertEquals(List.of("charge", "lookup"), List.copyOf(tools.keySet()), "the larger share first");
+        // minute 30 also had a slow lookup: its one bad minute is shared by 41 calls; minutes 31–34 are charge's alone
+        assertEquals((4 + 40 / 41.0) / 5, tools.get("charge").get("share_of_bad").asDouble(), 1e-9);
+        assertEquals((1 / 41.0) / 5, tools.get("lookup").get("share_of_bad").asDouble(), 1e-9);
+        assertEquals((1 / 41.0) / 6, tools.get("lookup").get("budget_spent").asDouble(), 1e-9);
+        assertEquals(5, tools.get("charge").get("bad_minutes").asLong());
+        assertEquals(1, tools.get("lookup").get("bad_minutes").asLong(), "of its slow calls, one fell in a bad minute");
+        assertEquals(SLOW_LOOKUPS.size(), tools.get("lookup").get("bad_calls").asLong());
+        for (String dimension : List.of("tool", "source", "user", "error_code")) {
+            double shares = 0;
+            for (JsonNode row : p90.get("groups").get(dimension)) {
+                shares += row.get("share_of_bad").asDouble();
+            }
+            assertEquals(1.0, shares, 1e-9, dimension + ": the shares of one dimension add up to the bad minutes");
+        }
+        // transport availability per minute, at least 90 % good: the same five minutes, each burned by both gateways
+        JsonNode sliced = ok(ApiTestKit.tracker, "/api/v1/slos/billing-sliced/ledger" + range);
+        assertEquals(5, sliced.get("bad_minutes").asLong());
+        assertEquals(200, sliced.get("bad_calls").asLong());
+        Map<String, JsonNode> gateways = byValue(sliced, "source");
+        assertEquals(0.5, gateways.get("gw-eu").get("share_of_bad").asDouble(), 1e-9);
+        assertEquals(0.5, gateways.get("gw-us").get("share_of_bad").asDouble(), 1e-9);
+        assertEquals(5, gateways.get("gw-us").get("bad_minutes").asLong(), "took part in all five");
+        assertEquals(1.0, only(sliced, "tool").get("share_of_bad").asDouble(), 1e-9);
+        // a per-call SLO has no minutes
+        JsonNode perCall = ok(ApiTestKit.tracker, "/api/v1/slos/billing-availability/ledger" + range);
+        assertTrue(perCall.get("bad_minutes").isNull());
+        assertTrue(only(perCall, "tool").get("bad_minutes").isNull());
+        // a range with calls over the threshold in good minutes only: bad calls, yet no burn
+        JsonNode quiet = ok(ApiTestKit.tracker, "/api/v1/slos/billing-p90/ledger?from=" + T0 + "&to="
+                + T0.plus(Duration.ofMinutes(10)));
+        assertEquals(2, quiet.get("bad_calls").asLong());
+        assertEquals(0, quiet.get("bad_minutes").asLong());
+        assertEquals(0.0, quiet.get("budget_spent").asDouble());
+        assertEquals(0.0, byValue(quiet, "tool").get("lookup").get("budget_spent").asDouble());
+        assertTrue(byValue(quiet, "tool").get("lookup").get("share_of_bad").isNull(), "no bad minute to share");
     }
 
     @Test

@@ -49,8 +49,11 @@ class BadCallsTest {
         BadCalls percentile = BadCalls.of(new LatencyPercentileSli(0.95, 800));
         assertEquals(Optional.of(800.0), percentile.overMs());
         assertFalse(percentile.perCall());
+        assertEquals(Optional.of(new BadCalls.PercentileOver(0.95, 800)), percentile.badMinute());
         BadCalls sliced = BadCalls.of(new TimeslicedSli(new AvailabilitySli(FailureLocus.TOOL, false, false), 0.95));
         assertEquals(Set.of(Outcome.TOOL_ERROR), sliced.bad());
         assertFalse(sliced.perCall());
+        assertEquals(Optional.of(new BadCalls.GoodShareBelow(0.95)), sliced.badMinute());
+        assertEquals(Optional.empty(), BadCalls.of(new LatencyThresholdSli(400)).badMinute());
     }
 }

@@ -95,6 +95,11 @@ class RetentionIT {
         assertTrue(dropped.containsAll(List.of("calls/20261016", "calls/20261110")), dropped.toString());
         assertTrue(dropped.containsAll(List.of("calls_by_correlation/20261016", "calls_by_correlation/20261110")),
                 "the session/user/trace copy of calls goes with them: " + dropped);
+        assertTrue(dropped.containsAll(List.of("calls_by_time/20261016", "calls_by_time/20261110")),
+                "the time-first copy of calls goes with them: " + dropped);
+        assertEquals(List.of(13L, 1L), client.query("SELECT duration_ms FROM " + client.database()
+                + ".calls_by_time WHERE server = 'retained' ORDER BY ts").stream()
+                .map(row -> row.get("duration_ms").asLong()).toList(), "and keeps the same days");
         assertEquals(List.of(13L, 1L), client.query("SELECT duration_ms FROM " + client.database()
                 + ".calls WHERE server = 'retained' ORDER BY ts").stream().map(row -> row.get("duration_ms").asLong())
                 .toList(), "13 days and 1 day ago stay at 14 days");
