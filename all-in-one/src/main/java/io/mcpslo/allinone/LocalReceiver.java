@@ -113,6 +113,9 @@ public final class LocalReceiver implements AutoCloseable {
                 return body.get(field).asText();
             }
         }
+        if (body.path("commonAnnotations").hasNonNull("summary")) { // Alertmanager
+            return body.get("commonAnnotations").get("summary").asText();
+        }
         JsonNode payload = body.path("payload").path("summary");
         return payload.isMissingNode() ? body.path("event_action").asText("?") + " " + body.path("dedup_key").asText()
                 : payload.asText();
