@@ -19,12 +19,12 @@ import io.mcpslo.engine.slo.SloDefinition;
 import io.mcpslo.engine.slo.SloScope;
 import io.mcpslo.query.api.QueryApp;
 import io.mcpslo.query.audit.AuditRecorder;
-import io.mcpslo.query.audit.ClickHouseAuditStore;
-import io.mcpslo.query.report.ClickHouseReportStore;
+import io.mcpslo.clickhouse.storage.ClickHouseAuditStore;
+import io.mcpslo.clickhouse.storage.ClickHouseReportStore;
 import io.mcpslo.query.report.ReportService;
-import io.mcpslo.query.store.ClickHouseDeadLetterStore;
-import io.mcpslo.query.store.ClickHouseRollupStore;
-import io.mcpslo.query.store.ClickHouseSloStore;
+import io.mcpslo.clickhouse.storage.ClickHouseDeadLetterStore;
+import io.mcpslo.clickhouse.storage.ClickHouseRollupStore;
+import io.mcpslo.clickhouse.storage.ClickHouseSloStore;
 import io.mcpslo.schemas.EventCodec;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -403,7 +403,7 @@ public final class QueryBenchmark {
                 new ClickHouseAuditStore(client), recorder, () -> slos, new BearerAuth(new TokenStore(tokens)),
                 new byte[32], reports, new ReportService(reports, () -> slos, ZoneOffset.UTC, Optional.empty(),
                         Clock.systemUTC()), new ClickHouseDeadLetterStore(client),
-                new io.mcpslo.query.calls.ClickHouseCallStore(client), io.mcpslo.query.api.TraceLinks.none(),
+                new io.mcpslo.clickhouse.storage.ClickHouseCallStore(client), io.mcpslo.query.api.TraceLinks.none(),
                 new io.mcpslo.query.store.InMemorySilenceStore());
         return QueryApp.create("127.0.0.1", services, Clock.systemUTC(), 10_000,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(0);

@@ -1,5 +1,6 @@
 package io.mcpslo.clickhouse;
 
+import io.mcpslo.storage.ReadMeter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

@@ -1,11 +1,12 @@
 package io.mcpslo.clickhouse;
 
+import io.mcpslo.storage.StorageUnavailable;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** ClickHouse refused a statement or could not be reached; the message carries its answer. */
-public final class ClickHouseException extends RuntimeException {
+public final class ClickHouseException extends StorageUnavailable {
 
     private static final Pattern ERROR_CODE = Pattern.compile("Code: (\\d+)");
 
@@ -34,17 +35,13 @@ public final class ClickHouseException extends RuntimeException {
     private final int status;
 
     public ClickHouseException(String message, int status, Throwable cause) {
-        super(message, cause);
+        super(message, status == 0, cause);
         this.status = status;
     }
 
     /** HTTP status of ClickHouse's answer, or 0 when it was not reached. */
     public int status() {
         return status;
-    }
-
-    public boolean unreachable() {
-        return status == 0;
     }
 
     /** ClickHouse's own error code from its answer ("Code: 25, …"), or -1 when the answer named none. */

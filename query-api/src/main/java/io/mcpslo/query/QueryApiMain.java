@@ -1,30 +1,25 @@
 package io.mcpslo.query;
 
 import io.javalin.Javalin;
-import io.mcpslo.clickhouse.ClickHouseClient;
-import io.mcpslo.clickhouse.ClickHouseConfig;
-import io.mcpslo.clickhouse.RollupRoller;
-import io.mcpslo.clickhouse.SchemaMigrator;
 import io.mcpslo.common.config.Settings;
 import io.mcpslo.query.api.QueryApp;
 import io.mcpslo.common.auth.BearerAuth;
 import io.mcpslo.common.auth.TokenStore;
-import io.mcpslo.query.audit.ClickHouseAuditStore;
 import io.mcpslo.query.audit.KafkaAuditRecorder;
-import io.mcpslo.query.calls.ClickHouseCallStore;
-import io.mcpslo.query.report.ClickHouseReportStore;
 import io.mcpslo.query.report.ReportService;
-import io.mcpslo.query.store.ClickHouseDeadLetterStore;
-import io.mcpslo.query.store.ClickHouseRollupStore;
-import io.mcpslo.query.store.ClickHouseSloStore;
 import io.mcpslo.query.store.KafkaSilenceStore;
 import io.mcpslo.sloconfig.SloDirectory;
+import io.mcpslo.storage.Storage;
+import io.mcpslo.storage.StorageUnavailable;
+import io.mcpslo.storage.Storages;
+import io.mcpslo.storage.Upkeep;
 import io.mcpslo.sloconfig.SloFileParser;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,34 +39,29 @@ public final class QueryApiMain {
         Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "query-api-shutdown"));
     }
 
-    /** Rolls minutes into hours and days in the background; a failed pass is logged and tried again next time. */
-    private static void startRoller(ClickHouseClient client, RollerSettings settings, ScheduledExecutorService executor) {
-        LOG.info(settings.describe());
-        if (settings.interval().isZero()) {
-            return;
+    /** Runs the back end's upkeep in the background; a failed pass is logged and tried again next period. */
+    static void startUpkeep(List<Upkeep> upkeep, ScheduledExecutorService executor, Clock clock) {
+        for (Upkeep work : upkeep) {
+            executor.scheduleWithFixedDelay(() -> {
+                try {
+                    work.pass().accept(clock.instant());
+                } catch (RuntimeException e) {
+                    LOG.warn("{} pass failed (tried again in {} s): {}", work.name(), work.every().toSeconds(),
+                            e.getMessage());
+                }
+            }, work.firstAfter().toMillis(), work.every().toMillis(), TimeUnit.MILLISECONDS);
         }
-        // its own client: the first pass over a large store runs for minutes, longer than a query may
-        var roller = new RollupRoller(new ClickHouseClient(new ClickHouseConfig(client.config().url(),
-                client.config().user(), client.config().password(), client.database(), Duration.ofHours(1))),
-                settings.byTimeDays());
-        executor.scheduleWithFixedDelay(() -> {
-            try {
-                roller.rollOnce();
-            } catch (RuntimeException e) {
-                LOG.warn("rollup roller pass failed (tried again in {} s): {}", settings.interval().toSeconds(),
-                        e.getMessage());
-            }
-        }, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Starts the API; ClickHouse being down is not fatal, queries answer 503 until it is back. */
+    /** Starts the API; the storage being down is not fatal, queries answer 503 until it is back. */
     public static Javalin start(QueryConfig config) {
         LOG.info("starting {}", config.describe());
-        var client = new ClickHouseClient(config.clickHouse());
+        Storage storage = Storages.open(config.storage(), Clock.systemUTC());
+        LOG.info("storage: {}", storage.describe());
         try {
-            new SchemaMigrator(client).migrate();
-        } catch (RuntimeException e) {
-            LOG.warn("tables not checked, ClickHouse unavailable for now: {}", e.getMessage());
+            storage.prepare();
+        } catch (StorageUnavailable e) {
+            LOG.warn("tables not checked, storage unavailable for now: {}", e.getMessage());
         }
         var slos = new SloDirectory(config.sloDirectory(), new SloFileParser(config.environment()));
         slos.reload();
@@ -89,7 +79,7 @@ public final class QueryApiMain {
         reloads.scheduleWithFixedDelay(slos::reload, reloadMs, reloadMs, TimeUnit.MILLISECONDS);
         var recorder = new KafkaAuditRecorder(config.kafkaBootstrapServers(), Duration.ofSeconds(10));
         var silences = new KafkaSilenceStore(config.kafkaBootstrapServers(), Duration.ofSeconds(10));
-        var reports = new ClickHouseReportStore(client);
+        var reports = storage.reports();
         var reportService = new ReportService(reports, () -> slos.current().slos(), config.reportZone(),
                 config.reportWebhook(), config.reportWebhookPdf(), Clock.systemUTC());
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -102,11 +92,10 @@ public final class QueryApiMain {
                 LOG.warn("weekly reports not generated now (retried in 5 minutes): {}", e.getMessage());
             }
         }, 1, 5, TimeUnit.MINUTES);
-        startRoller(client, RollerSettings.from(config.environment()), rolls);
-        var services = new QueryApp.Services(new ClickHouseRollupStore(client), new ClickHouseSloStore(client),
-                new ClickHouseAuditStore(client), recorder, () -> slos.current().slos(),
+        startUpkeep(storage.queryUpkeep(), rolls, Clock.systemUTC());
+        var services = new QueryApp.Services(storage.rollups(), storage.slos(), storage.audit(), recorder, () -> slos.current().slos(),
                 new BearerAuth(new TokenStore(config.tokensFile())), config.auditDigestKey(), reports, reportService,
-                new ClickHouseDeadLetterStore(client), new ClickHouseCallStore(client), config.traceLinks(), silences);
+                storage.deadLetters(), storage.calls(), config.traceLinks(), silences);
         Javalin app = QueryApp.create(config.bindHost(), services, Clock.systemUTC(), config.maxPoints(), registry)
                 .start(config.port());
         app.events(events -> events.serverStopped(() -> {
@@ -114,6 +103,7 @@ public final class QueryApiMain {
             rolls.shutdownNow();
             recorder.close();
             silences.close();
+            storage.close();
         }));
         LOG.info("query-api listening on http://{}:{}/api/v1/", config.bindHost(), app.port());
         return app;

@@ -1,10 +1,10 @@
 package io.mcpslo.query;
 
-import io.mcpslo.clickhouse.ClickHouseConfig;
 import io.mcpslo.common.config.AuditDigestKey;
 import io.mcpslo.common.config.Settings;
 import io.mcpslo.kafka.KafkaSettings;
 import io.mcpslo.query.api.TraceLinks;
+import io.mcpslo.storage.Storages;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.ZoneId;
@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.time.Duration;
 import java.util.function.Function;
 
-/** Query-API settings, read once at start. */
-public record QueryConfig(String bindHost, int port, int maxPoints, ClickHouseConfig clickHouse, Path sloDirectory,
+/** Query-API settings, read once at start; {@code storage} holds the settings the storage back end reads. */
+public record QueryConfig(String bindHost, int port, int maxPoints, Settings storage, Path sloDirectory,
                           Duration sloReloadInterval, Function<String, String> environment, Path tokensFile,
                           String kafkaBootstrapServers, byte[] auditDigestKey, ZoneId reportZone,
                           Optional<URI> reportWebhook, boolean reportWebhookPdf, TraceLinks traceLinks) {
@@ -23,7 +23,7 @@ public record QueryConfig(String bindHost, int port, int maxPoints, ClickHouseCo
                 settings.string("QUERY_API_BIND", "127.0.0.1"),
                 settings.integer("QUERY_API_PORT", 8080, 0, 65535),
                 settings.integer("QUERY_MAX_POINTS", 10_000, 1, 1_000_000),
-                ClickHouseConfig.from(settings),
+                settings,
                 Path.of(settings.string("SLO_DIR", "slos")),
                 settings.duration("SLO_RELOAD_INTERVAL", Duration.ofSeconds(10)),
                 settings::optional,
@@ -48,6 +48,6 @@ public record QueryConfig(String bindHost, int port, int maxPoints, ClickHouseCo
 
     public String describe() {
         return "query-api on " + bindHost + ":" + port + " maxPoints=" + maxPoints + " slos=" + sloDirectory + " tokens=" + tokensFile + " audit via Kafka "
-                + kafkaBootstrapServers + " traces=" + traceLinks.template().orElse("none") + "; " + clickHouse.describe();
+                + kafkaBootstrapServers + " traces=" + traceLinks.template().orElse("none") + "; storage " + Storages.type(storage);
     }
 }

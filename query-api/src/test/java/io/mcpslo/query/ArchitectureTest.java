@@ -10,11 +10,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The API reads what the pipeline stored; it does not reach into the stream processing (DESIGN.md: "Kafka Streams
  * internals"). It may produce to Kafka (its own audit events go through the audit topic like everyone's).
- * Pending, not checked: DESIGN.md's "no SQL" for this module. It holds once the storage module owns all SQL
- * (issue 9); today the {@code store}, {@code audit}, {@code report} and {@code calls} packages hold ClickHouse
- * stores, the mains and {@code QueryConfig} build the client and {@code QueryApp} maps {@code ClickHouseException},
- * so the rule
- * {@code noClasses().should().dependOnClassesThat().resideInAPackage("io.mcpslo.clickhouse..")} would fail.
+ * No SQL and no ClickHouse: it reads through the storage interfaces (io.mcpslo.storage); the back end is found at
+ * run time by STORAGE_TYPE.
  */
 class ArchitectureTest {
 
@@ -26,5 +23,10 @@ class ArchitectureTest {
     void apiKnowsNoKafkaStreamsNorTheProcessor() {
         noClasses().should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka.streams..", "io.mcpslo.processor..")
                 .check(query);
+    }
+
+    @Test
+    void apiKnowsNoStorageBackEnd() {
+        noClasses().should().dependOnClassesThat().resideInAPackage("io.mcpslo.clickhouse..").check(query);
     }
 }

@@ -1,25 +1,24 @@
 package io.mcpslo.processor;
 
-import io.mcpslo.clickhouse.ClickHouseConfig;
 import io.mcpslo.common.config.AuditDigestKey;
 import io.mcpslo.common.config.Settings;
 import io.mcpslo.processor.topology.PipelineTopology;
 import io.mcpslo.engine.rollup.LatenessPolicy;
 import io.mcpslo.kafka.KafkaSettings;
 import io.mcpslo.processor.notify.NotifySettings;
-import io.mcpslo.processor.sink.RetentionSettings;
 import io.mcpslo.processor.sink.SinkSettings;
+import io.mcpslo.storage.Storages;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Function;
 
-/** Stream-processor settings, read once at start. */
+/** Stream-processor settings, read once at start; {@code storage} holds the settings the storage back end reads. */
 public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolicy lateness, Duration emitInterval,
                               Duration maxFutureSkew, SinkSettings sink, String metricsBind, int metricsPort,
-                              KafkaSettings kafka, ClickHouseConfig clickHouse, Path sloDirectory,
+                              KafkaSettings kafka, Settings storage, Path sloDirectory,
                               Duration sloReloadInterval, Duration evaluationInterval, NotifySettings notifications,
                               Function<String, String> environment, PipelineTopology.AuditChainSettings audit,
-                              RetentionSettings retention, PipelineTopology.OtlpTopics otlpTopics,
+                              PipelineTopology.OtlpTopics otlpTopics,
                               StreamsTuning streams, Duration rollupDedupHorizon) {
 
     public ProcessorConfig {
@@ -45,7 +44,7 @@ public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolic
                 settings.string("PROCESSOR_BIND", "127.0.0.1"),
                 settings.integer("PROCESSOR_METRICS_PORT", 8071, 0, 65535),
                 KafkaSettings.from(settings),
-                ClickHouseConfig.from(settings),
+                settings,
                 Path.of(settings.string("SLO_DIR", "slos")),
                 settings.duration("SLO_RELOAD_INTERVAL", Duration.ofSeconds(10)),
                 settings.duration("SLO_EVALUATION_INTERVAL", Duration.ofSeconds(1)),
@@ -57,17 +56,6 @@ public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolic
                 new PipelineTopology.AuditChainSettings(AuditDigestKey.from(settings),
                         settings.integer("AUDIT_DIGEST_EVERY", 1000, 1, 10_000_000),
                         settings.duration("AUDIT_DIGEST_INTERVAL", Duration.ofMinutes(1))),
-                new RetentionSettings(settings.integer("AUDIT_RETENTION_DAYS", 400, 1, 100_000),
-                        settings.integer("CALLS_RETENTION_DAYS", 14, 1, 100_000),
-                        settings.integer("ROLLUP_RETENTION_DAYS", 400, 1, 100_000),
-                        settings.integer("ROLLUP_HOURLY_RETENTION_DAYS", 400, 1, 100_000),
-                        settings.integer("ROLLUP_DAILY_RETENTION_DAYS", 800, 1, 100_000),
-                        settings.integer("ROLLUP_BY_TIME_DAYS", 35, 1, 400),
-                        settings.integer("STATUS_RETENTION_DAYS", 400, 1, 100_000),
-                        settings.integer("ALERT_RETENTION_DAYS", 400, 1, 100_000),
-                        settings.integer("DEAD_LETTER_RETENTION_DAYS", 90, 1, 100_000),
-                        settings.integer("REPORT_RETENTION_DAYS", 800, 1, 100_000),
-                        settings.integer("SILENCE_RETENTION_DAYS", 400, 1, 100_000)),
                 new PipelineTopology.OtlpTopics(settings.string("OTLP_KAFKA_SPANS_TOPIC", "otlp_spans"),
                         settings.string("OTLP_KAFKA_LOGS_TOPIC", "otlp_logs")),
                 StreamsTuning.from(settings),
@@ -80,13 +68,8 @@ public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolic
                 + " emitEvery=" + emitInterval + " sinkBatch=" + sink.maxBatchRecords() + "/" + sink.flushInterval()
                 + " metrics=" + metricsBind + ":" + metricsPort + " slos=" + sloDirectory + " (reload every "
                 + sloReloadInterval + ", evaluate every " + evaluationInterval + ") audit digest every "
-                + audit.digestEvery() + " events/" + audit.digestInterval() + " key=*** retention audit="
-                + retention.auditDays() + "d calls=" + retention.callsDays() + "d rollups=" + retention.rollupDays()
-                + "d hourly=" + retention.hourlyRollupDays() + "d daily=" + retention.dailyRollupDays() + "d by-time="
-                + retention.byTimeRollupDays()
-                + "d status=" + retention.statusDays() + "d alerts=" + retention.alertDays() + "d dead-letters="
-                + retention.deadLetterDays() + "d reports=" + retention.reportDays() + "d silences="
-                + retention.silenceDays() + "d otlp topics spans=" + otlpTopics.spans() + " logs=" + otlpTopics.logs()
-                + "; " + kafka.describe() + "; " + clickHouse.describe();
+                + audit.digestEvery() + " events/" + audit.digestInterval() + " key=***"
+                + " otlp topics spans=" + otlpTopics.spans() + " logs=" + otlpTopics.logs()
+                + "; " + kafka.describe() + "; storage " + Storages.type(storage);
     }
 }

@@ -1,15 +1,14 @@
 package io.mcpslo.processor;
 
-import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.kafka.SilenceTopicReader;
 import io.mcpslo.kafka.TopicAdmin;
-import io.mcpslo.clickhouse.ClickHouseSloHistory;
 import io.mcpslo.processor.notify.NotificationDispatcher;
-import io.mcpslo.processor.sink.Retention;
 import io.mcpslo.sloconfig.SloCatalog;
+import io.mcpslo.storage.Storage;
+import io.mcpslo.storage.Storages;
+import io.mcpslo.storage.Upkeep;
 import io.mcpslo.sloconfig.SloDirectory;
 import io.mcpslo.sloconfig.SloFileParser;
-import io.mcpslo.processor.sink.ClickHousePipelineStore;
 import io.mcpslo.processor.sink.Sink;
 import io.mcpslo.processor.sink.SinkTable;
 import io.mcpslo.processor.topology.PipelineTopology;
@@ -33,7 +32,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The running processor: the Kafka Streams topology, the ClickHouse sink and the metrics endpoint. */
+/** The running processor: the Kafka Streams topology, the storage sink and the metrics endpoint. */
 public final class StreamProcessor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamProcessor.class);
@@ -47,11 +46,12 @@ public final class StreamProcessor implements AutoCloseable {
     private final SilenceTopicReader silences;
     private final ScheduledExecutorService reloads;
     private final ExecutorService historyReads;
+    private final Storage storage;
 
     private StreamProcessor(KafkaStreams streams, Sink sink, MetricsEndpoint metrics,
                             KafkaStreamsMetrics streamsMetrics, SloDirectory slos,
                             NotificationDispatcher notifications, ExecutorService historyReads,
-                            SilenceTopicReader silences) {
+                            SilenceTopicReader silences, Storage storage) {
         this.streams = streams;
         this.sink = sink;
         this.metrics = metrics;
@@ -60,6 +60,7 @@ public final class StreamProcessor implements AutoCloseable {
         this.notifications = notifications;
         this.historyReads = historyReads;
         this.silences = silences;
+        this.storage = storage;
         this.reloads = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "slo-reload");
             thread.setDaemon(true);
@@ -76,6 +77,8 @@ public final class StreamProcessor implements AutoCloseable {
 
     public static StreamProcessor start(ProcessorConfig config) {
         LOG.info("starting {}", config.describe());
+        Storage storage = Storages.open(config.storage(), Clock.systemUTC());
+        LOG.info("storage: {}", storage.describe());
         // the OTLP topics are created when missing: Kafka Streams stops on a source topic that does not exist
         TopicAdmin.ensureTopics(config.kafka(), Duration.ofSeconds(60), java.util.stream.Stream.of(
                 config.otlpTopics().spans(), config.otlpTopics().logs()).filter(name -> !name.isBlank()).toList());
@@ -91,7 +94,7 @@ public final class StreamProcessor implements AutoCloseable {
         });
         var options = new PipelineTopology.Options(Clock.systemUTC(), config.lateness(), config.emitInterval(),
                 config.maxFutureSkew(), registry, () -> slos.current().slos(), config.evaluationInterval(), true,
-                config.audit(), new ClickHouseSloHistory(new ClickHouseClient(config.clickHouse())), historyReads,
+                config.audit(), storage.sloHistory(), historyReads,
                 config.rollupDedupHorizon());
         var streams = new KafkaStreams(PipelineTopology.build(options, config.otlpTopics()), streamsProperties(config));
         streams.setUncaughtExceptionHandler(e -> {
@@ -100,8 +103,7 @@ public final class StreamProcessor implements AutoCloseable {
         });
         var streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
-        var store = new ClickHousePipelineStore(new ClickHouseClient(config.clickHouse()), Clock.systemUTC());
-        var sink = new Sink(SinkTable.ALL, config.kafka().bootstrapServers(), store, config.sink(), registry,
+        var sink = new Sink(SinkTable.ALL, config.kafka().bootstrapServers(), storage.pipeline(), config.sink(), registry,
                 Clock.systemUTC());
         MetricsEndpoint metrics;
         try {
@@ -119,7 +121,7 @@ public final class StreamProcessor implements AutoCloseable {
         var notifications = new NotificationDispatcher(config.kafka().bootstrapServers(),
                 () -> slos.current().receivers(), silences::active, config.notifications(), Clock.systemUTC());
         var processor = new StreamProcessor(streams, sink, metrics, streamsMetrics, slos, notifications, historyReads,
-                silences);
+                silences, storage);
         streams.start();
         sink.start();
         notifications.sync();
@@ -131,14 +133,16 @@ public final class StreamProcessor implements AutoCloseable {
                 LOG.error("reloading SLO files failed; the SLOs in force stay", e);
             }
         }, reloadMs, reloadMs, TimeUnit.MILLISECONDS);
-        var retention = new Retention(new ClickHouseClient(config.clickHouse()), config.retention());
-        processor.reloads.scheduleWithFixedDelay(() -> {
-            try {
-                retention.dropExpired(Clock.systemUTC().instant());
-            } catch (RuntimeException e) {
-                LOG.warn("retention could not run now (retried in an hour): {}", e.getMessage());
-            }
-        }, 1, 60, TimeUnit.MINUTES);
+        for (Upkeep upkeep : storage.processorUpkeep()) {
+            processor.reloads.scheduleWithFixedDelay(() -> {
+                try {
+                    upkeep.pass().accept(Clock.systemUTC().instant());
+                } catch (RuntimeException e) {
+                    LOG.warn("{} could not run now (retried in {} s): {}", upkeep.name(), upkeep.every().toSeconds(),
+                            e.getMessage());
+                }
+            }, upkeep.firstAfter().toMillis(), upkeep.every().toMillis(), TimeUnit.MILLISECONDS);
+        }
         LOG.info("stream-processor metrics on http://{}:{}/metrics", config.metricsBind(), metrics.port());
         return processor;
     }
@@ -192,5 +196,6 @@ public final class StreamProcessor implements AutoCloseable {
         sink.close();
         streamsMetrics.close();
         metrics.close();
+        storage.close();
     }
 }

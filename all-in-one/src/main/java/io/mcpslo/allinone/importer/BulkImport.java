@@ -3,7 +3,7 @@ package io.mcpslo.allinone.importer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.mcpslo.engine.rollup.CallRollup;
 import io.mcpslo.engine.rollup.RollupKey;
-import io.mcpslo.processor.sink.PipelineStore;
+import io.mcpslo.storage.pipeline.PipelineStore;
 import io.mcpslo.schemas.AuditEvent;
 import io.mcpslo.schemas.CallEvent;
 import io.mcpslo.schemas.EventCodec;

@@ -6,7 +6,7 @@ import io.mcpslo.clickhouse.ClickHouseConfig;
 import io.mcpslo.common.config.Settings;
 import io.mcpslo.engine.rollup.LatenessPolicy;
 import io.mcpslo.engine.rollup.RollupKey;
-import io.mcpslo.processor.sink.ClickHousePipelineStore;
+import io.mcpslo.clickhouse.storage.ClickHousePipelineStore;
 import java.io.BufferedReader;
 import java.io.FilterInputStream;
 import java.io.IOException;

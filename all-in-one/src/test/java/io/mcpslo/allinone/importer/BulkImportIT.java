@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.ClickHouseTestSupport;
 import io.mcpslo.engine.rollup.CallRollup;
-import io.mcpslo.processor.sink.ClickHousePipelineStore;
+import io.mcpslo.clickhouse.storage.ClickHousePipelineStore;
 import io.mcpslo.schemas.CallEvent;
 import io.mcpslo.schemas.EventCodec;
 import io.mcpslo.schemas.EventValidator;

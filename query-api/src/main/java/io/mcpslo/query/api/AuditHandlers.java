@@ -2,10 +2,10 @@ package io.mcpslo.query.api;
 
 import io.javalin.http.Context;
 import io.mcpslo.common.auth.Principal;
-import io.mcpslo.query.audit.AuditCursor;
-import io.mcpslo.query.audit.AuditFilter;
+import io.mcpslo.storage.audit.AuditCursor;
+import io.mcpslo.storage.audit.AuditFilter;
 import io.mcpslo.query.audit.AuditRecorder;
-import io.mcpslo.query.audit.AuditStore;
+import io.mcpslo.storage.audit.AuditStore;
 import io.mcpslo.query.audit.AuditVerifier;
 import io.mcpslo.schemas.ArgsHash;
 import io.mcpslo.schemas.AuditEvent;

@@ -1,7 +1,7 @@
 package io.mcpslo.query.api;
 
 import io.javalin.http.Context;
-import io.mcpslo.query.store.DeadLetterStore;
+import io.mcpslo.storage.pipeline.DeadLetterStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package io.mcpslo.query.api;
 
 import io.javalin.http.Context;
-import io.mcpslo.query.audit.AuditStore.ExportFormat;
+import io.mcpslo.storage.audit.AuditStore.ExportFormat;
 import java.io.InputStream;
 import java.time.Instant;
 

@@ -8,18 +8,18 @@ import io.javalin.http.HttpStatus;
 import io.mcpslo.common.auth.Access;
 import io.mcpslo.common.auth.BearerAuth;
 import io.mcpslo.query.audit.AuditRecorder;
-import io.mcpslo.query.audit.AuditStore;
+import io.mcpslo.storage.audit.AuditStore;
 import io.mcpslo.query.audit.AuditVerifier;
-import io.mcpslo.query.calls.CallStore;
+import io.mcpslo.storage.calls.CallStore;
 import io.mcpslo.query.report.ReportService;
-import io.mcpslo.query.report.ReportStore;
-import io.mcpslo.clickhouse.ClickHouseException;
-import io.mcpslo.clickhouse.ReadMeter;
+import io.mcpslo.storage.report.ReportStore;
+import io.mcpslo.storage.ReadMeter;
+import io.mcpslo.storage.StorageUnavailable;
 import io.mcpslo.engine.slo.SloDefinition;
-import io.mcpslo.query.store.DeadLetterStore;
-import io.mcpslo.query.store.RollupStore;
+import io.mcpslo.storage.pipeline.DeadLetterStore;
+import io.mcpslo.storage.rollup.RollupStore;
 import io.mcpslo.query.store.SilenceStore;
-import io.mcpslo.query.store.SloStore;
+import io.mcpslo.storage.slo.SloStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -148,11 +148,11 @@ public final class QueryApp {
             ctx.attribute(NOT_FOUND_ANSWERED, true);
             ctx.status(HttpStatus.NOT_FOUND).json(error(e.getMessage(), e.field()));
         });
-        app.exception(ClickHouseException.class, (e, ctx) -> {
-            LOG.warn("ClickHouse failed for {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+        app.exception(StorageUnavailable.class, (e, ctx) -> {
+            LOG.warn("storage failed for {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
             ctx.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5")
-                    .json(error(e.unreachable() ? "storage (ClickHouse) unreachable, try again shortly"
-                            : "storage (ClickHouse) refused the query; see the query-api log", null));
+                    .json(error(e.unreachable() ? "storage unreachable, try again shortly"
+                            : "storage refused the query; see the query-api log", null));
         });
         app.exception(Exception.class, (e, ctx) -> {
             LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);

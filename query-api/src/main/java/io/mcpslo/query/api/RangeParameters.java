@@ -1,7 +1,7 @@
 package io.mcpslo.query.api;
 
 import io.mcpslo.engine.slo.SloDefinition;
-import io.mcpslo.query.store.RollupQuery;
+import io.mcpslo.storage.rollup.RollupQuery;
 import io.mcpslo.schemas.PrintableText;
 import java.time.Clock;
 import java.time.DateTimeException;

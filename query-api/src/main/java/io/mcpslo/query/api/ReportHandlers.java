@@ -9,7 +9,7 @@ import io.mcpslo.engine.slo.SloDefinition;
 import io.mcpslo.query.report.IsoWeek;
 import io.mcpslo.query.report.ReportPdf;
 import io.mcpslo.query.report.ReportService;
-import io.mcpslo.query.report.ReportStore;
+import io.mcpslo.storage.report.ReportStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.mcpslo.query.api;
 
-import io.mcpslo.query.store.RollupBucket;
-import io.mcpslo.query.store.RollupQuery;
+import io.mcpslo.storage.rollup.RollupBucket;
+import io.mcpslo.storage.rollup.RollupQuery;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

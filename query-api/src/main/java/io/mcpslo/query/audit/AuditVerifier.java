@@ -1,5 +1,7 @@
 package io.mcpslo.query.audit;
 
+import io.mcpslo.storage.audit.AuditStore;
+import io.mcpslo.storage.audit.StoredLink;
 import io.mcpslo.schemas.AuditChain;
 import io.mcpslo.schemas.AuditDigest;
 import java.time.Instant;

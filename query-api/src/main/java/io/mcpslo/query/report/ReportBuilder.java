@@ -1,5 +1,7 @@
 package io.mcpslo.query.report;
 
+import io.mcpslo.storage.report.ToolFailures;
+import io.mcpslo.storage.report.ReportStore;
 import io.mcpslo.engine.replay.SloReplay;
 import io.mcpslo.engine.rollup.RollupAggregate;
 import io.mcpslo.engine.sketch.SketchBins;
@@ -58,11 +60,11 @@ public final class ReportBuilder {
         List<String> servers = slos.stream().map(slo -> slo.scope().server()).filter(Objects::nonNull).distinct().toList();
         boolean everyServer = slos.stream().anyMatch(slo -> slo.scope().server() == null);
         List<String> scope = everyServer ? List.of() : servers;
-        List<WeeklyReport.ToolFailures> thisWeek = slos.isEmpty() ? List.of() : store.toolCalls(scope, from, to);
-        List<WeeklyReport.ToolFailures> lastWeek = slos.isEmpty() ? List.of() : store.toolCalls(scope, previousFrom, from);
-        List<WeeklyReport.ToolFailures> worst = thisWeek.stream().filter(tool -> tool.failures() > 0)
-                .sorted(Comparator.comparingLong(WeeklyReport.ToolFailures::failures).reversed()
-                        .thenComparing(WeeklyReport.ToolFailures::tool))
+        List<ToolFailures> thisWeek = slos.isEmpty() ? List.of() : store.toolCalls(scope, from, to);
+        List<ToolFailures> lastWeek = slos.isEmpty() ? List.of() : store.toolCalls(scope, previousFrom, from);
+        List<ToolFailures> worst = thisWeek.stream().filter(tool -> tool.failures() > 0)
+                .sorted(Comparator.comparingLong(ToolFailures::failures).reversed()
+                        .thenComparing(ToolFailures::tool))
                 .limit(5).toList();
         return new WeeklyReport(team, isoWeek, monday, zone, from, to, clock.instant(), sections, worst,
                 migrations(thisWeek, lastWeek));
@@ -138,11 +140,11 @@ public final class ReportBuilder {
     }
 
     /** Versioned tools (name_vN) with more than one version seen in either week, oldest version first. */
-    static List<WeeklyReport.Migration> migrations(List<WeeklyReport.ToolFailures> thisWeek,
-                                                   List<WeeklyReport.ToolFailures> lastWeek) {
+    static List<WeeklyReport.Migration> migrations(List<ToolFailures> thisWeek,
+                                                   List<ToolFailures> lastWeek) {
         Map<String, Map<String, long[]>> families = new TreeMap<>();
         for (int week = 0; week < 2; week++) {
-            for (WeeklyReport.ToolFailures tool : week == 0 ? thisWeek : lastWeek) {
+            for (ToolFailures tool : week == 0 ? thisWeek : lastWeek) {
                 Matcher matcher = VERSIONED.matcher(tool.tool());
                 if (matcher.matches()) {
                     families.computeIfAbsent(tool.server() + "\u001f" + matcher.group(1), key -> new TreeMap<>(

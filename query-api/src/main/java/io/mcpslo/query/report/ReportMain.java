@@ -1,10 +1,10 @@
 package io.mcpslo.query.report;
 
-import io.mcpslo.clickhouse.ClickHouseClient;
-import io.mcpslo.clickhouse.SchemaMigrator;
 import io.mcpslo.common.config.Settings;
 import io.mcpslo.query.QueryConfig;
 import io.mcpslo.sloconfig.SloDirectory;
+import io.mcpslo.storage.Storage;
+import io.mcpslo.storage.Storages;
 import io.mcpslo.sloconfig.SloFileParser;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,9 +51,9 @@ public final class ReportMain {
         QueryConfig config = QueryConfig.from(Settings.fromEnvironment());
         var slos = new SloDirectory(config.sloDirectory(), new SloFileParser(config.environment()));
         slos.reload();
-        var client = new ClickHouseClient(config.clickHouse());
-        new SchemaMigrator(client).migrate();
-        var service = new ReportService(new ClickHouseReportStore(client), () -> slos.current().slos(),
+        Storage storage = Storages.open(config.storage(), Clock.systemUTC());
+        storage.prepare();
+        var service = new ReportService(storage.reports(), () -> slos.current().slos(),
                 config.reportZone(), config.reportWebhook(), config.reportWebhookPdf(), Clock.systemUTC());
         String isoWeek = week == null ? service.lastCompletedWeek() : week;
         if (IsoWeek.monday(isoWeek).isEmpty()) {

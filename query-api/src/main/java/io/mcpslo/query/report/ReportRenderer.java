@@ -1,5 +1,6 @@
 package io.mcpslo.query.report;
 
+import io.mcpslo.storage.report.ToolFailures;
 import io.mcpslo.common.text.UntrustedText;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -89,7 +90,7 @@ public final class ReportRenderer {
         }
         md.append("\n## Five worst tools\n\n| server | tool | calls | tool errors | transport errors |\n"
                 + "| --- | --- | ---: | ---: | ---: |\n");
-        for (WeeklyReport.ToolFailures tool : report.worstTools()) {
+        for (ToolFailures tool : report.worstTools()) {
             md.append("| ").append(md(tool.server())).append(" | ").append(md(tool.tool())).append(" | ")
                     .append(ReportFormat.count(tool.calls())).append(" | ").append(ReportFormat.count(tool.toolErrors()))
                     .append(" | ").append(ReportFormat.count(tool.transportErrors())).append(" |\n");
@@ -157,7 +158,7 @@ public final class ReportRenderer {
         }
         html.append("<h2>Five worst tools</h2><table><tr><th>server</th><th>tool</th><th>calls</th>"
                 + "<th>tool errors</th><th>transport errors</th></tr>");
-        for (WeeklyReport.ToolFailures tool : report.worstTools()) {
+        for (ToolFailures tool : report.worstTools()) {
             html.append("<tr><td>").append(escape(tool.server())).append("</td><td>").append(escape(tool.tool()))
                     .append("</td><td class=\"n\">").append(ReportFormat.count(tool.calls())).append("</td><td class=\"n\">")
                     .append(ReportFormat.count(tool.toolErrors())).append("</td><td class=\"n\">")

@@ -1,5 +1,6 @@
 package io.mcpslo.query.report;
 
+import io.mcpslo.storage.report.ReportStore;
 import io.mcpslo.engine.slo.SloDefinition;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,5 +1,6 @@
 package io.mcpslo.query.report;
 
+import io.mcpslo.storage.report.ToolFailures;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -53,13 +54,6 @@ public record WeeklyReport(String team, String isoWeek, LocalDate weekStart, Zon
     public record DailySli(LocalDate day, long good, long bad) {
         public Double sli() {
             return good + bad == 0 ? null : (double) good / (good + bad);
-        }
-    }
-
-    /** A tool's failures in the week, split by locus. */
-    public record ToolFailures(String server, String tool, long calls, long toolErrors, long transportErrors) {
-        public long failures() {
-            return toolErrors + transportErrors;
         }
     }
 

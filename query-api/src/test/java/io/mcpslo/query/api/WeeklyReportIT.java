@@ -1,5 +1,6 @@
 package io.mcpslo.query.api;
 
+import io.mcpslo.storage.report.ToolFailures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,9 +26,9 @@ import io.mcpslo.engine.slo.RollingWindow;
 import io.mcpslo.engine.slo.Severity;
 import io.mcpslo.engine.slo.SloDefinition;
 import io.mcpslo.engine.slo.SloScope;
-import io.mcpslo.processor.sink.ClickHousePipelineStore;
-import io.mcpslo.processor.sink.PipelineStore;
-import io.mcpslo.query.report.ClickHouseReportStore;
+import io.mcpslo.clickhouse.storage.ClickHousePipelineStore;
+import io.mcpslo.storage.pipeline.PipelineStore;
+import io.mcpslo.clickhouse.storage.ClickHouseReportStore;
 import io.mcpslo.query.report.PdfText;
 import io.mcpslo.query.report.ReportBuilder;
 import io.mcpslo.query.report.ReportRenderer;
@@ -214,9 +215,9 @@ class WeeklyReportIT {
                         ? Long.compare(b.getValue()[0][1] + b.getValue()[0][2], a.getValue()[0][1] + a.getValue()[0][2])
                         : a.getKey().compareTo(b.getKey()))
                 .map(Map.Entry::getKey).toList();
-        assertEquals(expectedWorst, report.worstTools().stream().map(WeeklyReport.ToolFailures::tool).toList(),
+        assertEquals(expectedWorst, report.worstTools().stream().map(ToolFailures::tool).toList(),
                 "github's tools only, most failures first");
-        WeeklyReport.ToolFailures worst = report.worstTools().get(0);
+        ToolFailures worst = report.worstTools().get(0);
         assertEquals(truth.get(worst.tool())[0][1], worst.toolErrors());
         assertEquals(truth.get(worst.tool())[0][2], worst.transportErrors());
 

@@ -1,5 +1,6 @@
 package io.mcpslo.query.report;
 
+import io.mcpslo.storage.report.ToolFailures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,10 +20,10 @@ class ReportRendererHostileNamesTest {
     private static final WeeklyReport REPORT = report();
 
     private static WeeklyReport report() {
-        List<WeeklyReport.ToolFailures> worst = new ArrayList<>();
+        List<ToolFailures> worst = new ArrayList<>();
         List<WeeklyReport.Migration> migrations = new ArrayList<>();
         for (String name : HostileNames.ALL) {
-            worst.add(new WeeklyReport.ToolFailures(name, name, 10, 1, 2));
+            worst.add(new ToolFailures(name, name, 10, 1, 2));
             migrations.add(new WeeklyReport.Migration(name, name, List.of(
                     new WeeklyReport.VersionShare(name + "_v1", 3, 0.3, 0.6),
                     new WeeklyReport.VersionShare(name + "_v2", 7, 0.7, 0.4))));

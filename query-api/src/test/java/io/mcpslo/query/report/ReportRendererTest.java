@@ -1,5 +1,6 @@
 package io.mcpslo.query.report;
 
+import io.mcpslo.storage.report.ToolFailures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,7 +40,7 @@ class ReportRendererTest {
         return new WeeklyReport("devtools", "2026-W47", monday, ZoneOffset.UTC,
                 monday.atStartOfDay(ZoneOffset.UTC).toInstant(), monday.plusDays(7).atStartOfDay(ZoneOffset.UTC).toInstant(),
                 Instant.parse("2026-11-23T00:05:00Z"), List.of(section),
-                List.of(new WeeklyReport.ToolFailures("github", "search_code_v1", 7512, 12, 40)), List.of());
+                List.of(new ToolFailures("github", "search_code_v1", 7512, 12, 40)), List.of());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.mcpslo.query.report;
 
+import io.mcpslo.storage.report.ToolFailures;
+import io.mcpslo.storage.report.ReportStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.mcpslo.engine.rollup.RollupAggregate;
@@ -35,9 +37,9 @@ class ReportServiceTest {
 
     @Test
     void aVersionSuffixTooLongForAnIntIsPartOfTheNameNotAVersion() {
-        var thisWeek = List.of(new WeeklyReport.ToolFailures("jira", "search_v1", 10, 0, 0),
-                new WeeklyReport.ToolFailures("jira", "search_v2", 30, 0, 0),
-                new WeeklyReport.ToolFailures("jira", "search_v99999999999", 5, 0, 0));
+        var thisWeek = List.of(new ToolFailures("jira", "search_v1", 10, 0, 0),
+                new ToolFailures("jira", "search_v2", 30, 0, 0),
+                new ToolFailures("jira", "search_v99999999999", 5, 0, 0));
         List<WeeklyReport.Migration> migrations = ReportBuilder.migrations(thisWeek, List.of());
         assertEquals(1, migrations.size());
         assertEquals(List.of("search_v1", "search_v2"),
@@ -60,7 +62,7 @@ class ReportServiceTest {
         var store = new InMemoryReportStore();
         var service = new ReportService(store, () -> List.of(slo("beta", "jira")), ZoneOffset.UTC, Optional.empty(),
                 CLOCK);
-        store.tools = List.of(new WeeklyReport.ToolFailures("jira", "a_v99999999999", 7, 1, 0));
+        store.tools = List.of(new ToolFailures("jira", "a_v99999999999", 7, 1, 0));
 
         assertEquals(List.of(), service.generateDue());
         assertEquals(2, store.saved.size());
@@ -87,7 +89,7 @@ class ReportServiceTest {
     /** Knows no traffic; reading the tools of server "broken" fails as a ClickHouse outage would. */
     private static final class InMemoryReportStore implements ReportStore {
         final List<StoredReport> saved = new ArrayList<>();
-        List<WeeklyReport.ToolFailures> tools = List.of();
+        List<ToolFailures> tools = List.of();
 
         @Override
         public Map<Instant, RollupAggregate> minutes(SloScope scope, Instant from, Instant to, boolean withLatency) {
@@ -100,7 +102,7 @@ class ReportServiceTest {
         }
 
         @Override
-        public List<WeeklyReport.ToolFailures> toolCalls(List<String> servers, Instant from, Instant to) {
+        public List<ToolFailures> toolCalls(List<String> servers, Instant from, Instant to) {
             if (servers.contains("broken")) {
                 throw new IllegalStateException("ClickHouse answered 500");
             }

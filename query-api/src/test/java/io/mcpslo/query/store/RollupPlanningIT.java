@@ -1,5 +1,9 @@
 package io.mcpslo.query.store;
 
+import io.mcpslo.clickhouse.storage.ClickHouseRollupStore;
+import io.mcpslo.clickhouse.storage.RollupPlanner;
+import io.mcpslo.storage.rollup.RollupBucket;
+import io.mcpslo.storage.rollup.RollupQuery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,12 +12,12 @@ import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.ClickHouseTestSupport;
 import io.mcpslo.clickhouse.MinuteRollups;
 import io.mcpslo.clickhouse.MinuteRollups.Row;
-import io.mcpslo.clickhouse.ReadMeter;
+import io.mcpslo.storage.ReadMeter;
 import io.mcpslo.clickhouse.RollupRoller;
 import io.mcpslo.engine.sketch.LatencySketch;
-import io.mcpslo.query.store.RollupPlanner.Table;
-import io.mcpslo.query.store.RollupStore.ToolRow;
-import io.mcpslo.query.store.RollupStore.ToolSort;
+import io.mcpslo.clickhouse.storage.RollupPlanner.Table;
+import io.mcpslo.storage.rollup.RollupStore.ToolRow;
+import io.mcpslo.storage.rollup.RollupStore.ToolSort;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

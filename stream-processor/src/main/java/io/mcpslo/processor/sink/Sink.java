@@ -1,5 +1,6 @@
 package io.mcpslo.processor.sink;
 
+import io.mcpslo.storage.pipeline.PipelineStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,5 +1,7 @@
 package io.mcpslo.processor.sink;
 
+import io.mcpslo.storage.pipeline.DeadLetter;
+import io.mcpslo.storage.pipeline.PipelineStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,5 +1,6 @@
 package io.mcpslo.processor.sink;
 
+import io.mcpslo.storage.pipeline.PipelineStore;
 import io.mcpslo.kafka.Topic;
 import io.mcpslo.kafka.Topics;
 import java.util.List;

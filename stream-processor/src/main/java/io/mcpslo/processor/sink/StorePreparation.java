@@ -1,5 +1,6 @@
 package io.mcpslo.processor.sink;
 
+import io.mcpslo.storage.pipeline.PipelineStore;
 /** Prepares the store once for all the sink's loops; a loop that finds it unprepared tries again. */
 final class StorePreparation {
 

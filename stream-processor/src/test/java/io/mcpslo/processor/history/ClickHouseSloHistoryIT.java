@@ -9,7 +9,7 @@ import io.mcpslo.engine.alert.AlertKind;
 import io.mcpslo.engine.alert.AlertStatus;
 import io.mcpslo.engine.rollup.CallRollup;
 import io.mcpslo.engine.history.SloHistory;
-import io.mcpslo.processor.sink.ClickHousePipelineStore;
+import io.mcpslo.clickhouse.storage.ClickHousePipelineStore;
 import io.mcpslo.processor.topology.SloHistoryContract;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

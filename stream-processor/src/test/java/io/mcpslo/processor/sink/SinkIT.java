@@ -1,5 +1,6 @@
 package io.mcpslo.processor.sink;
 
+import io.mcpslo.clickhouse.storage.ClickHousePipelineStore;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

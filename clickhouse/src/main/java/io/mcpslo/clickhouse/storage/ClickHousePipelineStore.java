@@ -1,0 +1,367 @@
+package io.mcpslo.clickhouse.storage;
+
+import io.mcpslo.storage.pipeline.DeadLetter;
+import io.mcpslo.storage.pipeline.PipelineStore;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpslo.clickhouse.ClickHouseClient;
+import io.mcpslo.clickhouse.ClickHouseException;
+import io.mcpslo.clickhouse.SchemaMigrator;
+import io.mcpslo.engine.alert.AlertTransition;
+import io.mcpslo.engine.alert.SilenceRevision;
+import io.mcpslo.engine.notify.DeliveryAttempt;
+import io.mcpslo.engine.rollup.CallRollup;
+import io.mcpslo.engine.slo.DurationText;
+import io.mcpslo.engine.slo.SloStatus;
+import io.mcpslo.engine.sketch.SketchBins;
+import io.mcpslo.schemas.AuditChain;
+import io.mcpslo.schemas.AuditDigest;
+import io.mcpslo.schemas.AuditEvent;
+import io.mcpslo.schemas.ChainedAudit;
+import io.mcpslo.schemas.CallEvent;
+import io.mcpslo.schemas.EventCodec;
+import io.mcpslo.schemas.EventEnvelope;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/** Writes the stream's results to ClickHouse, one JSONEachRow insert per table per write. */
+public final class ClickHousePipelineStore implements PipelineStore {
+
+    private final ClickHouseClient client;
+    private final Clock clock;
+
+    public ClickHousePipelineStore(ClickHouseClient client, Clock clock) {
+        this.client = client;
+        this.clock = clock;
+    }
+
+    @Override
+    public void prepare() {
+        new SchemaMigrator(client).migrate();
+    }
+
+    @Override
+    public void writeCalls(List<CallEvent> calls) {
+        long ingestedAt = clock.instant().getEpochSecond();
+        insert("calls", calls, call -> callRow(call, ingestedAt));
+    }
+
+    @Override
+    public void writeAudits(List<AuditEvent> audits) {
+        long ingestedAt = clock.instant().getEpochSecond();
+        insert("audit_events", audits, audit -> auditRow(audit, ingestedAt));
+    }
+
+    @Override
+    public void writeRollups(List<CallRollup> rollups) {
+        long ingestedAt = clock.instant().getEpochSecond();
+        insert("call_rollups_1m", latestPerWindow(rollups), rollup -> rollupRow(rollup, ingestedAt));
+    }
+
+    @Override
+    public void writeAlerts(List<AlertTransition> alerts) {
+        long ingestedAt = clock.instant().getEpochSecond();
+        insert("alert_events", alerts, alert -> alertRow(alert, ingestedAt));
+    }
+
+    @Override
+    public void writeStatuses(List<SloStatus> statuses) {
+        long ingestedAt = clock.instant().getEpochSecond();
+        insert("slo_status", statuses, status -> statusRow(status, ingestedAt));
+    }
+
+    @Override
+    public void writeDeliveries(List<DeliveryAttempt> deliveries) {
+        insert("alert_deliveries", deliveries, ClickHousePipelineStore::deliveryRow);
+    }
+
+    @Override
+    public void writeAuditLog(List<ChainedAudit> chainedAudits) {
+        insert("audit_log", chainedAudits, ClickHousePipelineStore::auditLogRow);
+    }
+
+    @Override
+    public void writeDigests(List<AuditDigest> digests) {
+        insert("audit_digests", digests, ClickHousePipelineStore::digestRow);
+    }
+
+    @Override
+    public void writeSilences(List<SilenceRevision> silences) {
+        // a tombstone on the compacted topic forgets a silence there; the history keeps it
+        insert("silences", silences.stream().filter(java.util.Objects::nonNull).toList(), ClickHousePipelineStore::silenceRow);
+    }
+
+    @Override
+    public void writeDeadLetters(List<DeadLetter> deadLetters) {
+        insert("sink_dead_letters", deadLetters, ClickHousePipelineStore::deadLetterRow);
+    }
+
+    /** The original bytes travel as base64 and the reason as printable text, so this row is one the store takes. */
+    private static ObjectNode deadLetterRow(DeadLetter letter) {
+        ObjectNode row = EventCodec.MAPPER.createObjectNode();
+        row.put("at", letter.at().getEpochSecond());
+        row.put("at_ms", letter.at().toEpochMilli());
+        row.put("topic", letter.topic());
+        row.put("partition", letter.partition());
+        row.put("offset", letter.offset());
+        row.put("table_name", letter.table());
+        row.put("reason", printable(letter.reason(), 4_000));
+        row.put("payload_base64", Base64.getEncoder().encodeToString(letter.payload()));
+        row.put("payload_bytes", letter.payload().length);
+        return row;
+    }
+
+    /** Keeps letters, digits, punctuation and spaces; anything else (controls, lone surrogates) becomes U+FFFD. */
+    static String printable(String text, int maxChars) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), maxChars));
+        for (int i = 0; i < text.length() && out.length() < maxChars; ) {
+            int codePoint = text.codePointAt(i);
+            boolean loneSurrogate = Character.isSurrogate(text.charAt(i)) && Character.charCount(codePoint) == 1;
+            out.appendCodePoint(loneSurrogate || Character.isISOControl(codePoint) ? 0xFFFD : codePoint);
+            i += Character.charCount(codePoint);
+        }
+        return out.toString();
+    }
+
+    /** The audit log row holds exactly the field texts the chain hashed, so the verifier can hash them again. */
+    private static ObjectNode auditLogRow(ChainedAudit chained) {
+        ObjectNode row = EventCodec.MAPPER.createObjectNode();
+        AuditChain.textFields(chained.event()).forEach(row::put);
+        row.put("ts", chained.event().envelope().ts().getEpochSecond());
+        row.put("ts_ms", chained.event().envelope().ts().toEpochMilli());
+        row.put("chain_partition", chained.link().partition());
+        row.put("chain_seq", chained.link().seq());
+        row.put("prev_hash", chained.link().prevHash());
+        row.put("hash", chained.link().hash());
+        row.put("chained_at", chained.chainedAt().getEpochSecond());
+        return row;
+    }
+
+    private static ObjectNode digestRow(AuditDigest digest) {
+        ObjectNode row = EventCodec.MAPPER.createObjectNode();
+        row.put("chain_partition", digest.partition());
+        row.put("chain_seq", digest.seq());
+        row.put("hash", digest.hash());
+        row.put("hmac", digest.hmac());
+        row.put("at", digest.at().getEpochSecond());
+        return row;
+    }
+
+    private static ObjectNode alertRow(AlertTransition alert, long ingestedAt) {
+        ObjectNode row = EventCodec.MAPPER.createObjectNode();
+        row.put("dedup_key", alert.dedupKey());
+        row.put("slo_id", alert.sloId());
+        row.put("team", alert.team());
+        row.put("alert", alert.kind().label());
+        row.put("severity", alert.severity().name().toLowerCase(Locale.ROOT));
+        row.put("from_state", alert.from().name().toLowerCase(Locale.ROOT));
+        row.put("to_state", alert.to().name().toLowerCase(Locale.ROOT));
+        row.put("at", alert.at().getEpochSecond());
+        row.put("at_ms", alert.at().toEpochMilli());
+        row.put("incident_start", alert.incidentStart().getEpochSecond());
+        row.put("summary", alert.summary());
+        row.put("rule", alert.rule());
+        row.put("budget_remaining", alert.budgetRemainingFraction());
+        putBurnRates(row, alert.burnRates());
+        row.put("recorded_at", ingestedAt);
+        return row;
+    }
+
+    private static ObjectNode statusRow(SloStatus status, long ingestedAt) {
+        ObjectNode row = EventCodec.MAPPER.createObjectNode();
+        row.put("slo_id", status.sloId());
+        row.put("team", status.team());
+        row.put("at", status.at().getEpochSecond());
+        row.put("window_start", status.windowStart().getEpochSecond());
+        row.put("window_end", status.windowEnd().getEpochSecond());
+        if (status.sli() == null) {
+            row.putNull("sli");
+        } else {
+            row.put("sli", status.sli());
+        }
+        row.put("objective", status.objective());
+        row.put("good", status.budget().events().good());
+        row.put("bad", status.budget().events().bad());
+        row.put("budget_allowed", status.budget().allowedBad());
+        row.put("budget_remaining_events", status.budget().remainingBad());
+        row.put("budget_consumed", status.budget().consumedFraction());
+        row.put("budget_remaining", status.budget().remainingFraction());
+        if (status.budget().timeToExhaustion() == null) {
+            row.putNull("time_to_exhaustion_s");
+        } else {
+            row.put("time_to_exhaustion_s", status.budget().timeToExhaustion().toSeconds());
+        }
+        putBurnRates(row, status.burnRates());
+        row.put("page", status.pageCondition() ? 1 : 0);
+        row.put("ticket", status.ticketCondition() ? 1 : 0);
+        row.put("budget_exhausted", status.budgetExhaustedCondition() ? 1 : 0);
+        row.put("recorded_at", ingestedAt);
+        return row;
+    }
+
+    private static ObjectNode deliveryRow(DeliveryAttempt attempt) {
+        ObjectNode row = EventCodec.MAPPER.createObjectNode();
+        row.put("dedup_key", attempt.dedupKey());
+        row.put("slo_id", attempt.sloId());
+        row.put("receiver", attempt.receiver());
+        row.put("receiver_type", attempt.receiverType().name().toLowerCase(Locale.ROOT));
+        row.put("status", attempt.status().name().toLowerCase(Locale.ROOT));
+        row.put("attempt", attempt.attempt());
+        row.put("at", attempt.at().getEpochSecond());
+        row.put("at_ms", attempt.at().toEpochMilli());
+        row.put("result", attempt.result().name().toLowerCase(Locale.ROOT));
+        row.put("http_status", attempt.httpStatus());
+        row.put("error", attempt.error());
+        return row;
+    }
+
+    /** Burn rates as one column per window; a value that is not a finite number (no traffic) is stored as 0. */
+    private static void putBurnRates(ObjectNode row, Map<String, Double> burnRates) {
+        for (Duration window : SloStatus.BURN_RATE_WINDOWS) {
+            String name = DurationText.format(window);
+            double rate = burnRates.getOrDefault(name, 0.0);
+            row.put("burn_" + name, Double.isFinite(rate) ? rate : 0);
+        }
+    }
+
+    /** A batch often holds several emissions of one window; only the latest needs to travel. */
+    static List<CallRollup> latestPerWindow(List<CallRollup> rollups) {
+        Map<String, CallRollup> latest = new LinkedHashMap<>();
+        for (CallRollup rollup : rollups) {
+            latest.merge(rollup.key().storeKey(), rollup, (a, b) -> b.revision() >= a.revision() ? b : a);
+        }
+        return List.copyOf(latest.values());
+    }
+
+    private <T> void insert(String table, List<T> items, Function<T, ObjectNode> toRow) {
+        if (items.isEmpty()) {
+            return;
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream(items.size() * 300);
+        try {
+            for (T item : items) {
+                EventCodec.MAPPER.writeValue(body, toRow.apply(item));
+                body.write('\n');
+            }
+        } catch (IOException | RuntimeException e) {
+            // a record that cannot become a row fails the same way every time: it is the record's fault
+            throw new RowsRefused("cannot encode a row for " + table + ": " + e, e);
+        }
+        try {
+            client.insertJsonEachRow(table, body.toByteArray());
+        } catch (ClickHouseException e) {
+            if (e.refusedData()) {
+                throw new RowsRefused(e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    /** A silence revision's row; its version is the revision time, so FINAL reads a silence's last form. */
+    private static ObjectNode silenceRow(SilenceRevision revision) {
+        var silence = revision.silence();
+        ObjectNode row = EventCodec.MAPPER.createObjectNode();
+        row.put("id", silence.id());
+        ObjectNode matchers = EventCodec.MAPPER.createObjectNode();
+        new java.util.TreeMap<>(silence.matchers()).forEach(matchers::put);
+        row.put("matchers", matchers.toString());
+        row.put("starts_at", silence.startsAt().getEpochSecond());
+        row.put("ends_at", silence.endsAt().getEpochSecond());
+        row.put("created_by", silence.createdBy());
+        row.put("comment", silence.comment());
+        row.put("updated_at", revision.revisedAt().getEpochSecond());
+        row.put("version", revision.revisedAt().toEpochMilli());
+        return row;
+    }
+
+    private static ObjectNode envelopeRow(EventEnvelope envelope, long ingestedAt) {
+        ObjectNode row = EventCodec.MAPPER.createObjectNode();
+        row.put("event_id", envelope.eventId().toString());
+        row.put("ts", envelope.ts().getEpochSecond());
+        row.put("ts_ms", envelope.ts().toEpochMilli());
+        row.put("source", envelope.source());
+        row.put("server", envelope.server());
+        row.put("server_version", orEmpty(envelope.serverVersion()));
+        row.put("tool", orEmpty(envelope.tool()));
+        row.put("method", orEmpty(envelope.method()));
+        row.put("session_id", orEmpty(envelope.sessionId()));
+        row.put("user", orEmpty(envelope.user()));
+        row.put("team", orEmpty(envelope.team()));
+        row.put("trace_id", orEmpty(envelope.traceId()));
+        row.put("span_id", orEmpty(envelope.spanId()));
+        row.put("ingested_at", ingestedAt);
+        return row;
+    }
+
+    private static ObjectNode callRow(CallEvent call, long ingestedAt) {
+        ObjectNode row = envelopeRow(call.envelope(), ingestedAt);
+        row.put("protocol_version", orEmpty(call.envelope().protocolVersion()));
+        row.put("duration_ms", call.durationMs());
+        row.put("outcome", call.outcome().wireName());
+        if (call.errorCode() == null) {
+            row.putNull("error_code");
+        } else {
+            row.put("error_code", call.errorCode());
+        }
+        row.put("error_type", orEmpty(call.errorType()));
+        row.put("retry", call.retry() == null ? 0 : call.retry());
+        if (call.responseBytes() == null) {
+            row.putNull("response_bytes");
+        } else {
+            row.put("response_bytes", call.responseBytes());
+        }
+        return row;
+    }
+
+    private static ObjectNode auditRow(AuditEvent audit, long ingestedAt) {
+        ObjectNode row = envelopeRow(audit.envelope(), ingestedAt);
+        row.put("actor", audit.actor());
+        row.put("action", audit.action());
+        row.put("resource", orEmpty(audit.resource()));
+        row.put("args_hash", orEmpty(audit.argsHash()));
+        row.put("decision", audit.decision().name().toLowerCase(Locale.ROOT));
+        row.put("outcome", orEmpty(audit.outcome()));
+        row.put("reason", orEmpty(audit.reason()));
+        return row;
+    }
+
+    private static ObjectNode rollupRow(CallRollup rollup, long ingestedAt) {
+        ObjectNode row = EventCodec.MAPPER.createObjectNode();
+        row.put("window_start", rollup.windowStart().getEpochSecond());
+        row.put("server", rollup.key().server());
+        row.put("tool", rollup.key().tool());
+        row.put("server_version", rollup.key().serverVersion());
+        row.put("calls", rollup.counts().calls());
+        row.put("ok", rollup.counts().ok());
+        row.put("tool_error", rollup.counts().toolError());
+        row.put("transport_error", rollup.counts().transportError());
+        row.put("denied", rollup.counts().denied());
+        row.put("rate_limited", rollup.counts().rateLimited());
+        row.put("latency_sum_ms", rollup.latencySumMs());
+        row.put("latency_max_ms", rollup.latencyMaxMs());
+        SketchBins bins = rollup.latency();
+        row.put("latency_zero_count", bins.zeroCount());
+        ArrayNode indexes = row.putArray("latency_bins");
+        ArrayNode counts = row.putArray("latency_counts");
+        for (int i = 0; i < bins.size(); i++) {
+            indexes.add(bins.indexAt(i));
+            counts.add(bins.countAt(i));
+        }
+        row.put("revision", rollup.revision());
+        row.put("updated_at", ingestedAt);
+        return row;
+    }
+
+    private static String orEmpty(String value) {
+        return Objects.requireNonNullElse(value, "");
+    }
+}

@@ -1,0 +1,174 @@
+package io.mcpslo.clickhouse.storage;
+
+import io.mcpslo.storage.rollup.RollupBucket;
+import io.mcpslo.storage.rollup.RollupQuery;
+import io.mcpslo.storage.rollup.RollupStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mcpslo.clickhouse.ClickHouseClient;
+import io.mcpslo.clickhouse.RollupRoller;
+import io.mcpslo.clickhouse.SqlLiteral;
+import io.mcpslo.engine.rollup.OutcomeCounts;
+import io.mcpslo.engine.sketch.LatencySketch;
+import io.mcpslo.engine.sketch.SketchBins;
+import io.mcpslo.clickhouse.storage.RollupPlanner.Coverage;
+import io.mcpslo.clickhouse.storage.RollupPlanner.Segment;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Rollups from ClickHouse, each query from the tables {@link RollupPlanner} picks: whole days and hours from the
+ * roller's tables (one row per key, summed as they are), the rest from the minutes (FINAL collapses re-emitted windows
+ * to their latest revision). Counts are summed and sketches merged with sumMap in one statement over all the
+ * segments, so a percentile over many minutes, hours or days is computed from the merged sketch.
+ */
+public final class ClickHouseRollupStore implements RollupStore {
+
+    /** How long the roller's watermark is reused before it is read again (it moves once a minute). */
+    private static final Duration COVERAGE_TTL = Duration.ofSeconds(5);
+    private static final String COLUMNS = "server, tool, server_version, window_start, ok, tool_error, transport_error,"
+            + " denied, rate_limited, latency_zero_count, latency_bins, latency_counts";
+    private static final String SUMS = "sum(ok) AS ok, sum(tool_error) AS tool_error, sum(transport_error) AS"
+            + " transport_error, sum(denied) AS denied, sum(rate_limited) AS rate_limited,"
+            + " sum(latency_zero_count) AS zero_count, sumMap(latency_bins, latency_counts) AS bins";
+    private static final double[] QUANTILES = {0.50, 0.95, 0.99};
+
+    private final ClickHouseClient client;
+    private final boolean planned;
+    private volatile CachedCoverage cached;
+
+    private record CachedCoverage(Optional<Coverage> coverage, long readAtNanos) {
+    }
+
+    /** A store that reads the coarsest table that answers each query. */
+    public ClickHouseRollupStore(ClickHouseClient client) {
+        this(client, true);
+    }
+
+    /**
+     * @param planned false: every query reads the minutes only, as before the hourly and daily tables existed (the
+     *                query benchmark's "before")
+     */
+    public ClickHouseRollupStore(ClickHouseClient client, boolean planned) {
+        this.client = client;
+        this.planned = planned;
+    }
+
+    /** The segments a query reads (what {@link #buckets} and {@link #tools} run). */
+    public List<Segment> plan(RollupQuery query) {
+        return RollupPlanner.plan(query.from(), query.to(), query.step(), fleetWide(query), coverage());
+    }
+
+    @Override
+    public List<RollupBucket> buckets(RollupQuery query) {
+        String bucket = query.step()
+                .map(step -> "intDiv(toUInt32(window_start), " + step.toSeconds() + ") * " + step.toSeconds())
+                .orElse(String.valueOf(query.from().getEpochSecond()));
+        List<RollupBucket> buckets = new ArrayList<>();
+        for (JsonNode row : client.query("SELECT toUInt64(" + bucket + ") AS bucket, " + SUMS + " FROM " + rows(query)
+                + " GROUP BY bucket ORDER BY bucket")) {
+            buckets.add(bucket(Instant.ofEpochSecond(row.get("bucket").asLong()), row));
+        }
+        return buckets;
+    }
+
+    @Override
+    public ToolsPage tools(RollupQuery query, ToolSort sort, int offset, int limit) {
+        StringBuilder quantiles = new StringBuilder();
+        for (int i = 0; i < QUANTILES.length; i++) {
+            // the bin holding the rank q·(n − 1), as DDSketch finds it: the first whose cumulative count, with the
+            // zero bucket's, exceeds the rank; its value (and "0 ms" when the zero bucket holds the rank) is computed
+            // below by the Java sketch's own mapping, so it equals what /latency says for the same range
+            quantiles.append(", tupleElement(bins, 1)[arrayFirstIndex(c -> c + zero_count > ").append(QUANTILES[i])
+                    .append(" * (n - 1), arrayCumSum(tupleElement(bins, 2)))] AS q").append(i);
+        }
+        List<ToolRow> rows = new ArrayList<>();
+        for (JsonNode row : client.query("SELECT server, tool, server_version, ok, tool_error, transport_error, denied,"
+                + " rate_limited, zero_count, arraySum(tupleElement(bins, 2)) + zero_count AS n" + quantiles
+                + " FROM (SELECT server, tool, server_version, " + SUMS + " FROM " + rows(query)
+                + " GROUP BY server, tool, server_version)")) {
+            long n = row.get("n").asLong();
+            long zero = row.get("zero_count").asLong();
+            Double[] values = new Double[QUANTILES.length];
+            for (int i = 0; i < QUANTILES.length; i++) {
+                values[i] = n == 0 ? null : zero > QUANTILES[i] * (n - 1) ? 0.0 : binValue(row.get("q" + i).asInt());
+            }
+            rows.add(new ToolRow(row.get("server").asText(), row.get("tool").asText(),
+                    row.get("server_version").asText(), counts(row), values[0], values[1], values[2]));
+        }
+        rows.sort(sort.order());
+        int from = Math.min(offset, rows.size());
+        return new ToolsPage(rows.size(), List.copyOf(rows.subList(from, Math.min(rows.size(), from + limit))));
+    }
+
+    /** The latency a sketch bin stands for, by the same mapping the Java sketch uses. */
+    private static double binValue(int index) {
+        return LatencySketch.of(new SketchBins(new int[] {index}, new long[] {1}, 0)).quantile(0.5);
+    }
+
+    /** The query's rollup rows, every segment's, as one table expression. */
+    private String rows(RollupQuery query) {
+        String filters = filter("server", query.server()) + filter("tool", query.tool())
+                + filter("server_version", query.version()) + query.servers().map(ClickHouseRollupStore::within).orElse("");
+        // one read per table: a range's head and tail in the minutes share their granules, so read them once
+        Map<RollupPlanner.Table, List<Segment>> byTable = new EnumMap<>(RollupPlanner.Table.class);
+        plan(query).forEach(segment -> byTable.computeIfAbsent(segment.table(), t -> new ArrayList<>()).add(segment));
+        return "(" + byTable.entrySet().stream().map(entry -> "SELECT " + COLUMNS + " FROM " + client.database() + "."
+                + entry.getKey().tableName() + (entry.getKey().revisions() ? " FINAL" : "") + " WHERE ("
+                + entry.getValue().stream().map(segment -> "window_start >= toDateTime(" + segment.from().getEpochSecond()
+                        + ") AND window_start < toDateTime(" + segment.to().getEpochSecond() + ")")
+                        .collect(Collectors.joining(" OR ")) + ")" + filters)
+                .collect(Collectors.joining(" UNION ALL ")) + ")";
+    }
+
+    /** No server or tool named (the whole fleet, or a team's many servers): the by-time minutes serve it best. */
+    private static boolean fleetWide(RollupQuery query) {
+        return query.server().isEmpty() && query.tool().isEmpty()
+                && query.servers().map(servers -> servers.size() > 3).orElse(true);
+    }
+
+    private Optional<Coverage> coverage() {
+        if (!planned) {
+            return Optional.empty();
+        }
+        long now = System.nanoTime();
+        CachedCoverage current = cached;
+        if (current == null || now - current.readAtNanos() > COVERAGE_TTL.toNanos()) {
+            current = new CachedCoverage(RollupRoller.state(client)
+                    .map(state -> new Coverage(state.rolledThrough(), state.byTimeFrom())), now);
+            cached = current;
+        }
+        return current.coverage();
+    }
+
+    private static OutcomeCounts counts(JsonNode row) {
+        return new OutcomeCounts(row.get("ok").asLong(), row.get("tool_error").asLong(),
+                row.get("transport_error").asLong(), row.get("denied").asLong(), row.get("rate_limited").asLong());
+    }
+
+    private static RollupBucket bucket(Instant start, JsonNode row) {
+        JsonNode bins = row.get("bins");
+        int[] indexes = new int[bins.get(0).size()];
+        long[] binCounts = new long[indexes.length];
+        for (int i = 0; i < indexes.length; i++) {
+            indexes[i] = bins.get(0).get(i).asInt();
+            binCounts[i] = bins.get(1).get(i).asLong();
+        }
+        return new RollupBucket(start, counts(row), new SketchBins(indexes, binCounts, row.get("zero_count").asLong()));
+    }
+
+    private static String within(Set<String> servers) {
+        return servers.isEmpty() ? " AND 0" : " AND server IN ("
+                + String.join(", ", servers.stream().sorted().map(SqlLiteral::string).toList()) + ")";
+    }
+
+    private static String filter(String column, Optional<String> value) {
+        return value.map(v -> " AND " + column + " = " + SqlLiteral.string(v)).orElse("");
+    }
+}

@@ -1,0 +1,130 @@
+package io.mcpslo.clickhouse.storage;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one place that decides which rollup table answers which part of a query's range: the coarsest that gives the
+ * same answer. Counts add up and sketch bins merge exactly (sumMap), so an hour row holds exactly what its sixty
+ * minutes hold and the answer does not depend on the plan; only the rows read do.
+ *
+ * <ul>
+ *   <li>{@code call_rollups_1d} for whole UTC days, {@code call_rollups_1h} for whole hours, when the buckets are
+ *       that coarse (step {@code all}, or a step that is a multiple of the hour or day) and the roller has rolled
+ *       them (before {@link Coverage#rolledThrough()}).</li>
+ *   <li>Minutes for the rest: the range's ragged ends, anything after the roller's watermark, and every
+ *       {@code 1m}/{@code 5m} step. Minutes of the whole fleet (no server or tool filter) come from
+ *       {@code call_rollups_1m_by_time}, sorted by time, where it is complete (from {@link Coverage#byTimeFrom()});
+ *       filtered ones from {@code call_rollups_1m}, sorted by server and tool.</li>
+ * </ul>
+ * Without a roller (no coverage) every query reads {@code call_rollups_1m}, as before.
+ */
+public final class RollupPlanner {
+
+    static final long HOUR = 3_600;
+    static final long DAY = 86_400;
+
+    private RollupPlanner() {
+    }
+
+    /** The tables, finest first; minute tables hold revisions and are read with FINAL. */
+    public enum Table {
+        MINUTES("call_rollups_1m", true),
+        MINUTES_BY_TIME("call_rollups_1m_by_time", true),
+        HOURS("call_rollups_1h", false),
+        DAYS("call_rollups_1d", false);
+
+        private final String tableName;
+        private final boolean revisions;
+
+        Table(String tableName, boolean revisions) {
+            this.tableName = tableName;
+            this.revisions = revisions;
+        }
+
+        public String tableName() {
+            return tableName;
+        }
+
+        /** True when the table holds several revisions of a row (read with FINAL). */
+        public boolean revisions() {
+            return revisions;
+        }
+    }
+
+    /** Windows starting in [from, to), read from one table. */
+    public record Segment(Table table, Instant from, Instant to) {
+    }
+
+    /**
+     * What the roller has done: hours (and the days within) before {@code rolledThrough} are rolled; the by-time
+     * minutes are complete from {@code byTimeFrom}.
+     */
+    public record Coverage(Instant rolledThrough, Instant byTimeFrom) {
+    }
+
+    /**
+     * The segments, in time order, that together cover [from, to) exactly once.
+     *
+     * @param step      bucket width (empty: one bucket)
+     * @param fleetWide true when the query filters neither server nor tool (the whole fleet, or many servers)
+     */
+    public static List<Segment> plan(Instant from, Instant to, Optional<Duration> step, boolean fleetWide,
+                                     Optional<Coverage> coverage) {
+        if (!from.isBefore(to)) {
+            throw new IllegalArgumentException("from must be before to");
+        }
+        long start = from.getEpochSecond();
+        long end = to.getEpochSecond();
+        long stepSeconds = step.map(Duration::toSeconds).orElse(0L);
+        boolean hoursAnswer = stepSeconds == 0 || stepSeconds % HOUR == 0;
+        boolean daysAnswer = stepSeconds == 0 || stepSeconds % DAY == 0;
+        long byTimeFrom = fleetWide && coverage.isPresent() ? coverage.get().byTimeFrom().getEpochSecond() : Long.MAX_VALUE;
+        List<Segment> segments = new ArrayList<>();
+        if (coverage.isEmpty() || !hoursAnswer) {
+            minutes(segments, start, end, byTimeFrom);
+            return segments;
+        }
+        long hoursFrom = ceil(start, HOUR);
+        long hoursTo = Math.min(floor(end, HOUR), floor(coverage.get().rolledThrough().getEpochSecond(), HOUR));
+        if (hoursFrom >= hoursTo) {
+            minutes(segments, start, end, byTimeFrom);
+            return segments;
+        }
+        minutes(segments, start, hoursFrom, byTimeFrom);
+        long daysFrom = ceil(hoursFrom, DAY);
+        long daysTo = floor(hoursTo, DAY);
+        if (daysAnswer && daysFrom < daysTo) {
+            add(segments, Table.HOURS, hoursFrom, daysFrom);
+            add(segments, Table.DAYS, daysFrom, daysTo);
+            add(segments, Table.HOURS, daysTo, hoursTo);
+        } else {
+            add(segments, Table.HOURS, hoursFrom, hoursTo);
+        }
+        minutes(segments, hoursTo, end, byTimeFrom);
+        return segments;
+    }
+
+    private static void minutes(List<Segment> segments, long from, long to, long byTimeFrom) {
+        long split = Math.max(from, Math.min(to, byTimeFrom));
+        add(segments, Table.MINUTES, from, split);
+        add(segments, Table.MINUTES_BY_TIME, split, to);
+    }
+
+    private static void add(List<Segment> segments, Table table, long from, long to) {
+        if (from < to) {
+            segments.add(new Segment(table, Instant.ofEpochSecond(from), Instant.ofEpochSecond(to)));
+        }
+    }
+
+    static long floor(long seconds, long unit) {
+        return Math.floorDiv(seconds, unit) * unit;
+    }
+
+    static long ceil(long seconds, long unit) {
+        return -Math.floorDiv(-seconds, unit) * unit;
+    }
+}

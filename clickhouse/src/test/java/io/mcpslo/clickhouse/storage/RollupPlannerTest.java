@@ -1,0 +1,154 @@
+package io.mcpslo.clickhouse.storage;
+
+import static io.mcpslo.clickhouse.storage.RollupPlanner.Table.DAYS;
+import static io.mcpslo.clickhouse.storage.RollupPlanner.Table.HOURS;
+import static io.mcpslo.clickhouse.storage.RollupPlanner.Table.MINUTES;
+import static io.mcpslo.clickhouse.storage.RollupPlanner.Table.MINUTES_BY_TIME;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcpslo.clickhouse.storage.RollupPlanner.Coverage;
+import io.mcpslo.clickhouse.storage.RollupPlanner.Segment;
+import io.mcpslo.clickhouse.storage.RollupPlanner.Table;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class RollupPlannerTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-25T14:23:00Z");
+    /** The roller ran at 14:22 and rolled the hours up to 14:00 (13:00–14:00 being the last whole one). */
+    private static final Optional<Coverage> ROLLED = Optional.of(new Coverage(Instant.parse("2026-11-25T14:00:00Z"),
+            Instant.parse("2026-11-01T00:00:00Z")));
+    private static final Optional<Duration> ALL = Optional.empty();
+    private static final Optional<Duration> HOUR = Optional.of(Duration.ofHours(1));
+
+    private static Segment segment(Table table, String from, String to) {
+        return new Segment(table, Instant.parse(from), Instant.parse(to));
+    }
+
+    @Test
+    void withoutARollerEverythingComesFromTheMinutes() {
+        Instant from = NOW.minus(Duration.ofDays(30));
+        assertEquals(List.of(new Segment(MINUTES, from, NOW)),
+                RollupPlanner.plan(from, NOW, ALL, false, Optional.empty()));
+        assertEquals(List.of(new Segment(MINUTES, from, NOW)),
+                RollupPlanner.plan(from, NOW, ALL, true, Optional.empty()));
+    }
+
+    @Test
+    void minuteAndFiveMinuteStepsReadMinutes() {
+        Instant from = NOW.minus(Duration.ofDays(7));
+        for (Duration step : List.of(Duration.ofMinutes(1), Duration.ofMinutes(5))) {
+            assertEquals(List.of(new Segment(MINUTES, from, NOW)),
+                    RollupPlanner.plan(from, NOW, Optional.of(step), false, ROLLED));
+        }
+    }
+
+    @Test
+    void hourlyStepReadsWholeRolledHoursAndMinutesAtTheEnds() {
+        assertEquals(List.of(segment(MINUTES, "2026-11-25T10:30:00Z", "2026-11-25T11:00:00Z"),
+                        segment(HOURS, "2026-11-25T11:00:00Z", "2026-11-25T14:00:00Z"),
+                        segment(MINUTES, "2026-11-25T14:00:00Z", "2026-11-25T14:23:00Z")),
+                RollupPlanner.plan(Instant.parse("2026-11-25T10:30:00Z"), NOW, HOUR, false, ROLLED));
+    }
+
+    @Test
+    void anHourlyStepNeverReadsDays() {
+        Instant from = Instant.parse("2026-11-18T14:23:00Z");
+        assertEquals(List.of(segment(MINUTES, "2026-11-18T14:23:00Z", "2026-11-18T15:00:00Z"),
+                        segment(HOURS, "2026-11-18T15:00:00Z", "2026-11-25T14:00:00Z"),
+                        segment(MINUTES, "2026-11-25T14:00:00Z", "2026-11-25T14:23:00Z")),
+                RollupPlanner.plan(from, NOW, HOUR, false, ROLLED));
+    }
+
+    @Test
+    void oneBucketOverWeeksReadsDaysBetweenHours() {
+        Instant from = Instant.parse("2026-10-26T14:23:00Z");
+        assertEquals(List.of(segment(MINUTES, "2026-10-26T14:23:00Z", "2026-10-26T15:00:00Z"),
+                        segment(HOURS, "2026-10-26T15:00:00Z", "2026-10-27T00:00:00Z"),
+                        segment(DAYS, "2026-10-27T00:00:00Z", "2026-11-25T00:00:00Z"),
+                        segment(HOURS, "2026-11-25T00:00:00Z", "2026-11-25T14:00:00Z"),
+                        segment(MINUTES, "2026-11-25T14:00:00Z", "2026-11-25T14:23:00Z")),
+                RollupPlanner.plan(from, NOW, ALL, false, ROLLED));
+    }
+
+    @Test
+    void theWholeFleetReadsMinutesSortedByTimeWhereThatCopyIsComplete() {
+        Instant from = Instant.parse("2026-10-26T14:23:00Z");
+        assertEquals(List.of(segment(MINUTES, "2026-10-26T14:23:00Z", "2026-10-26T15:00:00Z"),
+                        segment(HOURS, "2026-10-26T15:00:00Z", "2026-10-27T00:00:00Z"),
+                        segment(DAYS, "2026-10-27T00:00:00Z", "2026-11-25T00:00:00Z"),
+                        segment(HOURS, "2026-11-25T00:00:00Z", "2026-11-25T14:00:00Z"),
+                        segment(MINUTES_BY_TIME, "2026-11-25T14:00:00Z", "2026-11-25T14:23:00Z")),
+                RollupPlanner.plan(from, NOW, ALL, true, ROLLED));
+        Instant dayAgo = NOW.minus(Duration.ofDays(1));
+        assertEquals(List.of(new Segment(MINUTES_BY_TIME, dayAgo, NOW)),
+                RollupPlanner.plan(dayAgo, NOW, Optional.of(Duration.ofMinutes(5)), true, ROLLED));
+        Instant longAgo = Instant.parse("2026-10-31T23:30:00Z");
+        assertEquals(List.of(segment(MINUTES, "2026-10-31T23:30:00Z", "2026-11-01T00:00:00Z"),
+                        segment(MINUTES_BY_TIME, "2026-11-01T00:00:00Z", "2026-11-01T00:10:00Z")),
+                RollupPlanner.plan(longAgo, Instant.parse("2026-11-01T00:10:00Z"), Optional.of(Duration.ofMinutes(1)),
+                        true, ROLLED));
+    }
+
+    @Test
+    void rangesWithinOneHourOrAfterTheWatermarkReadMinutes() {
+        Instant from = Instant.parse("2026-11-25T13:05:00Z");
+        assertEquals(List.of(new Segment(MINUTES, from, NOW)), RollupPlanner.plan(from, NOW, ALL, false, ROLLED));
+        Instant lastHour = Instant.parse("2026-11-25T14:00:00Z");
+        assertEquals(List.of(new Segment(MINUTES, lastHour, NOW)), RollupPlanner.plan(lastHour, NOW, ALL, false, ROLLED));
+        // an aligned hour the roller has rolled comes from the hours
+        assertEquals(List.of(segment(HOURS, "2026-11-25T13:00:00Z", "2026-11-25T14:00:00Z")),
+                RollupPlanner.plan(Instant.parse("2026-11-25T13:00:00Z"), lastHour, ALL, false, ROLLED));
+    }
+
+    /** Whatever the range, step and watermark: the segments tile [from, to), each from a table that can answer it. */
+    @Test
+    void segmentsAlwaysTileTheRangeWithTablesThatAnswerIt() {
+        Random random = new Random(16);
+        List<Optional<Duration>> steps = List.of(Optional.of(Duration.ofMinutes(1)), Optional.of(Duration.ofMinutes(5)),
+                HOUR, ALL);
+        for (int i = 0; i < 20_000; i++) {
+            long base = NOW.getEpochSecond() - random.nextInt(60 * 86_400);
+            Instant from = Instant.ofEpochSecond(base - base % (random.nextBoolean() ? 60 : 1));
+            Instant to = from.plusSeconds(1 + random.nextInt(random.nextBoolean() ? 7_200 : 40 * 86_400));
+            Optional<Duration> step = steps.get(random.nextInt(steps.size()));
+            boolean fleet = random.nextBoolean();
+            Optional<Coverage> coverage = random.nextInt(5) == 0 ? Optional.empty() : Optional.of(new Coverage(
+                    Instant.ofEpochSecond((NOW.getEpochSecond() - random.nextInt(45 * 86_400)) / 3600 * 3600),
+                    Instant.ofEpochSecond(NOW.getEpochSecond() - random.nextInt(45 * 86_400))));
+            List<Segment> plan = RollupPlanner.plan(from, to, step, fleet, coverage);
+            String context = from + " " + to + " " + step + " fleet=" + fleet + " " + coverage + " -> " + plan;
+            assertEquals(from, plan.get(0).from(), context);
+            assertEquals(to, plan.get(plan.size() - 1).to(), context);
+            for (int s = 0; s < plan.size(); s++) {
+                Segment segment = plan.get(s);
+                assertTrue(segment.from().isBefore(segment.to()), context);
+                if (s > 0) {
+                    assertEquals(plan.get(s - 1).to(), segment.from(), context);
+                }
+                long a = segment.from().getEpochSecond();
+                long b = segment.to().getEpochSecond();
+                switch (segment.table()) {
+                    case HOURS, DAYS -> {
+                        long unit = segment.table() == HOURS ? 3_600 : 86_400;
+                        assertEquals(0, a % unit, context);
+                        assertEquals(0, b % unit, context);
+                        assertTrue(step.map(d -> d.toSeconds() % unit == 0).orElse(true), context);
+                        assertTrue(!segment.to().isAfter(coverage.orElseThrow().rolledThrough()), context);
+                    }
+                    case MINUTES_BY_TIME -> {
+                        assertTrue(fleet, context);
+                        assertTrue(!segment.from().isBefore(coverage.orElseThrow().byTimeFrom()), context);
+                    }
+                    case MINUTES -> assertTrue(!fleet || coverage.isEmpty()
+                            || !segment.to().isAfter(coverage.get().byTimeFrom()), context);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.mcpslo.storage.rollup;
+
+import io.mcpslo.engine.rollup.OutcomeCounts;
+import java.util.Comparator;
+import java.util.List;
+
+/** Reads merged rollups; buckets without calls may be absent. */
+public interface RollupStore {
+
+    List<RollupBucket> buckets(RollupQuery query);
+
+    /**
+     * The query's range merged per (server, tool, server version), in the given order, {@code limit} rows from
+     * {@code offset}, with the number of rows in all.
+     */
+    ToolsPage tools(RollupQuery query, ToolSort sort, int offset, int limit);
+
+    /** One tool at one server version over a range: counts and latency percentiles (null without calls). */
+    record ToolRow(String server, String tool, String serverVersion, OutcomeCounts counts, Double p50, Double p95,
+                   Double p99) {
+    }
+
+    /** A page of the tools table and how many rows the whole table has. */
+    record ToolsPage(int total, List<ToolRow> rows) {
+    }
+
+    /** Orders for the tools table: the page shows the worst first. */
+    enum ToolSort {
+        FAILURES(Comparator.comparingLong((ToolRow row) -> row.counts().toolError() + row.counts().transportError())
+                .reversed()),
+        CALLS(Comparator.comparingLong((ToolRow row) -> row.counts().calls()).reversed()),
+        P95(Comparator.comparing(ToolRow::p95, Comparator.nullsLast(Comparator.reverseOrder()))),
+        NAME(Comparator.comparing(ToolRow::server));
+
+        private final Comparator<ToolRow> order;
+
+        ToolSort(Comparator<ToolRow> primary) {
+            // ties in a stable order, so pages neither repeat nor skip rows
+            this.order = primary.thenComparing(ToolRow::server).thenComparing(ToolRow::tool)
+                    .thenComparing(ToolRow::serverVersion);
+        }
+
+        public Comparator<ToolRow> order() {
+            return order;
+        }
+    }
+}

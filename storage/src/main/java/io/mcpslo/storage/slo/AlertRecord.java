@@ -1,0 +1,14 @@
+package io.mcpslo.storage.slo;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** One stored alert transition, with its acknowledgement when there is one ({@code ackedBy} empty otherwise). */
+public record AlertRecord(String dedupKey, String sloId, String team, String alert, String severity, String from,
+                          String to, Instant at, Instant incidentStart, String summary, String rule,
+                          double budgetRemaining, Map<String, Double> burnRates, String ackedBy, Instant ackedAt) {
+
+    public AlertRecord {
+        burnRates = Map.copyOf(burnRates);
+    }
+}
