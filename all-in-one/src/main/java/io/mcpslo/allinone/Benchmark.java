@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.ClickHouseConfig;
+import io.mcpslo.clickhouse.tools.StoredTotals;
 import io.mcpslo.common.config.Settings;
 import io.mcpslo.kafka.EmbeddedKafkaBroker;
 import io.mcpslo.schemas.EventCodec;
@@ -388,10 +389,10 @@ public final class Benchmark {
      */
     private static void awaitLanded(ClickHouseClient clickHouse, long expected, String phase) throws InterruptedException {
         long lastReport = System.nanoTime();
+        var totals = new StoredTotals(clickHouse);
         while (true) {
-            long rows = clickHouse.query("SELECT count() AS n FROM calls").get(0).get("n").asLong();
-            long rolledUp = clickHouse.query("SELECT sum(c) AS n FROM (SELECT argMax(calls, revision) AS c "
-                    + "FROM call_rollups_1m GROUP BY server, tool, server_version, window_start)").get(0).get("n").asLong();
+            long rows = totals.callRows();
+            long rolledUp = totals.rolledUpCalls();
             if (rows >= expected && rolledUp >= expected) {
                 return;
             }

@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.ClickHouseConfig;
 import io.mcpslo.clickhouse.SchemaMigrator;
+import io.mcpslo.clickhouse.tools.SyntheticCalls;
 import io.mcpslo.common.auth.BearerAuth;
 import io.mcpslo.common.auth.Role;
 import io.mcpslo.common.auth.TokenStore;
@@ -91,56 +92,20 @@ public final class CallSearchBenchmark {
 
     private static void fill(ClickHouseClient client, long calls) {
         long started = System.nanoTime();
+        var synthetic = new SyntheticCalls(client);
         for (long offset = 0; offset < calls; offset += BATCH) {
-            long count = Math.min(BATCH, calls - offset);
-            // n: the call's number; spread evenly over the day; server-7/tool-7-3 fails 30 % in the incident hour
-            client.execute("INSERT INTO " + client.database() + ".calls SELECT generateUUIDv4() AS event_id,"
-                    + " toDateTime(intDiv(ts_ms, 1000)) AS ts, ts_ms, concat('gw-', toString(n % 4)) AS source,"
-                    + " concat('server-', toString(n % 50)) AS server, concat('1.', toString(n % 3)) AS server_version,"
-                    + " concat('tool-', toString(n % 50), '-', toString(intDiv(n, 50) % 20)) AS tool, 'tools/call' AS method,"
-                    + " '2025-11-25' AS protocol_version, concat('sess-', toString(intDiv(n, 7) % 100000)) AS session_id,"
-                    + " concat('user-', toString(intDiv(n, 7) % 20000)) AS user, concat('team-', toString(n % 5)) AS team,"
-                    + " concat(lower(hex(cityHash64(intDiv(n, 4)))), lower(hex(cityHash64(intDiv(n, 4) + 1)))) AS trace_id,"
-                    + " lower(hex(cityHash64(n))) AS span_id, 20 + (n * 37) % 900 AS duration_ms,"
-                    + " multiIf(incident AND intDiv(n, 1000) % 10 < 3, 'transport_error', n % 97 = 0, 'transport_error', n % 193 = 0,"
-                    + " 'tool_error', 'ok') AS outcome,"
-                    + " multiIf(outcome = 'transport_error', toNullable(toInt32(-32603)), NULL) AS error_code,"
-                    + " multiIf(outcome = 'transport_error', 'timeout', outcome = 'tool_error', 'tool_error', '') AS error_type,"
-                    + " 0 AS retry, NULL AS response_bytes, now() AS ingested_at"
-                    + " FROM (SELECT number + " + offset + " AS n, " + DAY.toEpochMilli() + " + intDiv(n * 86400000, "
-                    + calls + ") AS ts_ms, n % 50 = 7 AND intDiv(n, 50) % 20 = 3 AND ts_ms >= " + INCIDENT.toEpochMilli()
-                    + " AND ts_ms < " + INCIDENT.plus(Duration.ofHours(1)).toEpochMilli() + " AS incident"
-                    + " FROM system.numbers LIMIT " + count + ")");
+            synthetic.insert(offset, Math.min(BATCH, calls - offset), calls, DAY, INCIDENT);
         }
         double fillSeconds = (System.nanoTime() - started) / 1e9;
-        long stored = client.query("SELECT count() AS n FROM " + client.database() + ".calls").get(0).get("n").asLong();
-        long copies = client.query("SELECT count() AS n FROM " + client.database() + ".calls_by_correlation").get(0)
-                .get("n").asLong();
+        long stored = synthetic.rows("calls");
+        long copies = synthetic.rows("calls_by_correlation");
         System.out.printf("filled %,d calls in %.1f s (%,.0f calls/s, the correlation copy fed by its view: %,d rows)%n",
                 stored, fillSeconds, stored / fillSeconds, copies);
     }
 
     /** The minute rollups and the page alert of the filled calls, unless a kept database has them already. */
     private static void deriveRollupsAndAlert(ClickHouseClient client) {
-        if (client.query("SELECT count() AS n FROM " + client.database() + ".alert_events").get(0).get("n").asLong() > 0) {
-            return;
-        }
-        // an hour at a time: the whole day in one INSERT outgrew the memory limit pushing to the rollups' views
-        for (int hour = 0; hour < 24; hour++) {
-            Instant start = DAY.plus(Duration.ofHours(hour));
-            client.execute("INSERT INTO " + client.database() + ".call_rollups_1m (window_start, server, tool,"
-                    + " server_version, calls, ok, tool_error, transport_error, denied, rate_limited, revision, updated_at)"
-                    + " SELECT toStartOfMinute(ts) AS window_start, server, tool, server_version, count(),"
-                    + " countIf(outcome = 'ok'), countIf(outcome = 'tool_error'), countIf(outcome = 'transport_error'), 0,"
-                    + " 0, count(), now() FROM " + client.database() + ".calls WHERE ts >= toDateTime("
-                    + start.getEpochSecond() + ") AND ts < toDateTime(" + start.plus(Duration.ofHours(1)).getEpochSecond()
-                    + ") GROUP BY window_start, server, tool, server_version");
-        }
-        client.execute("INSERT INTO " + client.database() + ".alert_events (dedup_key, slo_id, team, alert, severity,"
-                + " from_state, to_state, at, at_ms, incident_start, summary, rule, recorded_at) VALUES"
-                + " ('bench:page:1', 'bench-availability', 'team-2', 'page', 'page', 'inactive', 'firing', toDateTime("
-                + INCIDENT.plus(Duration.ofMinutes(10)).getEpochSecond() + "), " + INCIDENT.plus(Duration.ofMinutes(10))
-                .toEpochMilli() + ", now(), 'bench', 'page-1h-5m', now())");
+        new SyntheticCalls(client).deriveRollupsAndAlert(DAY, INCIDENT);
     }
 
     private static void measure(ClickHouseClient client) throws Exception {
@@ -185,8 +150,9 @@ public final class CallSearchBenchmark {
             searches.put("fleet: min_ms 900 (2 %)", i -> "/api/v1/calls?min_ms=900&" + hour);
             searches.put("fleet: min_ms 500 (half)", i -> "/api/v1/calls?min_ms=500&" + hour);
             searches.put("fleet: no filter, newest first", i -> "/api/v1/calls?" + hour);
-            searches.put("fleet: error_code, page 2", i -> "/api/v1/calls?error_code=-32603&" + hour + "&cursor="
-                    + secondPage(http, app, token, "/api/v1/calls?error_code=-32603&" + hour));
+            // pages of 20, so that a small fill has a second page too
+            searches.put("fleet: error_code, page 2", i -> "/api/v1/calls?error_code=-32603&limit=20&" + hour
+                    + "&cursor=" + secondPage(http, app, token, "/api/v1/calls?error_code=-32603&limit=20&" + hour));
             searches.put("session view", i -> "/api/v1/sessions/sess-" + random.nextInt(100_000) + "?" + hour);
             Map<String, IntFunction<String>> ledgers = new LinkedHashMap<>();
             ledgers.put("SLO ledger (availability, 1 h)", i -> "/api/v1/slos/bench-availability/ledger?" + hour);
@@ -210,9 +176,7 @@ public final class CallSearchBenchmark {
     }
 
     private static String trace(ClickHouseClient client, int nth) {
-        return client.query("SELECT trace_id FROM " + client.database() + ".calls WHERE ts >= toDateTime("
-                + INCIDENT.getEpochSecond() + ") AND ts < toDateTime(" + INCIDENT.plusSeconds(3600).getEpochSecond()
-                + ") LIMIT 1 OFFSET " + nth).get(0).get("trace_id").asText();
+        return new SyntheticCalls(client).traceInHour(INCIDENT, nth);
     }
 
     /** The cursor of the first page's answer, for timing the second page. */

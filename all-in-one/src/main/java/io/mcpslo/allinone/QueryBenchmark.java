@@ -5,7 +5,7 @@ import io.javalin.Javalin;
 import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.ClickHouseConfig;
 import io.mcpslo.clickhouse.RollupRoller;
-import io.mcpslo.clickhouse.SchemaMigrator;
+import io.mcpslo.clickhouse.tools.SyntheticRollups;
 import io.mcpslo.common.auth.BearerAuth;
 import io.mcpslo.common.auth.Role;
 import io.mcpslo.common.auth.TokenStore;
@@ -62,7 +62,6 @@ import java.util.Set;
  */
 public final class QueryBenchmark {
 
-    private static final double LN_GAMMA = Math.log(1.01 / 0.99);
     /** "before" questions that take long are asked fewer times: at most this long per question. */
     private static final Duration BEFORE_BUDGET = Duration.ofSeconds(20);
 
@@ -154,7 +153,7 @@ public final class QueryBenchmark {
         int toolCount = options.servers() * options.tools();
         System.out.printf("query benchmark: %d days × %,d tools (%d servers × %d), %d cores, ClickHouse %s, database %s%n",
                 options.days(), toolCount, options.servers(), options.tools(), Runtime.getRuntime().availableProcessors(),
-                admin.query("SELECT version() AS v").get(0).get("v").asText(), options.database());
+                admin.serverVersion(), options.database());
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("days", options.days());
         figures.put("tools", toolCount);
@@ -169,7 +168,7 @@ public final class QueryBenchmark {
             RollupRoller.Pass pass = roller.rollOnce();
             System.out.printf("  roller pass: %d day(s) in %.1f s%n", pass.days(), pass.took().toMillis() / 1000.0);
         }
-        System.out.printf("  rows: %s%n", tableSizes(admin));
+        System.out.printf("  rows: %s%n", new SyntheticRollups(admin).tableSizes());
 
         List<SloDefinition> slos = sloDefinitions(options.servers());
         List<Question> questions = questions(options, slos);
@@ -211,26 +210,13 @@ public final class QueryBenchmark {
 
     /** The end of the data already in the database when it matches the options and --reuse is given; else 0. */
     private static long filledUntil(ClickHouseClient admin, Options options) {
-        if (!options.reuse()) {
-            return 0;
-        }
-        try {
-            JsonNode row = admin.query("SELECT uniqExact(server, tool) AS tools, toUInt32(min(window_start)) AS first,"
-                    + " toUInt32(max(window_start)) AS last FROM " + options.database() + ".call_rollups_1d").get(0);
-            long days = (row.get("last").asLong() - row.get("first").asLong()) / 86_400;
-            if (row.get("tools").asLong() == (long) options.servers() * options.tools() && days >= options.days() - 1) {
-                return admin.query("SELECT toUInt32(max(window_start)) AS m FROM " + options.database()
-                        + ".call_rollups_1m").get(0).get("m").asLong() + 60;
-            }
-        } catch (RuntimeException e) {
-            // not filled
-        }
-        return 0;
+        return options.reuse() ? new SyntheticRollups(admin).filledUntil(options.servers() * options.tools(),
+                options.days()) : 0;
     }
 
     private static long fill(ClickHouseClient admin, RollupRoller roller, Options options, Map<String, Object> figures) {
-        admin.execute("DROP DATABASE IF EXISTS " + options.database());
-        new SchemaMigrator(admin).migrate();
+        var synthetic = new SyntheticRollups(admin);
+        synthetic.recreate();
         roller.rollOnce(); // a roller runs from the start, as in the one-machine mode: its first pass has nothing to do
         long end = Instant.now().getEpochSecond() / 60 * 60;
         long start = end - options.days() * 86_400L;
@@ -239,14 +225,14 @@ public final class QueryBenchmark {
         long rows = 0;
         for (long day = start; day < end; day += 86_400) {
             long minutes = Math.min(1_440, (end - day) / 60);
-            admin.execute(rollupInsert(options, day, minutes, 100));
+            synthetic.insertMinutes(options.servers(), options.tools(), day, minutes, 100);
             rows += minutes * tools;
             System.out.printf("\r  filling call_rollups_1m: %,d rows (%d of %d days) in %.0f s   ", rows,
                     (day - start) / 86_400 + 1, options.days(), (System.nanoTime() - began) / 1e9);
         }
         // the stream re-emits a minute as it grows: the last six hours also hold earlier, smaller revisions
         for (int fraction : new int[] {40, 70}) {
-            admin.execute(rollupInsert(options, end - 6 * 3_600, 360, fraction));
+            synthetic.insertMinutes(options.servers(), options.tools(), end - 6 * 3_600, 360, fraction);
             rows += 360L * tools;
         }
         double fillSeconds = (System.nanoTime() - began) / 1e9;
@@ -254,7 +240,7 @@ public final class QueryBenchmark {
                 + " (%,.0f rows/s, the by-time copy and the touches written alongside by their views)%n", rows,
                 options.days(), fillSeconds, rows / fillSeconds);
         long statusStarted = System.nanoTime();
-        admin.execute(statusInsert(options, start, end));
+        synthetic.insertStatuses(options.servers(), start, end);
         System.out.printf("  filled slo_status: %,d snapshots (%d SLOs, one a minute) in %.0f s%n",
                 (end - start) / 60 * options.servers(), options.servers(), (System.nanoTime() - statusStarted) / 1e9);
         RollupRoller.Pass pass = roller.rollOnce();
@@ -264,59 +250,6 @@ public final class QueryBenchmark {
         figures.put("fill_seconds", Math.round(fillSeconds));
         figures.put("roll_seconds", pass.took().toMillis() / 1000.0);
         return end;
-    }
-
-    /**
-     * One bulk INSERT of {@code minutes} minutes of every tool from {@code start}, as the sink writes them. Calls per
-     * minute 3–45 (a fleet of ~23 k calls a minute), a few tool and transport errors, one server with a two-hour
-     * transport incident every four days, a sketch of up to 12 bins a minute whose place moves from minute to minute
-     * (so an hour's merged sketch holds ~70 bins). {@code fraction} < 100 writes an earlier revision (fewer calls).
-     */
-    static String rollupInsert(Options options, long start, long minutes, int fraction) {
-        int tools = options.servers() * options.tools();
-        return "INSERT INTO " + options.database() + ".call_rollups_1m (window_start, server, tool, server_version, calls,"
-                + " ok, tool_error, transport_error, denied, rate_limited, latency_sum_ms, latency_max_ms,"
-                + " latency_zero_count, latency_bins, latency_counts, revision, updated_at)"
-                + " SELECT window_start, server, tool, server_version, calls, calls - te - tr - dn, te, tr, dn, 0,"
-                + " calls * exp((base + shift + 2 * kb) * " + LN_GAMMA + "), exp((base + shift + 4 * kb) * " + LN_GAMMA
-                + "), 0, arrayMap(i -> toInt32(base + shift + i * 4), range(kb)),"
-                + " arrayMap(i -> toUInt64(intDiv(calls, kb) + if(i < calls % kb, 1, 0)), range(kb)), calls, now()"
-                + " FROM (SELECT toDateTime(" + start + " + intDiv(number, " + tools + ") * 60) AS window_start,"
-                + " number % " + tools + " AS k, intDiv(k, " + options.tools() + ") AS s,"
-                + " concat('server-', toString(s)) AS server, concat('tool_', toString(k % " + options.tools() + ")) AS tool,"
-                + " concat('1.', toString(s % 3), '.0') AS server_version,"
-                + " cityHash64(k, intDiv(toUInt32(window_start), 60)) AS h,"
-                + " toUInt64(intDiv(" + fraction + " * (3 + h % 43), 100)) + 3 AS calls,"
-                + " toUInt64(bitShiftRight(h, 10) % 25 = 0) AS te,"
-                + " if(s = 7 AND intDiv(toUInt32(window_start), 7200) % 48 = 5, intDiv(calls, 3),"
-                + " toUInt64(bitShiftRight(h, 20) % 60 = 0)) AS tr,"
-                + " toUInt64(bitShiftRight(h, 30) % 250 = 0) AS dn, toUInt64(least(calls, 12)) AS kb,"
-                + " 180 + (k * 7) % 120 AS base, bitShiftRight(h, 40) % 24 AS shift"
-                + " FROM numbers(" + minutes * tools + "))";
-    }
-
-    private static String statusInsert(Options options, long start, long end) {
-        int slos = options.servers();
-        return "INSERT INTO " + options.database() + ".slo_status (slo_id, team, at, window_start, window_end, sli,"
-                + " objective, good, bad, budget_allowed, budget_remaining_events, budget_consumed, budget_remaining,"
-                + " time_to_exhaustion_s, burn_5m, burn_30m, burn_1h, burn_2h, burn_6h, burn_1d, burn_3d, page, ticket,"
-                + " budget_exhausted, recorded_at)"
-                + " SELECT concat('server-', toString(s), '-availability'), concat('team-', toString(s % 10)), at,"
-                + " at - 2592000, at, 0.999 - b / 100000, 0.995, 1000000 - b * 10, b * 10, 5000, 5000 - b * 10,"
-                + " b / 500, 1 - b / 500, NULL, b / 50, b / 60, b / 70, b / 80, b / 90, b / 100, b / 110, 0, 0, 0, now()"
-                + " FROM (SELECT toDateTime(" + start + " + intDiv(number, " + slos + ") * 60) AS at,"
-                + " number % " + slos + " AS s, cityHash64(s, intDiv(number, " + slos + ")) % 100 AS b"
-                + " FROM numbers(" + (end - start) / 60 * slos + "))";
-    }
-
-    private static Map<String, Long> tableSizes(ClickHouseClient admin) {
-        Map<String, Long> sizes = new LinkedHashMap<>();
-        for (JsonNode row : admin.query("SELECT table, sum(rows) AS n FROM system.parts WHERE active AND database = '"
-                + admin.database() + "' AND table IN ('call_rollups_1m', 'call_rollups_1m_by_time', 'call_rollups_1h',"
-                + " 'call_rollups_1d', 'slo_status') GROUP BY table ORDER BY table")) {
-            sizes.put(row.get("table").asText(), row.get("n").asLong());
-        }
-        return sizes;
     }
 
     private static List<SloDefinition> sloDefinitions(int servers) {

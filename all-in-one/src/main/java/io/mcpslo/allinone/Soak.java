@@ -1,9 +1,9 @@
 package io.mcpslo.allinone;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.ClickHouseConfig;
+import io.mcpslo.clickhouse.tools.StoredTotals;
 import io.mcpslo.common.config.Settings;
 import io.mcpslo.kafka.EmbeddedKafkaBroker;
 import io.mcpslo.schemas.EventCodec;
@@ -344,19 +344,9 @@ public final class Soak {
     }
 
     private static Verdict verdict(ClickHouseClient clickHouse, long acknowledged) {
-        JsonNode calls = clickHouse.query("SELECT count() AS rows, uniqExact(event_id) AS distinct_ids FROM calls FINAL")
-                .get(0);
-        long rolledUp = clickHouse.query("SELECT sum(calls) AS n FROM call_rollups_1m FINAL").get(0).get("n").asLong();
-        JsonNode incidents = clickHouse.query("""
-                SELECT count() AS incidents, countIf(fired > 1 OR resolved > 1) AS twice FROM (
-                  SELECT dedup_key, countIf(to_state = 'firing') AS fired, countIf(to_state = 'resolved') AS resolved
-                  FROM alert_events FINAL GROUP BY dedup_key)""").get(0);
-        long deliveredTwice = clickHouse.query("""
-                SELECT count() AS n FROM (
-                  SELECT dedup_key, receiver, status FROM alert_deliveries FINAL WHERE lower(result) = 'delivered'
-                  GROUP BY dedup_key, receiver, status HAVING count() > 1)""").get(0).get("n").asLong();
-        return new Verdict(acknowledged, calls.get("distinct_ids").asLong(), calls.get("rows").asLong(), rolledUp,
-                incidents.get("incidents").asLong(), incidents.get("twice").asLong(), deliveredTwice);
+        StoredTotals.SoakCounts counts = new StoredTotals(clickHouse).soakCounts();
+        return new Verdict(acknowledged, counts.distinctCalls(), counts.callRows(), counts.rolledUpCalls(),
+                counts.incidents(), counts.incidentsMovedTwice(), counts.deliveredTwice());
     }
 
     private void print(Verdict verdict) {
@@ -376,7 +366,7 @@ public final class Soak {
 
     private static long rowsQuietly(ClickHouseClient clickHouse) {
         try {
-            return clickHouse.query("SELECT count() AS n FROM calls").get(0).get("n").asLong();
+            return new StoredTotals(clickHouse).callRows();
         } catch (RuntimeException e) {
             return -1;
         }

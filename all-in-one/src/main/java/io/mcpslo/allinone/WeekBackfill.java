@@ -3,7 +3,7 @@ package io.mcpslo.allinone;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.ClickHouseConfig;
-import io.mcpslo.clickhouse.SqlLiteral;
+import io.mcpslo.clickhouse.tools.StoredTotals;
 import io.mcpslo.schemas.EventCodec;
 import java.io.IOException;
 import java.net.URI;
@@ -58,7 +58,7 @@ final class WeekBackfill {
             Instant lastPrint = Instant.MIN;
             while (!progress.complete()) {
                 Thread.sleep(POLL.toMillis());
-                BackfillProgress now = new BackfillProgress(sent, stored(clickHouse, runTag, begin, end),
+                BackfillProgress now = new BackfillProgress(sent, new StoredTotals(clickHouse).sessionCalls(runTag, begin, end),
                         rolledUp(http, api, pipeline.tokens().sre(), begin, end) - rolledUpBefore,
                         Math.round(tooLate(http, metrics) - tooLateBefore));
                 if (!now.equals(progress)) {
@@ -97,13 +97,6 @@ final class WeekBackfill {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** The run's own calls stored raw: tagged with its session id, in its range. */
-    private static long stored(ClickHouseClient clickHouse, String runTag, Instant begin, Instant end) {
-        return clickHouse.query("SELECT count() AS n FROM " + clickHouse.database() + ".calls FINAL WHERE ts >= "
-                + "toDateTime(" + begin.getEpochSecond() + ") AND ts < toDateTime(" + end.getEpochSecond()
-                + ") AND session_id = " + SqlLiteral.string(runTag)).get(0).get("n").asLong();
     }
 
     /** Calls in the rollups of [begin, end), as the query API sums them. */

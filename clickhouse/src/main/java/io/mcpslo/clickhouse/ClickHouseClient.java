@@ -56,6 +56,11 @@ public final class ClickHouseClient {
     }
 
     /** Creates the configured database; the one statement sent without {@code ?database=}, which must exist. */
+    /** The server's version, as {@code SELECT version()} answers it. */
+    public String serverVersion() {
+        return query("SELECT version() AS v").get(0).get("v").asText();
+    }
+
     public void createDatabaseIfMissing() {
         String sql = "CREATE DATABASE IF NOT EXISTS " + config.database();
         send(config.url().toString().replaceAll("/+$", "") + "/", HttpRequest.BodyPublishers.ofString(sql), sql);

@@ -1,8 +1,8 @@
 package io.mcpslo.allinone.importer;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.ClickHouseConfig;
+import io.mcpslo.clickhouse.tools.StoredTotals;
 import io.mcpslo.common.config.Settings;
 import io.mcpslo.engine.rollup.LatenessPolicy;
 import io.mcpslo.engine.rollup.RollupKey;
@@ -19,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
 
@@ -117,13 +116,9 @@ public final class Import {
     /** The rollup windows stored in [from, to], as store keys. */
     static Set<String> storedWindows(ClickHouseClient clickHouse, Instant from, Instant to) {
         Set<String> keys = new HashSet<>();
-        List<JsonNode> rows = clickHouse.query("SELECT DISTINCT toUnixTimestamp("
-                + "window_start) AS w, server, tool, server_version FROM " + clickHouse.database()
-                + ".call_rollups_1m WHERE window_start >= toDateTime(" + from.getEpochSecond()
-                + ") AND window_start <= toDateTime(" + to.getEpochSecond() + ")");
-        for (var row : rows) {
-            keys.add(new RollupKey(row.get("server").asText(), row.get("tool").asText(),
-                    row.get("server_version").asText(), Instant.ofEpochSecond(row.get("w").asLong())).storeKey());
+        for (StoredTotals.RollupWindow window : new StoredTotals(clickHouse).rollupWindows(from, to)) {
+            keys.add(new RollupKey(window.server(), window.tool(), window.serverVersion(), window.windowStart())
+                    .storeKey());
         }
         return keys;
     }
