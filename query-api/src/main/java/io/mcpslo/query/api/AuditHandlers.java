@@ -92,7 +92,7 @@ final class AuditHandlers {
         RangeParameters.checkNames(ctx.queryParamMap(), Set.of("from", "to"));
         Instant to = RangeParameters.instant(ctx.queryParamMap(), "to").orElseGet(() -> clock.instant().plusSeconds(1));
         Instant from = RangeParameters.instant(ctx.queryParamMap(), "from").orElse(to.minus(Duration.ofDays(1)));
-        checkRange(from, to);
+        RangeParameters.checkRange(from, to, MAX_RANGE);
         audited(ctx, "audit.verify");
         AuditVerifier.Report report = verifier.verify(store, from, to);
         Map<String, Object> body = new LinkedHashMap<>();
@@ -112,7 +112,7 @@ final class AuditHandlers {
         RangeParameters.checkNames(ctx.queryParamMap(), Set.of("from", "to", "limit"));
         Instant to = RangeParameters.instant(ctx.queryParamMap(), "to").orElseGet(() -> clock.instant().plusSeconds(1));
         Instant from = RangeParameters.instant(ctx.queryParamMap(), "from").orElse(to.minus(Duration.ofDays(7)));
-        checkRange(from, to);
+        RangeParameters.checkRange(from, to, MAX_RANGE);
         int limit = RangeParameters.limit(ctx.queryParamMap(), 500);
         audited(ctx, "audit.break-glass");
         ctx.json(Map.of("from", from.toString(), "to", to.toString(), "acts", store.breakGlass(from, to, limit)));
@@ -136,17 +136,8 @@ final class AuditHandlers {
         }
         Instant to = RangeParameters.instant(params, "to").orElseGet(() -> clock.instant().plusSeconds(1));
         Instant from = RangeParameters.instant(params, "from").orElse(to.minus(DEFAULT_RANGE));
-        checkRange(from, to);
+        RangeParameters.checkRange(from, to, MAX_RANGE);
         return new AuditFilter(equals, from, to);
-    }
-
-    private static void checkRange(Instant from, Instant to) {
-        if (!from.isBefore(to)) {
-            throw new BadRequestException("from", "from (" + from + ") must be before to (" + to + ")");
-        }
-        if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
-            throw new BadRequestException("from", "range longer than " + MAX_RANGE.toDays() + " days");
-        }
     }
 
     /** Writes "who asked what, when" before answering; a read that cannot be audited is not served. */

@@ -39,7 +39,6 @@ final class CallHandlers {
     private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}");
     private static final Duration DEFAULT_RANGE = Duration.ofHours(1);
     private static final Duration DEFAULT_VIEW_RANGE = Duration.ofDays(30);
-    private static final Duration MAX_RANGE = Duration.ofDays(400);
     private static final int VIEW_LIMIT = 5_000;
 
     private final CallStore calls;
@@ -113,7 +112,7 @@ final class CallHandlers {
         RangeParameters.checkNames(params, Set.of("from", "to"));
         Instant to = RangeParameters.instant(params, "to").orElseGet(() -> clock.instant().plusSeconds(1));
         Instant from = RangeParameters.instant(params, "from").orElse(to.minus(DEFAULT_VIEW_RANGE));
-        checkRange(from, to);
+        RangeParameters.checkRange(from, to);
         Optional<Set<String>> visible = ReadScope.servers(ctx, slos.get());
         List<Map<String, Object>> found = calls.oldestFirst(CallFilter.correlated(column, id, visible, from, to),
                 VIEW_LIMIT + 1);
@@ -194,7 +193,7 @@ final class CallHandlers {
         }
         Instant to = RangeParameters.instant(params, "to").orElseGet(() -> clock.instant().plusSeconds(1));
         Instant from = RangeParameters.instant(params, "from").orElse(to.minus(DEFAULT_RANGE));
-        checkRange(from, to);
+        RangeParameters.checkRange(from, to);
         Optional<Set<String>> visible = ReadScope.serversFor(ctx, slos.get(),
                 Optional.ofNullable(equals.get("server")));
         return new CallFilter(equals, outcomes(params), errorCode(params), minMs(params), visible, from, to);
@@ -248,14 +247,5 @@ final class CallHandlers {
             throw new BadRequestException("min_ms", "min_ms must be a number of milliseconds from 0 to 86400000; got "
                     + RangeParameters.abbreviate(text));
         });
-    }
-
-    static void checkRange(Instant from, Instant to) {
-        if (!from.isBefore(to)) {
-            throw new BadRequestException("from", "from (" + from + ") must be before to (" + to + ")");
-        }
-        if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
-            throw new BadRequestException("from", "range longer than " + MAX_RANGE.toDays() + " days");
-        }
     }
 }

@@ -91,7 +91,7 @@ final class LedgerHandlers {
         RangeParameters.checkNames(params, Set.of("from", "to"));
         Instant to = RangeParameters.instant(params, "to").orElseGet(() -> clock.instant().plusSeconds(1));
         Instant from = RangeParameters.instant(params, "from").orElse(to.minus(Duration.ofHours(1)));
-        CallHandlers.checkRange(from, to);
+        RangeParameters.checkRange(from, to);
         ctx.json(ledger(slo, from, to));
     }
 

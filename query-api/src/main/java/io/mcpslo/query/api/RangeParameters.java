@@ -77,11 +77,16 @@ final class RangeParameters {
 
     /** From before to, and no longer than {@link #MAX_RANGE}. */
     static void checkRange(Instant from, Instant to) {
+        checkRange(from, to, MAX_RANGE);
+    }
+
+    /** From before to, and no longer than {@code maxRange}. */
+    static void checkRange(Instant from, Instant to, Duration maxRange) {
         if (!from.isBefore(to)) {
             throw new BadRequestException("from", "from (" + from + ") must be before to (" + to + ")");
         }
-        if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
-            throw new BadRequestException("from", "range longer than " + MAX_RANGE.toDays() + " days");
+        if (Duration.between(from, to).compareTo(maxRange) > 0) {
+            throw new BadRequestException("from", "range longer than " + maxRange.toDays() + " days");
         }
     }
 
