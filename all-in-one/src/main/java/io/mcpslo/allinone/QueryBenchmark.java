@@ -5,6 +5,7 @@ import io.javalin.Javalin;
 import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.ClickHouseConfig;
 import io.mcpslo.clickhouse.RollupRoller;
+import io.mcpslo.clickhouse.SchemaMigrator;
 import io.mcpslo.clickhouse.tools.SyntheticRollups;
 import io.mcpslo.common.auth.BearerAuth;
 import io.mcpslo.common.auth.Role;
@@ -165,6 +166,7 @@ public final class QueryBenchmark {
             end = fill(admin, roller, options, figures);
         } else {
             System.out.printf("  reusing the filled database (data up to %s)%n", Instant.ofEpochSecond(end));
+            new SchemaMigrator(admin).migrate(); // a database filled before a migration gains its tables
             RollupRoller.Pass pass = roller.rollOnce();
             System.out.printf("  roller pass: %d day(s) in %.1f s%n", pass.days(), pass.took().toMillis() / 1000.0);
         }

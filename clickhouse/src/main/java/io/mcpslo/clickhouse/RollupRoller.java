@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * swaps it in whole ({@code REPLACE PARTITION}), and the day's daily partition from those hours the same way. Every
  * table thus holds one row per key and hour or day, and queries sum it without FINAL.
  *
+ * <p>The same pass rebuilds the touched hours of {@code call_rollups_1m_by_server} (V009): each server's minutes
+ * merged over its tools and versions, for a server's charts at minute steps.
+ *
  * <p>After a pass, {@code rollup_rolls} says up to where the hours may be used ({@code rolled_through}: whole hours
  * that ended {@link #SETTLE} before the pass began); a query reads minutes after that. A minute row arriving later
  * than that for an older hour (a late event, a back-fill, a replay) is in the hours from the next pass on, so until
@@ -145,18 +148,21 @@ public final class RollupRoller {
                     : touched.stream().map(pair -> new Pair(pair.hour(), null)).collect(Collectors.toSet()));
             byTimeFrom = Math.max(previous.get().byTimeFrom().getEpochSecond(), byTimeCutoff);
         }
-        String stage1h = "call_rollups_1h_stage_" + revision;
-        String stage1d = "call_rollups_1d_stage_" + revision;
+        Stages stages = new Stages("call_rollups_1h_stage_" + revision, "call_rollups_1d_stage_" + revision,
+                "call_rollups_1m_by_server_stage_" + revision);
         if (!work.isEmpty()) {
-            client.execute("CREATE TABLE IF NOT EXISTS " + table(stage1h) + " AS " + table("call_rollups_1h"));
-            client.execute("CREATE TABLE IF NOT EXISTS " + table(stage1d) + " AS " + table("call_rollups_1d"));
+            client.execute("CREATE TABLE IF NOT EXISTS " + table(stages.hours()) + " AS " + table("call_rollups_1h"));
+            client.execute("CREATE TABLE IF NOT EXISTS " + table(stages.days()) + " AS " + table("call_rollups_1d"));
+            client.execute("CREATE TABLE IF NOT EXISTS " + table(stages.serverMinutes()) + " AS "
+                    + table("call_rollups_1m_by_server"));
             try {
                 for (List<Long> chunk : chunks(work, byTimeFrom)) {
-                    rollChunk(chunk, work, byTimeFrom, stage1h, stage1d, revision);
+                    rollChunk(chunk, work, byTimeFrom, stages, revision);
                 }
             } finally {
-                client.execute("DROP TABLE IF EXISTS " + table(stage1h));
-                client.execute("DROP TABLE IF EXISTS " + table(stage1d));
+                client.execute("DROP TABLE IF EXISTS " + table(stages.hours()));
+                client.execute("DROP TABLE IF EXISTS " + table(stages.days()));
+                client.execute("DROP TABLE IF EXISTS " + table(stages.serverMinutes()));
             }
         }
         long rolledThrough = Math.floorDiv(now - SETTLE.toSeconds(), HOUR) * HOUR;
@@ -172,6 +178,10 @@ public final class RollupRoller {
                     pass.days(), pairs, pass.first() ? ", first pass" : "", pass.took().toMillis());
         }
         return pass;
+    }
+
+    /** A pass's staging tables, one per rolled table. */
+    private record Stages(String hours, String days, String serverMinutes) {
     }
 
     /** An hour (epoch seconds) touched for one server, or for every server when {@code server} is null. */
@@ -198,8 +208,11 @@ public final class RollupRoller {
         return chunks;
     }
 
-    private void rollChunk(List<Long> days, Map<Long, Set<Pair>> work, long byTimeFrom, String stage1h,
-                           String stage1d, long revision) {
+    private void rollChunk(List<Long> days, Map<Long, Set<Pair>> work, long byTimeFrom, Stages stages,
+                           long revision) {
+        String stage1h = stages.hours();
+        String stage1d = stages.days();
+        String stageServer = stages.serverMinutes();
         long from = days.get(0) * DAY;
         long to = (days.get(days.size() - 1) + 1) * DAY;
         String source = from >= byTimeFrom ? "call_rollups_1m_by_time" : "call_rollups_1m";
@@ -238,7 +251,12 @@ public final class RollupRoller {
             // the touched days' other hours and servers, as they are
             client.execute("INSERT INTO " + table(stage1h) + " SELECT * FROM " + table("call_rollups_1h") + " WHERE "
                     + range + " AND NOT (" + rolled + ")");
+            client.execute("INSERT INTO " + table(stageServer) + " SELECT * FROM " + table("call_rollups_1m_by_server")
+                    + " WHERE " + range + " AND NOT (" + rolled + ")");
         }
+        client.execute("INSERT INTO " + table(stageServer) + " SELECT window_start, server, '', '', " + MERGED + ", "
+                + revision + ", now() FROM " + table(source) + " FINAL WHERE " + range + " AND (" + rolled + ")"
+                + " GROUP BY window_start, server");
         client.execute("INSERT INTO " + table(stage1h) + " SELECT toDateTime(intDiv(toUInt32(window_start), " + HOUR
                 + ") * " + HOUR + ") AS hour_start, server, tool, server_version, " + MERGED + ", " + revision
                 + ", now() FROM " + table(source) + " FINAL WHERE " + range + " AND (" + rolled + ")"
@@ -251,6 +269,9 @@ public final class RollupRoller {
                 + ") * " + DAY + ") AS day_start, server, tool, server_version, " + MERGED + ", " + revision
                 + ", now() FROM " + table(stage1h) + " WHERE " + range + " GROUP BY day_start, server, tool, server_version");
         for (long day : days) {
+            client.execute("ALTER TABLE " + table("call_rollups_1m_by_server") + " REPLACE PARTITION " + day + " FROM "
+                    + table(stageServer));
+            client.execute("ALTER TABLE " + table(stageServer) + " DROP PARTITION " + day);
             client.execute("ALTER TABLE " + table("call_rollups_1d") + " REPLACE PARTITION " + day + " FROM "
                     + table(stage1d));
             client.execute("ALTER TABLE " + table(stage1h) + " DROP PARTITION " + day);
@@ -271,7 +292,7 @@ public final class RollupRoller {
     /** Staging tables of a pass that died (a pass takes minutes at most; these are an hour old). */
     private void dropStaleStages(long now) {
         for (JsonNode row : client.query("SELECT name FROM system.tables WHERE database = "
-                + SqlLiteral.string(client.database()) + " AND match(name, '^call_rollups_1[hd]_stage_[0-9]+$')")) {
+                + SqlLiteral.string(client.database()) + " AND match(name, '^call_rollups_(1h|1d|1m_by_server)_stage_[0-9]+$')")) {
             String name = row.get("name").asText();
             long millis = Long.parseLong(name.substring(name.lastIndexOf('_') + 1));
             if (millis / 1000 < now - HOUR) {

@@ -41,10 +41,20 @@ class RollupRollerIT {
 
     /** Expected rows of a coarser table: the final revisions summed per key and (unit-aligned) window. */
     private static Map<String, String> expected(List<Row> rows, long unit) {
+        return expected(rows, unit, false);
+    }
+
+    /** Expected rows of call_rollups_1m_by_server: the final revisions summed per server and minute. */
+    private static Map<String, String> expectedPerServer(List<Row> rows) {
+        return expected(rows, 60, true);
+    }
+
+    private static Map<String, String> expected(List<Row> rows, long unit, boolean perServer) {
         Map<String, long[]> counts = new TreeMap<>();
         Map<String, TreeMap<Integer, Long>> bins = new TreeMap<>();
         for (Row row : rows) {
-            String key = row.server() + "|" + row.tool() + "|" + row.version() + "|" + Math.floorDiv(row.minute(), unit) * unit;
+            String key = row.server() + "|" + (perServer ? "|" : row.tool() + "|" + row.version()) + "|"
+                    + Math.floorDiv(row.minute(), unit) * unit;
             long[] sums = counts.computeIfAbsent(key, k -> new long[7]);
             sums[0] += row.calls();
             sums[1] += row.ok();
@@ -95,6 +105,7 @@ class RollupRollerIT {
         assertEquals(rows.stream().map(r -> r.minute() / 86_400).distinct().count(), first.days());
         assertEquals(expected(rows, 3_600), stored("call_rollups_1h"));
         assertEquals(expected(rows, 86_400), stored("call_rollups_1d"));
+        assertEquals(expectedPerServer(rows), stored("call_rollups_1m_by_server"));
         RollupRoller.State state = roller.state().orElseThrow();
         assertEquals((now - RollupRoller.SETTLE.toSeconds()) / 3_600 * 3_600, state.rolledThrough().getEpochSecond());
 
@@ -132,6 +143,7 @@ class RollupRollerIT {
                 late.touchedPairs());
         assertEquals(expected(rows, 3_600), stored("call_rollups_1h"));
         assertEquals(expected(rows, 86_400), stored("call_rollups_1d"));
+        assertEquals(expectedPerServer(rows), stored("call_rollups_1m_by_server"));
         // only the touched (hour, server) pairs were rebuilt; the rest of their days were kept as they were
         assertEquals(githubRevisionBefore, client.query("SELECT max(revision) AS r FROM " + client.database()
                 + ".call_rollups_1h WHERE server = 'github' AND toUInt32(window_start) = "

@@ -60,9 +60,14 @@ public final class ClickHouseRollupStore implements RollupStore {
         this.planned = planned;
     }
 
-    /** The segments a query reads (what {@link #buckets} and {@link #tools} run). */
+    /** The segments {@link #buckets} reads for a query (summed over the tools). */
     public List<Segment> plan(RollupQuery query) {
-        return RollupPlanner.plan(query.from(), query.to(), query.step(), fleetWide(query), coverage());
+        return plan(query, true);
+    }
+
+    /** The segments a query reads; {@code summedOverTools} false keeps tools apart (the tools table). */
+    private List<Segment> plan(RollupQuery query, boolean summedOverTools) {
+        return RollupPlanner.plan(query.from(), query.to(), query.step(), shape(query, summedOverTools), coverage());
     }
 
     @Override
@@ -71,7 +76,7 @@ public final class ClickHouseRollupStore implements RollupStore {
                 .map(step -> "intDiv(toUInt32(window_start), " + step.toSeconds() + ") * " + step.toSeconds())
                 .orElse(String.valueOf(query.from().getEpochSecond()));
         List<RollupBucket> buckets = new ArrayList<>();
-        for (JsonNode row : client.query("SELECT toUInt64(" + bucket + ") AS bucket, " + SUMS + " FROM " + rows(query)
+        for (JsonNode row : client.query("SELECT toUInt64(" + bucket + ") AS bucket, " + SUMS + " FROM " + rows(query, true)
                 + " GROUP BY bucket ORDER BY bucket")) {
             buckets.add(bucket(Instant.ofEpochSecond(row.get("bucket").asLong()), row));
         }
@@ -91,7 +96,7 @@ public final class ClickHouseRollupStore implements RollupStore {
         List<ToolRow> rows = new ArrayList<>();
         for (JsonNode row : client.query("SELECT server, tool, server_version, ok, tool_error, transport_error, denied,"
                 + " rate_limited, zero_count, arraySum(tupleElement(bins, 2)) + zero_count AS n" + quantiles
-                + " FROM (SELECT server, tool, server_version, " + SUMS + " FROM " + rows(query)
+                + " FROM (SELECT server, tool, server_version, " + SUMS + " FROM " + rows(query, false)
                 + " GROUP BY server, tool, server_version)")) {
             long n = row.get("n").asLong();
             long zero = row.get("zero_count").asLong();
@@ -113,12 +118,12 @@ public final class ClickHouseRollupStore implements RollupStore {
     }
 
     /** The query's rollup rows, every segment's, as one table expression. */
-    private String rows(RollupQuery query) {
+    private String rows(RollupQuery query, boolean summedOverTools) {
         String filters = filter("server", query.server()) + filter("tool", query.tool())
                 + filter("server_version", query.version()) + query.servers().map(ClickHouseRollupStore::within).orElse("");
         // one read per table: a range's head and tail in the minutes share their granules, so read them once
         Map<RollupPlanner.Table, List<Segment>> byTable = new EnumMap<>(RollupPlanner.Table.class);
-        plan(query).forEach(segment -> byTable.computeIfAbsent(segment.table(), t -> new ArrayList<>()).add(segment));
+        plan(query, summedOverTools).forEach(segment -> byTable.computeIfAbsent(segment.table(), t -> new ArrayList<>()).add(segment));
         return "(" + byTable.entrySet().stream().map(entry -> "SELECT " + COLUMNS + " FROM " + client.database() + "."
                 + entry.getKey().tableName() + (entry.getKey().revisions() ? " FINAL" : "") + " WHERE ("
                 + entry.getValue().stream().map(segment -> "window_start >= toDateTime(" + segment.from().getEpochSecond()
@@ -127,10 +132,17 @@ public final class ClickHouseRollupStore implements RollupStore {
                 .collect(Collectors.joining(" UNION ALL ")) + ")";
     }
 
-    /** No server or tool named (the whole fleet, or a team's many servers): the by-time minutes serve it best. */
-    private static boolean fleetWide(RollupQuery query) {
-        return query.server().isEmpty() && query.tool().isEmpty()
-                && query.servers().map(servers -> servers.size() > 3).orElse(true);
+    /**
+     * No server or tool named (the whole fleet, or a team's many servers): the by-time minutes serve it best; one
+     * server named and its tools summed: that server's merged minutes.
+     */
+    private static RollupPlanner.Shape shape(RollupQuery query, boolean summedOverTools) {
+        if (query.server().isEmpty() && query.tool().isEmpty()
+                && query.servers().map(servers -> servers.size() > 3).orElse(true)) {
+            return RollupPlanner.Shape.FLEET;
+        }
+        boolean serverOnly = query.server().isPresent() && query.tool().isEmpty() && query.version().isEmpty();
+        return serverOnly && summedOverTools ? RollupPlanner.Shape.SERVER : RollupPlanner.Shape.OTHER;
     }
 
     private Optional<Coverage> coverage() {

@@ -69,6 +69,7 @@ public final class Retention {
                 Rule.partitioned("calls_by_time", Partitioning.DAY, settings.callsDays()),
                 Rule.partitioned("call_rollups_1m", Partitioning.MONTH, settings.rollupDays()),
                 Rule.partitioned("call_rollups_1m_by_time", Partitioning.UTC_DAY_NUMBER, settings.byTimeRollupDays()),
+                Rule.partitioned("call_rollups_1m_by_server", Partitioning.UTC_DAY_NUMBER, settings.rollupDays()),
                 Rule.partitioned("call_rollups_1h", Partitioning.UTC_DAY_NUMBER, settings.hourlyRollupDays()),
                 Rule.partitioned("call_rollups_1d", Partitioning.UTC_DAY_NUMBER, settings.dailyRollupDays()),
                 Rule.partitioned("call_rollups_touched", Partitioning.DAY, RetentionSettings.ROLLUP_TOUCH_DAYS),

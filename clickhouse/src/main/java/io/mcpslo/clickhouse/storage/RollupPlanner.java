@@ -18,7 +18,9 @@ import java.util.Optional;
  *   <li>Minutes for the rest: the range's ragged ends, anything after the roller's watermark, and every
  *       {@code 1m}/{@code 5m} step. Minutes of the whole fleet (no server or tool filter) come from
  *       {@code call_rollups_1m_by_time}, sorted by time, where it is complete (from {@link Coverage#byTimeFrom()});
- *       filtered ones from {@code call_rollups_1m}, sorted by server and tool.</li>
+ *       filtered ones from {@code call_rollups_1m}, sorted by server and tool. A query that names only a server
+ *       (its whole chart) reads that server's minutes merged over its tools, {@code call_rollups_1m_by_server},
+ *       where the roller has rolled them (before {@link Coverage#rolledThrough()}).</li>
  * </ul>
  * Without a roller (no coverage) every query reads {@code call_rollups_1m}, as before.
  */
@@ -34,6 +36,7 @@ public final class RollupPlanner {
     public enum Table {
         MINUTES("call_rollups_1m", true),
         MINUTES_BY_TIME("call_rollups_1m_by_time", true),
+        SERVER_MINUTES("call_rollups_1m_by_server", false),
         HOURS("call_rollups_1h", false),
         DAYS("call_rollups_1d", false);
 
@@ -66,14 +69,31 @@ public final class RollupPlanner {
     public record Coverage(Instant rolledThrough, Instant byTimeFrom) {
     }
 
+    /** What a query's filters select; the minutes that serve it best depend on it. */
+    public enum Shape {
+        /** Neither server nor tool named: the whole fleet, or a team's many servers. */
+        FLEET,
+        /** One server named, no tool or version, the answer summed over its tools. */
+        SERVER,
+        /** Anything else, or an answer kept per tool (the tools table). */
+        OTHER
+    }
+
+    /** {@link #plan(Instant, Instant, Optional, Shape, Optional)} for a fleet-wide or any other query. */
+    public static List<Segment> plan(Instant from, Instant to, Optional<Duration> step, boolean fleetWide,
+                                     Optional<Coverage> coverage) {
+        return plan(from, to, step, fleetWide ? Shape.FLEET : Shape.OTHER, coverage);
+    }
+
     /**
      * The segments, in time order, that together cover [from, to) exactly once.
      *
-     * @param step      bucket width (empty: one bucket)
-     * @param fleetWide true when the query filters neither server nor tool (the whole fleet, or many servers)
+     * @param step  bucket width (empty: one bucket)
+     * @param shape what the query's filters select
      */
-    public static List<Segment> plan(Instant from, Instant to, Optional<Duration> step, boolean fleetWide,
+    public static List<Segment> plan(Instant from, Instant to, Optional<Duration> step, Shape shape,
                                      Optional<Coverage> coverage) {
+        boolean fleetWide = shape == Shape.FLEET;
         if (!from.isBefore(to)) {
             throw new IllegalArgumentException("from must be before to");
         }
@@ -83,18 +103,20 @@ public final class RollupPlanner {
         boolean hoursAnswer = stepSeconds == 0 || stepSeconds % HOUR == 0;
         boolean daysAnswer = stepSeconds == 0 || stepSeconds % DAY == 0;
         long byTimeFrom = fleetWide && coverage.isPresent() ? coverage.get().byTimeFrom().getEpochSecond() : Long.MAX_VALUE;
+        long serverMinutesTo = shape == Shape.SERVER && coverage.isPresent()
+                ? floor(coverage.get().rolledThrough().getEpochSecond(), HOUR) : Long.MIN_VALUE;
         List<Segment> segments = new ArrayList<>();
         if (coverage.isEmpty() || !hoursAnswer) {
-            minutes(segments, start, end, byTimeFrom);
+            minutes(segments, start, end, byTimeFrom, serverMinutesTo);
             return segments;
         }
         long hoursFrom = ceil(start, HOUR);
         long hoursTo = Math.min(floor(end, HOUR), floor(coverage.get().rolledThrough().getEpochSecond(), HOUR));
         if (hoursFrom >= hoursTo) {
-            minutes(segments, start, end, byTimeFrom);
+            minutes(segments, start, end, byTimeFrom, serverMinutesTo);
             return segments;
         }
-        minutes(segments, start, hoursFrom, byTimeFrom);
+        minutes(segments, start, hoursFrom, byTimeFrom, serverMinutesTo);
         long daysFrom = ceil(hoursFrom, DAY);
         long daysTo = floor(hoursTo, DAY);
         if (daysAnswer && daysFrom < daysTo) {
@@ -104,8 +126,14 @@ public final class RollupPlanner {
         } else {
             add(segments, Table.HOURS, hoursFrom, hoursTo);
         }
-        minutes(segments, hoursTo, end, byTimeFrom);
+        minutes(segments, hoursTo, end, byTimeFrom, serverMinutesTo);
         return segments;
+    }
+
+    private static void minutes(List<Segment> segments, long from, long to, long byTimeFrom, long serverMinutesTo) {
+        long rolled = Math.max(from, Math.min(to, serverMinutesTo));
+        add(segments, Table.SERVER_MINUTES, from, rolled);
+        minutes(segments, rolled, to, byTimeFrom);
     }
 
     private static void minutes(List<Segment> segments, long from, long to, long byTimeFrom) {

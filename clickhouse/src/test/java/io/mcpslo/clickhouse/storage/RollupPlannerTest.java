@@ -4,6 +4,7 @@ import static io.mcpslo.clickhouse.storage.RollupPlanner.Table.DAYS;
 import static io.mcpslo.clickhouse.storage.RollupPlanner.Table.HOURS;
 import static io.mcpslo.clickhouse.storage.RollupPlanner.Table.MINUTES;
 import static io.mcpslo.clickhouse.storage.RollupPlanner.Table.MINUTES_BY_TIME;
+import static io.mcpslo.clickhouse.storage.RollupPlanner.Table.SERVER_MINUTES;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,6 +47,22 @@ class RollupPlannerTest {
             assertEquals(List.of(new Segment(MINUTES, from, NOW)),
                     RollupPlanner.plan(from, NOW, Optional.of(step), false, ROLLED));
         }
+    }
+
+    @Test
+    void aServersChartAtMinuteStepsReadsItsMergedMinutesUpToTheWatermark() {
+        Instant from = NOW.minus(Duration.ofDays(7));
+        for (Duration step : List.of(Duration.ofMinutes(1), Duration.ofMinutes(5))) {
+            assertEquals(List.of(new Segment(SERVER_MINUTES, from, Instant.parse("2026-11-25T14:00:00Z")),
+                            segment(MINUTES, "2026-11-25T14:00:00Z", "2026-11-25T14:23:00Z")),
+                    RollupPlanner.plan(from, NOW, Optional.of(step), RollupPlanner.Shape.SERVER, ROLLED));
+            assertEquals(List.of(new Segment(MINUTES, from, NOW)),
+                    RollupPlanner.plan(from, NOW, Optional.of(step), RollupPlanner.Shape.SERVER, Optional.empty()));
+        }
+        assertEquals(List.of(segment(SERVER_MINUTES, "2026-11-25T10:30:00Z", "2026-11-25T11:00:00Z"),
+                        segment(HOURS, "2026-11-25T11:00:00Z", "2026-11-25T14:00:00Z"),
+                        segment(MINUTES, "2026-11-25T14:00:00Z", "2026-11-25T14:23:00Z")),
+                RollupPlanner.plan(Instant.parse("2026-11-25T10:30:00Z"), NOW, HOUR, RollupPlanner.Shape.SERVER, ROLLED));
     }
 
     @Test
@@ -117,12 +134,13 @@ class RollupPlannerTest {
             Instant from = Instant.ofEpochSecond(base - base % (random.nextBoolean() ? 60 : 1));
             Instant to = from.plusSeconds(1 + random.nextInt(random.nextBoolean() ? 7_200 : 40 * 86_400));
             Optional<Duration> step = steps.get(random.nextInt(steps.size()));
-            boolean fleet = random.nextBoolean();
+            RollupPlanner.Shape shape = RollupPlanner.Shape.values()[random.nextInt(3)];
+            boolean fleet = shape == RollupPlanner.Shape.FLEET;
             Optional<Coverage> coverage = random.nextInt(5) == 0 ? Optional.empty() : Optional.of(new Coverage(
                     Instant.ofEpochSecond((NOW.getEpochSecond() - random.nextInt(45 * 86_400)) / 3600 * 3600),
                     Instant.ofEpochSecond(NOW.getEpochSecond() - random.nextInt(45 * 86_400))));
-            List<Segment> plan = RollupPlanner.plan(from, to, step, fleet, coverage);
-            String context = from + " " + to + " " + step + " fleet=" + fleet + " " + coverage + " -> " + plan;
+            List<Segment> plan = RollupPlanner.plan(from, to, step, shape, coverage);
+            String context = from + " " + to + " " + step + " " + shape + " " + coverage + " -> " + plan;
             assertEquals(from, plan.get(0).from(), context);
             assertEquals(to, plan.get(plan.size() - 1).to(), context);
             for (int s = 0; s < plan.size(); s++) {
@@ -145,8 +163,16 @@ class RollupPlannerTest {
                         assertTrue(fleet, context);
                         assertTrue(!segment.from().isBefore(coverage.orElseThrow().byTimeFrom()), context);
                     }
-                    case MINUTES -> assertTrue(!fleet || coverage.isEmpty()
-                            || !segment.to().isAfter(coverage.get().byTimeFrom()), context);
+                    case SERVER_MINUTES -> {
+                        assertEquals(RollupPlanner.Shape.SERVER, shape, context);
+                        assertTrue(!segment.to().isAfter(coverage.orElseThrow().rolledThrough()), context);
+                    }
+                    case MINUTES -> {
+                        assertTrue(!fleet || coverage.isEmpty()
+                                || !segment.to().isAfter(coverage.get().byTimeFrom()), context);
+                        assertTrue(shape != RollupPlanner.Shape.SERVER || coverage.isEmpty()
+                                || !segment.from().isBefore(coverage.get().rolledThrough()), context);
+                    }
                 }
             }
         }

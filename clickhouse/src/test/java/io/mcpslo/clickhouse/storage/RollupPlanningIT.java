@@ -1,9 +1,5 @@
-package io.mcpslo.query.store;
+package io.mcpslo.clickhouse.storage;
 
-import io.mcpslo.clickhouse.storage.ClickHouseRollupStore;
-import io.mcpslo.clickhouse.storage.RollupPlanner;
-import io.mcpslo.storage.rollup.RollupBucket;
-import io.mcpslo.storage.rollup.RollupQuery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,10 +8,12 @@ import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.ClickHouseTestSupport;
 import io.mcpslo.clickhouse.MinuteRollups;
 import io.mcpslo.clickhouse.MinuteRollups.Row;
-import io.mcpslo.storage.ReadMeter;
 import io.mcpslo.clickhouse.RollupRoller;
-import io.mcpslo.engine.sketch.LatencySketch;
 import io.mcpslo.clickhouse.storage.RollupPlanner.Table;
+import io.mcpslo.engine.sketch.LatencySketch;
+import io.mcpslo.storage.ReadMeter;
+import io.mcpslo.storage.rollup.RollupBucket;
+import io.mcpslo.storage.rollup.RollupQuery;
 import io.mcpslo.storage.rollup.RollupStore.ToolRow;
 import io.mcpslo.storage.rollup.RollupStore.ToolSort;
 import java.time.Duration;
@@ -147,7 +145,13 @@ class RollupPlanningIT {
         RollupQuery server = new RollupQuery(Optional.of("github"), Optional.empty(), Optional.empty(),
                 minutesAgo(4 * 1_440), minutesAgo(0), Optional.of(Duration.ofHours(1)));
         tables = planned.plan(server).stream().map(RollupPlanner.Segment::table).toList();
-        assertEquals(List.of(Table.MINUTES, Table.HOURS, Table.MINUTES), tables);
+        assertEquals(List.of(Table.SERVER_MINUTES, Table.HOURS, Table.MINUTES), tables);
+        RollupQuery serverByFiveMinutes = new RollupQuery(Optional.of("github"), Optional.empty(), Optional.empty(),
+                minutesAgo(2 * 1_440), minutesAgo(0), Optional.of(Duration.ofMinutes(5)));
+        tables = planned.plan(serverByFiveMinutes).stream().map(RollupPlanner.Segment::table).toList();
+        assertEquals(List.of(Table.SERVER_MINUTES, Table.MINUTES), tables);
+        assertTrue(rowsRead(planned, serverByFiveMinutes) < rowsRead(minutes, serverByFiveMinutes),
+                rowsRead(planned, serverByFiveMinutes) + " vs " + rowsRead(minutes, serverByFiveMinutes));
         assertTrue(rowsRead(planned, fleet) < rowsRead(minutes, fleet), rowsRead(planned, fleet) + " vs "
                 + rowsRead(minutes, fleet));
     }
