@@ -2,6 +2,7 @@ package io.mcpslo.query.report;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.mcpslo.schemas.testing.GoldenFile;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
@@ -18,13 +19,13 @@ class WeeklyReportWebhookGoldenTest {
     @Test
     void withoutPdf() throws IOException {
         var body = WeeklyReportWebhookV1.withoutPdf("devtools", "2026-W47", MARKDOWN);
-        GoldenFile.assertMatches("weekly-report-v1.json", body.json(), body.bytes());
+        GoldenFile.assertMatches(WeeklyReportWebhookGoldenTest.class, "weekly-report-v1.json", body.json(), body.bytes());
     }
 
     @Test
     void withPdf() throws IOException {
         var body = new WeeklyReportWebhookV1("devtools", "2026-W47", MARKDOWN, "devtools-2026-W47.pdf", "JVBERi0xLjQK");
-        GoldenFile.assertMatches("weekly-report-v1-with-pdf.json", body.json(), body.bytes());
+        GoldenFile.assertMatches(WeeklyReportWebhookGoldenTest.class, "weekly-report-v1-with-pdf.json", body.json(), body.bytes());
     }
 
     @Test

@@ -24,6 +24,7 @@ import io.mcpslo.engine.slo.Severity;
 import io.mcpslo.engine.slo.SloDefinition;
 import io.mcpslo.engine.slo.SloScope;
 import io.mcpslo.engine.slo.SloStatus;
+import io.mcpslo.schemas.testing.GoldenFile;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +69,7 @@ class AlertPayloadGoldenTest {
             case AlertmanagerWebhookV1 b -> "alertmanager-v1";
             case SlackMessageV1 b -> "slack-v1";
         };
-        GoldenFile.assertMatches(version + "-" + scenario + ".json", body.json(), body.bytes());
+        GoldenFile.assertMatches(AlertPayloadGoldenTest.class, version + "-" + scenario + ".json", body.json(), body.bytes());
     }
 
     @ParameterizedTest(name = "{0} {1}")
