@@ -52,6 +52,7 @@ public final class AckDeliveryLoop implements Runnable, AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong failedTries = new AtomicLong();
     private boolean assignmentChanged;
 
     public AckDeliveryLoop(ReceiverConfig receiver, String bootstrapServers, PagedIncidents paged,
@@ -80,6 +81,11 @@ public final class AckDeliveryLoop implements Runnable, AutoCloseable {
     /** Records of the topic that were not an acknowledgement of their key, skipped since this loop started. */
     public long skipped() {
         return skipped.get();
+    }
+
+    /** Tries to pass an acknowledgement on that the receiver did not take, since this loop started. */
+    public long failedTries() {
+        return failedTries.get();
     }
 
     /** Acknowledgements the receiver took since this loop started. */
@@ -217,6 +223,7 @@ public final class AckDeliveryLoop implements Runnable, AutoCloseable {
                     ack.by(), attempt);
             return true;
         }
+        failedTries.incrementAndGet();
         LOG.warn("receiver {} ({}): attempt {} to pass on the acknowledgement of {} failed: HTTP {} {}",
                 receiver.name(), receiver.safeUrl(), attempt, ack.dedupKey(), outcome.status(), outcome.error());
         if (outcome.permanent()) {
