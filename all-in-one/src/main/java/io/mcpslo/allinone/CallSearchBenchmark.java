@@ -125,7 +125,7 @@ public final class CallSearchBenchmark {
                 new byte[32], reports, new ReportService(reports, () -> slos, ZoneOffset.UTC, Optional.empty(), clock),
                 new ClickHouseDeadLetterStore(client), new ClickHouseCallStore(client),
                 io.mcpslo.query.api.TraceLinks.none(),
-                new io.mcpslo.query.store.InMemorySilenceStore());
+                new io.mcpslo.query.store.InMemorySilenceStore(), new io.mcpslo.query.store.InMemoryAckPublisher());
         Javalin app = QueryApp.create("127.0.0.1", services, clock, 10_000,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(0);
         try {

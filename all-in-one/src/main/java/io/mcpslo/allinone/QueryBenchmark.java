@@ -339,7 +339,7 @@ public final class QueryBenchmark {
                 new byte[32], reports, new ReportService(reports, () -> slos, ZoneOffset.UTC, Optional.empty(),
                         Clock.systemUTC()), new ClickHouseDeadLetterStore(client),
                 new io.mcpslo.clickhouse.storage.ClickHouseCallStore(client), io.mcpslo.query.api.TraceLinks.none(),
-                new io.mcpslo.query.store.InMemorySilenceStore());
+                new io.mcpslo.query.store.InMemorySilenceStore(), new io.mcpslo.query.store.InMemoryAckPublisher());
         return QueryApp.create("127.0.0.1", services, Clock.systemUTC(), 10_000,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(0);
     }

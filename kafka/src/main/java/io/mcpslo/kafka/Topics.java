@@ -1,5 +1,6 @@
 package io.mcpslo.kafka;
 
+import io.mcpslo.engine.alert.Acknowledgement;
 import io.mcpslo.engine.alert.AlertTransition;
 import io.mcpslo.engine.alert.SilenceRevision;
 import io.mcpslo.engine.notify.DeliveryAttempt;
@@ -55,11 +56,18 @@ public final class Topics {
     public static final Topic<String, SilenceRevision> SILENCES =
             new Topic<>("mcp.silences.v1", Serdes.String(), SilenceMessages.revisions());
 
+    /**
+     * Acknowledgements of incidents, keyed by dedup key: the API publishes each; the PagerDuty delivery loops pass
+     * them on and the sink keeps them. Compacted, so the last acknowledgement of every incident stays.
+     */
+    public static final Topic<String, Acknowledgement> ACKS =
+            new Topic<>("mcp.acks.v1", Serdes.String(), AckMessages.acknowledgements());
+
     public static final List<Topic<?, ?>> ALL = List.of(EVENTS, DEAD_LETTERS, CALLS, AUDIT, ROLLUPS, ALERTS, SLO_STATUS,
-            DELIVERIES, AUDIT_CHAINED, AUDIT_DIGESTS, SILENCES);
+            DELIVERIES, AUDIT_CHAINED, AUDIT_DIGESTS, SILENCES, ACKS);
 
     /** Topics that keep the last record per key (cleanup.policy=compact) instead of a time window. */
-    public static final List<Topic<?, ?>> COMPACTED = List.of(SILENCES);
+    public static final List<Topic<?, ?>> COMPACTED = List.of(SILENCES, ACKS);
 
     private Topics() {
     }

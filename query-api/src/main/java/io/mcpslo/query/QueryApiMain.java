@@ -7,6 +7,7 @@ import io.mcpslo.common.auth.BearerAuth;
 import io.mcpslo.common.auth.TokenStore;
 import io.mcpslo.query.audit.KafkaAuditRecorder;
 import io.mcpslo.query.report.ReportService;
+import io.mcpslo.query.store.KafkaAckPublisher;
 import io.mcpslo.query.store.KafkaSilenceStore;
 import io.mcpslo.sloconfig.SloDirectory;
 import io.mcpslo.storage.Storage;
@@ -79,6 +80,7 @@ public final class QueryApiMain {
         reloads.scheduleWithFixedDelay(slos::reload, reloadMs, reloadMs, TimeUnit.MILLISECONDS);
         var recorder = new KafkaAuditRecorder(config.kafkaBootstrapServers(), Duration.ofSeconds(10));
         var silences = new KafkaSilenceStore(config.kafkaBootstrapServers(), Duration.ofSeconds(10));
+        var acks = new KafkaAckPublisher(config.kafkaBootstrapServers(), Duration.ofSeconds(10));
         var reports = storage.reports();
         var reportService = new ReportService(reports, () -> slos.current().slos(), config.reportZone(),
                 config.reportWebhook(), config.reportWebhookPdf(), Clock.systemUTC());
@@ -95,7 +97,7 @@ public final class QueryApiMain {
         startUpkeep(storage.queryUpkeep(), rolls, Clock.systemUTC());
         var services = new QueryApp.Services(storage.rollups(), storage.slos(), storage.audit(), recorder, () -> slos.current().slos(),
                 new BearerAuth(new TokenStore(config.tokensFile())), config.auditDigestKey(), reports, reportService,
-                storage.deadLetters(), storage.calls(), config.traceLinks(), silences);
+                storage.deadLetters(), storage.calls(), config.traceLinks(), silences, acks);
         Javalin app = QueryApp.create(config.bindHost(), services, Clock.systemUTC(), config.maxPoints(), registry)
                 .start(config.port());
         app.events(events -> events.serverStopped(() -> {
@@ -103,6 +105,7 @@ public final class QueryApiMain {
             rolls.shutdownNow();
             recorder.close();
             silences.close();
+            acks.close();
             storage.close();
         }));
         LOG.info("query-api listening on http://{}:{}/api/v1/", config.bindHost(), app.port());

@@ -120,6 +120,10 @@ public final class StreamProcessor implements AutoCloseable {
                 .register(registry);
         var notifications = new NotificationDispatcher(config.kafka().bootstrapServers(),
                 () -> slos.current().receivers(), silences::active, config.notifications(), Clock.systemUTC());
+        Gauge.builder("mcp_acks_skipped_records", notifications::skippedAckRecords)
+                .description("Records on the acknowledgements topic the PagerDuty loops skipped: not an"
+                        + " acknowledgement of their key")
+                .register(registry);
         var processor = new StreamProcessor(streams, sink, metrics, streamsMetrics, slos, notifications, historyReads,
                 silences, storage);
         streams.start();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.ClickHouseException;
 import io.mcpslo.clickhouse.SchemaMigrator;
+import io.mcpslo.engine.alert.Acknowledgement;
 import io.mcpslo.engine.alert.AlertTransition;
 import io.mcpslo.engine.alert.SilenceRevision;
 import io.mcpslo.engine.notify.DeliveryAttempt;
@@ -98,6 +99,21 @@ public final class ClickHousePipelineStore implements PipelineStore {
     public void writeSilences(List<SilenceRevision> silences) {
         // a tombstone on the compacted topic forgets a silence there; the history keeps it
         insert("silences", silences.stream().filter(java.util.Objects::nonNull).toList(), ClickHousePipelineStore::silenceRow);
+    }
+
+    @Override
+    public void writeAcks(List<Acknowledgement> acks) {
+        // a tombstone on the compacted topic forgets an acknowledgement there; the history keeps it
+        insert("alert_acks", acks.stream().filter(Objects::nonNull).toList(), ClickHousePipelineStore::ackRow);
+    }
+
+    private static ObjectNode ackRow(Acknowledgement ack) {
+        ObjectNode row = EventCodec.MAPPER.createObjectNode();
+        row.put("dedup_key", ack.dedupKey());
+        row.put("acked_by", ack.by());
+        row.put("comment", ack.comment());
+        row.put("at", ack.at().getEpochSecond());
+        return row;
     }
 
     @Override

@@ -5,13 +5,10 @@ import io.mcpslo.storage.slo.AlertRecord;
 import io.mcpslo.storage.slo.SloSnapshot;
 import io.mcpslo.storage.slo.SloStore;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.SqlLiteral;
 import io.mcpslo.engine.slo.DurationText;
 import io.mcpslo.engine.slo.SloStatus;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,10 +21,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** The SLO tables in ClickHouse (written by the stream-processor's sink; acks by this API). */
+/** The SLO tables in ClickHouse (written by the stream-processor's sink, acknowledgements included). */
 public final class ClickHouseSloStore implements SloStore {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     public static final String SNAPSHOT_COLUMNS = "slo_id, team, toUnixTimestamp(at) AS at,"
             + " toUnixTimestamp(window_start) AS window_start, toUnixTimestamp(window_end) AS window_end, sli, objective,"
             + " good, bad, budget_remaining, budget_consumed, time_to_exhaustion_s, " + burnColumns()
@@ -184,26 +180,8 @@ public final class ClickHouseSloStore implements SloStore {
     }
 
     @Override
-    public void acknowledge(String dedupKey, String by, String comment, Instant at) {
-        ObjectNode row = MAPPER.createObjectNode();
-        row.put("dedup_key", dedupKey);
-        row.put("acked_by", by);
-        row.put("comment", comment);
-        row.put("at", at.getEpochSecond());
-        insert("alert_acks", row);
-    }
-
-    @Override
     public Optional<String> alertTeam(String dedupKey) {
         return client.query("SELECT team FROM " + table("alert_events") + " WHERE dedup_key = "
                 + SqlLiteral.string(dedupKey) + " LIMIT 1").stream().map(row -> row.get("team").asText()).findFirst();
-    }
-
-    private void insert(String table, ObjectNode row) {
-        try {
-            client.insertJsonEachRow(table, (MAPPER.writeValueAsString(row) + "\n").getBytes(StandardCharsets.UTF_8));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -3,6 +3,8 @@ package io.mcpslo.query.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import io.mcpslo.engine.alert.Acknowledgement;
+import io.mcpslo.query.store.AckPublisher;
 import io.mcpslo.storage.slo.AlertQuery;
 import io.mcpslo.storage.slo.AlertRecord;
 import io.mcpslo.storage.slo.SloStore;
@@ -19,14 +21,16 @@ import java.util.regex.Pattern;
 /** The alert endpoints: the alert history and acknowledgements. */
 final class AlertHandlers {
 
-    static final Pattern DEDUP_KEY = Pattern.compile("[A-Za-z0-9:._-]{1,300}");
+    static final Pattern DEDUP_KEY = Acknowledgement.DEDUP_KEY;
 
     private final SloStore store;
+    private final AckPublisher acks;
     private final ActionAudit audit;
     private final Clock clock;
 
-    AlertHandlers(SloStore store, ActionAudit audit, Clock clock) {
+    AlertHandlers(SloStore store, AckPublisher acks, ActionAudit audit, Clock clock) {
         this.store = store;
+        this.acks = acks;
         this.audit = audit;
         this.clock = clock;
     }
@@ -66,7 +70,7 @@ final class AlertHandlers {
         }
         Instant now = clock.instant();
         audit.record(ctx, "alert.acknowledge", "alert/" + dedupKey, body.toString(), comment);
-        store.acknowledge(dedupKey, by, comment, now);
+        acks.publish(new Acknowledgement(dedupKey, by, comment, now));
         ctx.status(HttpStatus.CREATED).json(Map.of("dedup_key", dedupKey, "acked_by", by, "acked_at", now.toString()));
     }
 

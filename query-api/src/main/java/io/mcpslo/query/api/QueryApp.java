@@ -18,6 +18,7 @@ import io.mcpslo.storage.StorageUnavailable;
 import io.mcpslo.engine.slo.SloDefinition;
 import io.mcpslo.storage.pipeline.DeadLetterStore;
 import io.mcpslo.storage.rollup.RollupStore;
+import io.mcpslo.query.store.AckPublisher;
 import io.mcpslo.query.store.SilenceStore;
 import io.mcpslo.storage.slo.SloStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -46,7 +47,8 @@ public final class QueryApp {
     public record Services(RollupStore rollups, SloStore slos, AuditStore audit, AuditRecorder recorder,
                            Supplier<List<SloDefinition>> definitions, BearerAuth auth, byte[] digestKey,
                            ReportStore reports, ReportService reportService, DeadLetterStore deadLetters,
-                           CallStore calls, TraceLinks traceLinks, SilenceStore silences) {
+                           CallStore calls, TraceLinks traceLinks, SilenceStore silences,
+                           AckPublisher acks) {
     }
 
     public static Javalin create(String bindHost, Services services, Clock clock, int maxPoints,
@@ -54,7 +56,7 @@ public final class QueryApp {
         var handlers = new QueryHandlers(services.rollups(), services.definitions(), clock, maxPoints);
         var actionAudit = new ActionAudit(services.recorder(), clock);
         var sloHandlers = new SloHandlers(services.definitions(), services.slos(), clock, maxPoints);
-        var alertHandlers = new AlertHandlers(services.slos(), actionAudit, clock);
+        var alertHandlers = new AlertHandlers(services.slos(), services.acks(), actionAudit, clock);
         var silenceHandlers = new SilenceHandlers(services.silences(), actionAudit, clock);
         var auditHandlers = new AuditHandlers(services.audit(), services.recorder(),
                 new AuditVerifier(services.digestKey()), clock, services.traceLinks());
@@ -137,6 +139,12 @@ public final class QueryApp {
             LOG.warn("silences unavailable for {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
             ctx.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5")
                     .json(error("silences (Kafka) cannot be written or read now: " + e.getMessage(), null));
+        });
+        app.exception(AckPublisher.AcksUnavailableException.class, (e, ctx) -> {
+            LOG.warn("acknowledgement not stored for {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            ctx.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5")
+                    .json(error("the acknowledgement was not stored (Kafka unavailable), try again shortly: "
+                            + e.getMessage(), null));
         });
         app.after(SecurityHeaders::forDocument);
         app.after(QueryApp::reportReads);

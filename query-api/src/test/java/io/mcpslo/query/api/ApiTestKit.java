@@ -20,6 +20,7 @@ import io.mcpslo.query.report.ReportService;
 import io.mcpslo.clickhouse.storage.ClickHouseDeadLetterStore;
 import io.mcpslo.clickhouse.storage.ClickHouseRollupStore;
 import io.mcpslo.clickhouse.storage.ClickHouseSloStore;
+import io.mcpslo.query.store.KafkaAckPublisher;
 import io.mcpslo.query.store.KafkaSilenceStore;
 import io.mcpslo.schemas.AuditEvent;
 import io.mcpslo.schemas.EventCodec;
@@ -96,12 +97,14 @@ final class ApiTestKit {
                 new ClickHouseReportStore(client), new ReportService(new ClickHouseReportStore(client), slos,
                         java.time.ZoneId.of("UTC"), java.util.Optional.empty(), clock), new ClickHouseDeadLetterStore(client),
                 new ClickHouseCallStore(client), new TraceLinks(java.util.Optional.of(TRACE_TEMPLATE)),
-                new KafkaSilenceStore(bootstrapServers(), Duration.ofSeconds(10)));
+                new KafkaSilenceStore(bootstrapServers(), Duration.ofSeconds(10)),
+                new KafkaAckPublisher(bootstrapServers(), Duration.ofSeconds(10)));
         Javalin app = QueryApp.create("127.0.0.1", services, clock, 10_000,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(0);
         app.events(events -> events.serverStopped(() -> {
             recorder.close();
             ((KafkaSilenceStore) services.silences()).close();
+            ((KafkaAckPublisher) services.acks()).close();
         }));
         return app;
     }

@@ -278,7 +278,7 @@ class SilencesThroughKafkaIT {
                 new BearerAuth(new TokenStore(ApiTestKit.tokens)), ApiTestKit.DIGEST_KEY, reports,
                 new ReportService(reports, List::of, java.time.ZoneOffset.UTC, Optional.empty(), Clock.systemUTC()),
                 new ClickHouseDeadLetterStore(clickHouse), new ClickHouseCallStore(clickHouse), TraceLinks.none(),
-                silences);
+                silences, new io.mcpslo.query.store.InMemoryAckPublisher());
         Javalin down = QueryApp.create("127.0.0.1", services, Clock.systemUTC(), 10_000,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(0);
         try {

@@ -23,6 +23,11 @@ import io.mcpslo.engine.slo.SloDefinition;
 import io.mcpslo.engine.slo.SloScope;
 import io.mcpslo.engine.slo.SloStatus;
 import io.mcpslo.clickhouse.storage.ClickHousePipelineStore;
+import io.mcpslo.kafka.Topics;
+import io.mcpslo.processor.sink.Sink;
+import io.mcpslo.processor.sink.SinkSettings;
+import io.mcpslo.processor.sink.SinkTable;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mcpslo.storage.pipeline.PipelineStore;
 import io.mcpslo.clickhouse.storage.ClickHouseRollupStore;
 import io.mcpslo.clickhouse.storage.ClickHouseSloStore;
@@ -57,6 +62,7 @@ class SloApiIT {
     private static final String DEDUP_KEY = "mcp-slo:jira-availability:page:1795600000";
     private static ClickHouseClient client;
     private static Javalin app;
+    private static Sink ackSink;
 
     private static SloDefinition slo(String id, String team, String server) {
         return new SloDefinition(id, team, "calls to " + server + " succeed", new SloScope(server, null, null),
@@ -105,10 +111,17 @@ class SloApiIT {
                 slo("github-transport", "devtools", "github"), slo("new-slo", "devtools", "slack"),
                 slo("quiet-slo", "devtools", "confluence"));
         app = ApiTestKit.start(client, () -> slos, Clock.fixed(NOW, ZoneOffset.UTC));
+        // acknowledgements reach ClickHouse as in production: the API publishes them, the sink copies them
+        SinkTable<?> acks = SinkTable.ALL.stream().filter(table -> table.topic().equals(Topics.ACKS)).findFirst()
+                .orElseThrow();
+        ackSink = new Sink(List.of(acks), ApiTestKit.bootstrapServers(), store,
+                new SinkSettings(1_000, Duration.ofMillis(100), Duration.ofSeconds(1)), new SimpleMeterRegistry(),
+                Clock.systemUTC()).start();
     }
 
     @AfterAll
     static void stop() {
+        ackSink.close();
         app.stop();
         ClickHouseTestSupport.drop(client);
     }
@@ -192,9 +205,12 @@ class SloApiIT {
         JsonNode history = get("/api/v1/alerts?slo=github-transport&from=2026-11-25T09:00:00Z").get("alerts");
         assertEquals(List.of("resolved", "firing"), List.of(history.get(0).get("to").asText(),
                 history.get(1).get("to").asText()), "newest first, the replay collapsed");
-        ok("POST", "/api/v1/alerts/" + DEDUP_KEY + "/ack", "{\"comment\":\"looking\"}", 201);
-        JsonNode acked = get("/api/v1/alerts?state=active").get("alerts").get(0);
+        JsonNode answer = ok("POST", "/api/v1/alerts/" + DEDUP_KEY + "/ack", "{\"comment\":\"looking\"}", 201);
+        assertEquals("sre-sam", answer.get("acked_by").asText());
+        assertEquals(NOW.toString(), answer.get("acked_at").asText());
+        JsonNode acked = awaitAcked(DEDUP_KEY);
         assertEquals("sre-sam", acked.get("acked_by").asText(), "the token's owner acknowledged");
+        assertEquals(NOW.toString(), acked.get("acked_at").asText());
         assertEquals(404, call("POST", "/api/v1/alerts/mcp-slo:none:page:1/ack", "{}").statusCode());
         // other test classes share the broker, so the event is looked up by what it is about
         var audit = ApiTestKit.publishedAuditEvents().stream()
@@ -202,6 +218,22 @@ class SloApiIT {
                 .findFirst().orElseThrow();
         assertEquals("sre-sam", audit.actor());
         assertEquals("looking", audit.reason());
+    }
+
+    /** The alert as the list shows it once the sink has copied its acknowledgement to ClickHouse. */
+    private static JsonNode awaitAcked(String dedupKey) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            for (JsonNode alert : get("/api/v1/alerts?state=active").get("alerts")) {
+                if (alert.get("dedup_key").asText().equals(dedupKey) && !alert.get("acked_by").isNull()) {
+                    return alert;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the acknowledgement of " + dedupKey + " never reached the alert list");
+            }
+            Thread.sleep(100);
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.mcpslo.storage.pipeline;
 
+import io.mcpslo.engine.alert.Acknowledgement;
 import io.mcpslo.engine.alert.AlertTransition;
 import io.mcpslo.engine.alert.SilenceRevision;
 import io.mcpslo.engine.notify.DeliveryAttempt;
@@ -40,6 +41,9 @@ public interface PipelineStore {
 
     /** Silence revisions, kept as their history (the delivery loops read silences from their topic). */
     void writeSilences(List<SilenceRevision> silences);
+
+    /** Acknowledgements of incidents; the alert reads show the latest of each (the pagers read them from their topic). */
+    void writeAcks(List<Acknowledgement> acks);
 
     /** Records the sink could not store, each with why and its original bytes. */
     void writeDeadLetters(List<DeadLetter> deadLetters);

@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** What the SLO endpoints read and write: status snapshots, alert history, acknowledgements. */
+/**
+ * What the SLO endpoints read: status snapshots and the alert history with each incident's acknowledgement
+ * (acknowledgements are written by the sink, from their topic: {@code PipelineStore#writeAcks}).
+ */
 public interface SloStore {
 
     /** The latest snapshot of each of these SLOs that has one. */
@@ -26,8 +29,6 @@ public interface SloStore {
 
     /** Every transition of the alert with this dedup key (one incident), oldest first; empty when there is none. */
     List<AlertRecord> transitions(String dedupKey);
-
-    void acknowledge(String dedupKey, String by, String comment, Instant at);
 
     /** The team of the alert with this dedup key, or empty when there is none. */
     Optional<String> alertTeam(String dedupKey);

@@ -5,10 +5,7 @@ import io.mcpslo.engine.alert.Silence;
 import io.mcpslo.engine.notify.DeliveryAttempt;
 import io.mcpslo.engine.notify.ReceiverConfig;
 import io.mcpslo.kafka.Topics;
-import java.io.IOException;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -157,7 +154,7 @@ public final class DeliveryLoop implements Runnable, AutoCloseable {
         try {
             Duration backoff = FIRST_BACKOFF;
             for (int attempt = 1; running.get(); attempt++) {
-                Outcome outcome = send(transition);
+                ReceiverPost.Outcome outcome = send(transition);
                 if (outcome.delivered()) {
                     record(transition, attempt, DeliveryAttempt.Result.DELIVERED, outcome.status(), "");
                     return true;
@@ -213,32 +210,15 @@ public final class DeliveryLoop implements Runnable, AutoCloseable {
         }
     }
 
-    private record Outcome(boolean delivered, boolean permanent, int status, String error) {
-    }
-
-    private Outcome send(AlertTransition transition) {
+    private ReceiverPost.Outcome send(AlertTransition transition) {
+        byte[] body = AlertPayloads.body(receiver, transition, settings.sloLink(transition.sloId())).bytes();
         try {
-            byte[] body = AlertPayloads.body(receiver, transition, settings.sloLink(transition.sloId())).bytes();
-            HttpRequest request = HttpRequest.newBuilder(receiver.url())
-                    .timeout(settings.requestTimeout())
-                    .header("Content-Type", "application/json")
-                    .header("User-Agent", "mcp-slo")
-                    .header("Idempotency-Key", transition.dedupKey() + "/" + transition.to())
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build();
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            int status = response.statusCode();
-            if (status >= 200 && status < 300) {
-                return new Outcome(true, false, status, "");
-            }
-            boolean retryable = status == 408 || status == 429 || status >= 500;
-            return new Outcome(false, !retryable, status, abbreviate(response.body()));
-        } catch (IOException e) {
-            return new Outcome(false, false, 0, e.getClass().getSimpleName() + ": " + e.getMessage());
+            return ReceiverPost.send(http, receiver, settings.requestTimeout(), body,
+                    transition.dedupKey() + "/" + transition.to());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running.set(false);
-            return new Outcome(false, false, 0, "interrupted");
+            return new ReceiverPost.Outcome(false, false, 0, "interrupted");
         }
     }
 
@@ -264,10 +244,6 @@ public final class DeliveryLoop implements Runnable, AutoCloseable {
                     result, attempt);
         }
         attempts.send(new ProducerRecord<>(Topics.DELIVERIES.name(), transition.dedupKey(), deliveryAttempt));
-    }
-
-    private static String abbreviate(String text) {
-        return text == null ? "" : text.length() <= 300 ? text : text.substring(0, 300) + "…";
     }
 
     @Override

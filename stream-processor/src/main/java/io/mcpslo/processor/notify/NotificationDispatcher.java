@@ -2,6 +2,7 @@ package io.mcpslo.processor.notify;
 
 import io.mcpslo.engine.notify.DeliveryAttempt;
 import io.mcpslo.engine.notify.ReceiverConfig;
+import io.mcpslo.engine.notify.ReceiverType;
 import io.mcpslo.kafka.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,7 +16,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Keeps one {@link DeliveryLoop} running per configured receiver, following reloads of the receiver files. */
+/**
+ * Keeps one {@link DeliveryLoop} running per configured receiver, and for a PagerDuty receiver an
+ * {@link AckDeliveryLoop} too, following reloads of the receiver files. Other receiver types take no
+ * acknowledgements.
+ */
 public final class NotificationDispatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NotificationDispatcher.class);
@@ -28,7 +33,10 @@ public final class NotificationDispatcher implements AutoCloseable {
     private final KafkaProducer<String, DeliveryAttempt> attempts;
     private final Map<String, Running> running = new HashMap<>();
 
-    private record Running(DeliveryLoop loop, Thread thread) {
+    private PagedIncidents paged; // read once a PagerDuty receiver is configured
+
+    /** A receiver's loops: its transitions, and for PagerDuty its acknowledgements (null otherwise). */
+    private record Running(DeliveryLoop loop, Thread thread, AckDeliveryLoop ackLoop, Thread ackThread) {
     }
 
     public NotificationDispatcher(String bootstrapServers, Supplier<List<ReceiverConfig>> receivers,
@@ -64,16 +72,39 @@ public final class NotificationDispatcher implements AutoCloseable {
                 var thread = new Thread(loop, "notify-" + receiver.name());
                 thread.setDaemon(true);
                 thread.start();
-                running.put(receiver.name(), new Running(loop, thread));
+                AckDeliveryLoop ackLoop = null;
+                Thread ackThread = null;
+                if (receiver.type() == ReceiverType.PAGERDUTY) {
+                    if (paged == null) {
+                        paged = new PagedIncidents(bootstrapServers).start();
+                    }
+                    ackLoop = new AckDeliveryLoop(receiver, bootstrapServers, paged, settings, clock);
+                    ackThread = new Thread(ackLoop, "notify-acks-" + receiver.name());
+                    ackThread.setDaemon(true);
+                    ackThread.start();
+                }
+                running.put(receiver.name(), new Running(loop, thread, ackLoop, ackThread));
                 LOG.info("notifying receiver {} ({} at {})", receiver.name(), receiver.type(), receiver.safeUrl());
             }
         }
     }
 
+    /** Acknowledgement records skipped by the PagerDuty loops running now (not an acknowledgement of their key). */
+    public synchronized long skippedAckRecords() {
+        return running.values().stream().filter(loops -> loops.ackLoop() != null)
+                .mapToLong(loops -> loops.ackLoop().skipped()).sum();
+    }
+
     private static void stop(Running running) {
         running.loop().close();
+        if (running.ackLoop() != null) {
+            running.ackLoop().close();
+        }
         try {
             running.thread().join(Duration.ofSeconds(10).toMillis());
+            if (running.ackThread() != null) {
+                running.ackThread().join(Duration.ofSeconds(10).toMillis());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -83,6 +114,9 @@ public final class NotificationDispatcher implements AutoCloseable {
     public synchronized void close() {
         running.values().forEach(NotificationDispatcher::stop);
         running.clear();
+        if (paged != null) {
+            paged.close();
+        }
         attempts.close(Duration.ofSeconds(5));
     }
 }

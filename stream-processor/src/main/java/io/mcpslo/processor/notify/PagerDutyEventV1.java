@@ -1,6 +1,7 @@
 package io.mcpslo.processor.notify;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpslo.engine.alert.Acknowledgement;
 import io.mcpslo.engine.alert.AlertStatus;
 import io.mcpslo.engine.alert.AlertTransition;
 import io.mcpslo.engine.slo.Severity;
@@ -9,8 +10,8 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * Our PagerDuty body, version 1, in PagerDuty's Events API v2 form: trigger and resolve share the dedup key, so
- * PagerDuty folds repeats into one incident. A resolve carries only the key; a trigger carries the human summary
+ * Our PagerDuty body, version 1, in PagerDuty's Events API v2 form: trigger, acknowledge and resolve share the dedup
+ * key, so PagerDuty folds repeats into one incident. An acknowledge or a resolve carries only the key; a trigger carries the human summary
  * (at most 1,024 characters, PagerDuty's limit) and the machine fields in {@code custom_details}, where
  * {@code "schema": "mcp-slo.pagerduty.v1"} names this version.
  */
@@ -20,7 +21,7 @@ public record PagerDutyEventV1(String routingKey, String dedupKey, String eventA
     public static final String SCHEMA = "mcp-slo.pagerduty.v1";
     static final int SUMMARY_LIMIT = 1024;
 
-    /** What a trigger says; absent on a resolve. */
+    /** What a trigger says; absent on an acknowledge or a resolve. */
     public record Trigger(String summary, String severity, Instant timestamp, String sloId, String team, String alert,
                           String rule, double budgetRemaining, Map<String, Double> burnRates) {
         public Trigger {
@@ -37,6 +38,11 @@ public record PagerDutyEventV1(String routingKey, String dedupKey, String eventA
                 transition.at(), transition.sloId(), transition.team(), transition.kind().label(), transition.rule(),
                 transition.budgetRemainingFraction(), transition.burnRates());
         return new PagerDutyEventV1(routingKey, transition.dedupKey(), "trigger", trigger, sloLink);
+    }
+
+    /** Someone took on the incident this receiver was paged for (through the API). */
+    public static PagerDutyEventV1 acknowledge(String routingKey, Acknowledgement ack) {
+        return new PagerDutyEventV1(routingKey, ack.dedupKey(), "acknowledge", null, null);
     }
 
     @Override

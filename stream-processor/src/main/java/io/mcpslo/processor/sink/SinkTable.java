@@ -22,7 +22,8 @@ public record SinkTable<T>(String name, Topic<String, T> topic, BiConsumer<Pipel
             new SinkTable<>("alert_deliveries", Topics.DELIVERIES, PipelineStore::writeDeliveries),
             new SinkTable<>("audit_log", Topics.AUDIT_CHAINED, PipelineStore::writeAuditLog),
             new SinkTable<>("audit_digests", Topics.AUDIT_DIGESTS, PipelineStore::writeDigests),
-            new SinkTable<>("silences", Topics.SILENCES, PipelineStore::writeSilences));
+            new SinkTable<>("silences", Topics.SILENCES, PipelineStore::writeSilences),
+            new SinkTable<>("alert_acks", Topics.ACKS, PipelineStore::writeAcks));
 
     /** The consumer group of this table's loop: its offsets are its own. */
     public String groupId() {

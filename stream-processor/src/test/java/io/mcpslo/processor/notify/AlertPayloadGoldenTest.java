@@ -3,6 +3,7 @@ package io.mcpslo.processor.notify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.mcpslo.engine.alert.Acknowledgement;
 import io.mcpslo.engine.alert.AlertKind;
 import io.mcpslo.engine.alert.AlertState;
 import io.mcpslo.engine.alert.AlertStatus;
@@ -36,6 +37,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -70,6 +72,17 @@ class AlertPayloadGoldenTest {
             case SlackMessageV1 b -> "slack-v1";
         };
         GoldenFile.assertMatches(AlertPayloadGoldenTest.class, version + "-" + scenario + ".json", body.json(), body.bytes());
+    }
+
+    /** An acknowledgement made through the API, as a PagerDuty receiver that was paged for the incident gets it. */
+    @Test
+    void pagerDutyAcknowledgeIsPinnedByItsGoldenFile() throws IOException {
+        AlertTransition fired = page().get(0);
+        var ack = new Acknowledgement(fired.dedupKey(), "sre-sam", "looking into it", T0.plusSeconds(30));
+        PagerDutyEventV1 body = PagerDutyEventV1.acknowledge(receiver(ReceiverType.PAGERDUTY).routingKey(), ack);
+        GoldenFile.assertMatches("pagerduty-v1-page-acknowledged.json", body.json(), body.bytes());
+        assertFalse(new String(body.bytes(), StandardCharsets.UTF_8).contains("looking into it"),
+                "who acknowledged and why stay in mcp-slo: PagerDuty's acknowledge takes no text");
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -13,6 +13,7 @@ import io.mcpslo.common.config.Settings;
 import io.mcpslo.kafka.EmbeddedKafkaBroker;
 import io.mcpslo.kafka.KafkaSettings;
 import io.mcpslo.kafka.TopicAdmin;
+import io.mcpslo.engine.alert.Acknowledgement;
 import io.mcpslo.engine.alert.Silence;
 import io.mcpslo.engine.alert.SilenceRevision;
 import io.mcpslo.kafka.Topics;
@@ -202,6 +203,32 @@ class SinkIT {
                 + " WHERE id = '" + id + "'").get(0);
         assertEquals(created.plusSeconds(600).getEpochSecond(), last.get("ends_at").asLong(), "the expiry is the last form");
         assertEquals("{\"slo\":\"jira\",\"team\":\"tracker\"}", last.get("matchers").asText());
+    }
+
+    @Test
+    void acknowledgementsOnTheirTopicLandInAlertAcksWithTheLatestPerIncidentAndABadRecordIsADeadLetter()
+            throws Exception {
+        String dedupKey = "mcp-slo:jira:page:" + UUID.randomUUID();
+        Instant first = Instant.parse("2026-11-30T10:00:00Z");
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", broker.bootstrapServers()),
+                new StringSerializer(), Topics.ACKS.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(Topics.ACKS.name(), dedupKey,
+                    new Acknowledgement(dedupKey, "sre-sam", "looking", first))).get();
+            producer.send(new ProducerRecord<>(Topics.ACKS.name(), dedupKey,
+                    new Acknowledgement(dedupKey, "dev-dora", "mine now", first.plusSeconds(60)))).get();
+        }
+        produceRaw(Topics.ACKS.name(), "junk", "{\"v\": 1, \"dedup_key\": 42}".getBytes(StandardCharsets.UTF_8));
+        SinkTable<?> acks = table("alert_acks");
+        var registry = new SimpleMeterRegistry();
+        try (var sink = sink(clickHouse, registry, acks)) {
+            await("the acknowledgements stored", 1, () -> count("SELECT count() AS n FROM alert_acks FINAL"
+                    + " WHERE dedup_key = '" + dedupKey + "' AND acked_by = 'dev-dora'"));
+            await("the bad record handled", 1, () -> (long) metric(registry, "mcp_sink_dead_letters", acks));
+        }
+        JsonNode last = clickHouse.query("SELECT acked_by, comment, toUnixTimestamp(at) AS at FROM alert_acks FINAL"
+                + " WHERE dedup_key = '" + dedupKey + "'").get(0);
+        assertEquals("mine now", last.get("comment").asText(), "the later acknowledgement is the one kept");
+        assertEquals(first.plusSeconds(60).getEpochSecond(), last.get("at").asLong());
     }
 
     @Test
