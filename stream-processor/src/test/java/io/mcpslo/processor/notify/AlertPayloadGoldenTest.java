@@ -80,7 +80,8 @@ class AlertPayloadGoldenTest {
         AlertTransition fired = page().get(0);
         var ack = new Acknowledgement(fired.dedupKey(), "sre-sam", "looking into it", T0.plusSeconds(30));
         PagerDutyEventV1 body = PagerDutyEventV1.acknowledge(receiver(ReceiverType.PAGERDUTY).routingKey(), ack);
-        GoldenFile.assertMatches("pagerduty-v1-page-acknowledged.json", body.json(), body.bytes());
+        GoldenFile.assertMatches(AlertPayloadGoldenTest.class, "pagerduty-v1-page-acknowledged.json", body.json(),
+                body.bytes());
         assertFalse(new String(body.bytes(), StandardCharsets.UTF_8).contains("looking into it"),
                 "who acknowledged and why stay in mcp-slo: PagerDuty's acknowledge takes no text");
     }
