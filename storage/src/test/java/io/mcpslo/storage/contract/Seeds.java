@@ -10,11 +10,17 @@ import io.mcpslo.engine.sketch.SketchBins;
 import io.mcpslo.engine.slo.ErrorBudget;
 import io.mcpslo.engine.slo.EventCounts;
 import io.mcpslo.engine.slo.SloStatus;
+import io.mcpslo.schemas.AuditEvent;
+import io.mcpslo.schemas.CallEvent;
+import io.mcpslo.schemas.EventEnvelope;
+import io.mcpslo.schemas.Outcome;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /** Rows as the stream writes them, built from the few numbers a contract test cares about. */
 final class Seeds {
@@ -81,6 +87,24 @@ final class Seeds {
         Double sli = good + bad == 0 ? null : (double) good / (good + bad);
         return new SloStatus(sloId, team, at, at.minus(Duration.ofDays(30)), at, sli, 0.999, budget, burnRates,
                 List.of(), burn1h >= 14.4, burn1h >= 6, consumed >= 1);
+    }
+
+    /** A call to a tool at {@code ts}, with a trace and session to find it by. */
+    static CallEvent call(String server, String tool, Instant ts, double durationMs, Outcome outcome) {
+        return new CallEvent(envelope(server, tool, ts), durationMs, outcome,
+                outcome == Outcome.OK ? null : -32000, outcome == Outcome.OK ? null : "boom", 0, 120L);
+    }
+
+    /** An allowed act by {@code actor} on a tool at {@code ts}. */
+    static AuditEvent audit(String actor, String server, String tool, Instant ts) {
+        return new AuditEvent(envelope(server, tool, ts), actor, "agent-7", "tools/call", "repo:x", "sha256:ab",
+                AuditEvent.Decision.ALLOW, "default", "ok", null);
+    }
+
+    private static EventEnvelope envelope(String server, String tool, Instant ts) {
+        return new EventEnvelope(UUID.nameUUIDFromBytes((server + tool + ts).getBytes(StandardCharsets.UTF_8)), ts,
+                "gateway", server, "1.0", tool, "tools/call", "2025-06-18", "session-1", "alice", "team-x",
+                "trace-1", "span-1");
     }
 
     /** An alert transition of {@code kind} (its severity) from {@code from} to {@code to}. */
