@@ -67,21 +67,25 @@ public final class InMemoryPipelineStore implements PipelineStore {
     /** ORDER BY (slo_id, at_ms, dedup_key, to_state) of {@code alert_events}. */
     @Override
     public synchronized void writeAlerts(List<AlertTransition> written) {
-        keep(alerts, written, alert -> List.of(alert.sloId(), alert.at().toEpochMilli(), alert.dedupKey(),
-                String.valueOf(alert.to())), latest());
+        keep(alerts, written, alert -> needing(List.of(alert.sloId(), alert.at().toEpochMilli(), alert.dedupKey(),
+                alert.to().name()), alert.from().name(), alert.severity().name(), alert.incidentStart().getEpochSecond()),
+                latest());
     }
 
     /** ORDER BY (slo_id, at) of {@code slo_status}, {@code at} in seconds. */
     @Override
     public synchronized void writeStatuses(List<SloStatus> written) {
-        keep(statuses, written, status -> List.of(status.sloId(), status.at().getEpochSecond()), latest());
+        keep(statuses, written, status -> needing(List.of(status.sloId(), status.at().getEpochSecond()),
+                status.windowStart().getEpochSecond(), status.windowEnd().getEpochSecond(),
+                status.budget().events().good()), latest());
     }
 
     /** ORDER BY (dedup_key, receiver, status, attempt, at_ms) of {@code alert_deliveries}. */
     @Override
     public synchronized void writeDeliveries(List<DeliveryAttempt> written) {
-        keep(deliveries, written, attempt -> List.of(attempt.dedupKey(), String.valueOf(attempt.receiver()),
-                String.valueOf(attempt.status()), attempt.attempt(), attempt.at().toEpochMilli()), latest());
+        keep(deliveries, written, attempt -> needing(List.of(attempt.dedupKey(), String.valueOf(attempt.receiver()),
+                attempt.status().name(), attempt.attempt(), attempt.at().toEpochMilli()),
+                attempt.receiverType().name()), latest());
     }
 
     /** ORDER BY (actor, ts_ms, event_id, chain_partition, chain_seq) of {@code audit_log}. */
@@ -154,11 +158,28 @@ public final class InMemoryPipelineStore implements PipelineStore {
         return List.copyOf(deadLetters.values());
     }
 
+    /**
+     * Stores the rows, or none of them: a row whose key cannot be made lacks a field its table needs, which the
+     * ClickHouse sink refuses the same way (it cannot encode the row), so the batch is refused as a whole.
+     */
     private static <T> void keep(Map<List<Object>, T> table, List<T> written, Function<T, List<Object>> key,
                                  BinaryOperator<T> pick) {
+        List<List<Object>> keys = new java.util.ArrayList<>(written.size());
         for (T row : written) {
-            table.merge(key.apply(row), row, pick);
+            try {
+                keys.add(key.apply(row));
+            } catch (RuntimeException e) {
+                throw new RowsRefused("cannot store a row of " + row.getClass().getSimpleName() + ": " + e, e);
+            }
         }
+        for (int i = 0; i < keys.size(); i++) {
+            table.merge(keys.get(i), written.get(i), pick);
+        }
+    }
+
+    /** The key, once the fields a row needs besides it were read (reading a missing one fails the row). */
+    private static List<Object> needing(List<Object> key, Object... neededFields) {
+        return key;
     }
 
     /** ReplacingMergeTree without a version keeps the row inserted last. */

@@ -8,6 +8,7 @@ import static io.mcpslo.storage.contract.Seeds.rollup;
 import static io.mcpslo.storage.contract.Seeds.status;
 import static io.mcpslo.storage.contract.Seeds.transition;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.mcpslo.engine.alert.AlertKind;
 import io.mcpslo.engine.alert.AlertStatus;
@@ -16,12 +17,14 @@ import io.mcpslo.engine.alert.SilenceRevision;
 import io.mcpslo.engine.notify.DeliveryAttempt;
 import io.mcpslo.engine.notify.ReceiverType;
 import io.mcpslo.engine.rollup.OutcomeCounts;
+import io.mcpslo.engine.slo.SloStatus;
 import io.mcpslo.schemas.AuditChain;
 import io.mcpslo.schemas.AuditDigest;
 import io.mcpslo.schemas.ChainedAudit;
 import io.mcpslo.schemas.Outcome;
 import io.mcpslo.storage.pipeline.DeadLetter;
 import io.mcpslo.storage.pipeline.PipelineStore.Batch;
+import io.mcpslo.storage.pipeline.PipelineStore.RowsRefused;
 import io.mcpslo.storage.rollup.RollupQuery;
 import io.mcpslo.storage.slo.AlertQuery;
 import java.time.Duration;
@@ -103,6 +106,27 @@ public abstract class PipelineStoreContract extends StoreContract {
         assertEquals(0, alertCount());
         assertEquals(List.of(), storage.slos().latestSnapshots(List.of("checkout"), DAY_END));
         assertEquals(List.of(), storage.deadLetters().recent(T0, DAY_END, Optional.empty(), 10));
+    }
+
+    @Test
+    public void aBatchWithARowMissingAFieldItsTableNeedsIsRefusedWholeAndTheRestCanBeWrittenAgain() {
+        var good = transition("checkout", "team-x", AlertKind.PAGE, AlertStatus.PENDING, AlertStatus.FIRING,
+                T0.plusSeconds(60), T0.plusSeconds(60), "k1");
+        var noTime = transition("checkout", "team-x", AlertKind.TICKET, AlertStatus.PENDING, AlertStatus.FIRING,
+                null, T0, "k2");
+        var okStatus = status("checkout", "team-x", T0.plusSeconds(60), 99, 1, 3);
+        var noWindow = new SloStatus("checkout", "team-x", T0.plusSeconds(120), null, null, null, 0.99,
+                okStatus.budget(), Map.of(), List.of(), false, false, false);
+
+        assertThrows(RowsRefused.class, () -> storage.pipeline().writeAlerts(List.of(good, noTime)));
+        assertThrows(RowsRefused.class, () -> storage.pipeline().writeStatuses(List.of(okStatus, noWindow)));
+        assertEquals(0, alertCount(), "nothing of a refused batch is kept");
+        assertEquals(List.of(), storage.slos().latestSnapshots(List.of("checkout"), DAY_END));
+
+        storage.pipeline().writeAlerts(List.of(good));
+        storage.pipeline().writeStatuses(List.of(okStatus));
+        assertEquals(1, alertCount());
+        assertEquals(1, storage.slos().latestSnapshots(List.of("checkout"), DAY_END).size());
     }
 
     @Test
