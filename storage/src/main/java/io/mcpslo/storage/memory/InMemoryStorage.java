@@ -72,7 +72,7 @@ public final class InMemoryStorage implements Storage {
 
     @Override
     public CallStore calls() {
-        throw new UnsupportedOperationException("calls: in-memory store being built");
+        return new InMemoryCallStore(pipeline);
     }
 
     @Override
