@@ -1,11 +1,24 @@
 package io.mcpslo.storage.memory;
 
+import io.mcpslo.engine.rollup.CallRollup;
+import io.mcpslo.engine.rollup.OutcomeCounts;
+import io.mcpslo.engine.sketch.LatencySketch;
+import io.mcpslo.engine.sketch.SketchBins;
 import io.mcpslo.storage.rollup.RollupBucket;
 import io.mcpslo.storage.rollup.RollupQuery;
 import io.mcpslo.storage.rollup.RollupStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
-/** Rollups from the pipeline's latest revisions, merged per bucket or per tool. */
+/**
+ * Rollups from the pipeline's latest revisions, merged per bucket or per tool: counts summed, sketch bins merged, and
+ * a tool's percentiles read from its merged sketch (as ClickHouse reads them from sumMap's bins).
+ */
 final class InMemoryRollupStore implements RollupStore {
 
     private final InMemoryPipelineStore pipeline;
@@ -16,11 +29,51 @@ final class InMemoryRollupStore implements RollupStore {
 
     @Override
     public List<RollupBucket> buckets(RollupQuery query) {
-        throw new UnsupportedOperationException("rollups: in-memory store being built");
+        Map<Instant, RollupBucket> buckets = new TreeMap<>();
+        matching(query).forEach(rollup -> buckets.merge(bucketOf(query, rollup),
+                new RollupBucket(bucketOf(query, rollup), rollup.counts(), rollup.latency()),
+                (a, b) -> new RollupBucket(a.start(), a.counts().plus(b.counts()), a.latency().plus(b.latency()))));
+        if (query.step().isEmpty() && buckets.isEmpty()) {
+            // as ClickHouse answers a GROUP BY on a constant over no rows: the one bucket, empty
+            return List.of(RollupBucket.empty(Times.second(query.from())));
+        }
+        return List.copyOf(buckets.values());
     }
 
     @Override
     public ToolsPage tools(RollupQuery query, ToolSort sort, int offset, int limit) {
-        throw new UnsupportedOperationException("rollups: in-memory store being built");
+        Map<List<String>, RollupBucket> perTool = new LinkedHashMap<>();
+        matching(query).forEach(rollup -> perTool.merge(
+                List.of(rollup.key().server(), rollup.key().tool(), rollup.key().serverVersion()),
+                new RollupBucket(query.from(), rollup.counts(), rollup.latency()),
+                (a, b) -> new RollupBucket(a.start(), a.counts().plus(b.counts()), a.latency().plus(b.latency()))));
+        List<ToolRow> rows = new ArrayList<>();
+        perTool.forEach((key, merged) -> rows.add(row(key, merged.counts(), merged.latency())));
+        rows.sort(sort.order());
+        int from = Math.min(offset, rows.size());
+        return new ToolsPage(rows.size(), List.copyOf(rows.subList(from, Math.min(rows.size(), from + limit))));
+    }
+
+    private static ToolRow row(List<String> key, OutcomeCounts counts, SketchBins latency) {
+        if (latency.totalCount() == 0) {
+            return new ToolRow(key.get(0), key.get(1), key.get(2), counts, null, null, null);
+        }
+        LatencySketch sketch = LatencySketch.of(latency);
+        return new ToolRow(key.get(0), key.get(1), key.get(2), counts, sketch.quantile(0.50), sketch.quantile(0.95),
+                sketch.quantile(0.99));
+    }
+
+    /** Bucket boundaries are multiples of the step since the epoch; without a step, the range's start (its second). */
+    private static Instant bucketOf(RollupQuery query, CallRollup rollup) {
+        return query.step().isPresent() ? query.bucketOf(rollup.windowStart()) : Times.second(query.from());
+    }
+
+    private Stream<CallRollup> matching(RollupQuery query) {
+        return pipeline.rollups().stream()
+                .filter(rollup -> Times.inSeconds(rollup.windowStart(), query.from(), query.to()))
+                .filter(rollup -> query.server().map(rollup.key().server()::equals).orElse(true))
+                .filter(rollup -> query.tool().map(rollup.key().tool()::equals).orElse(true))
+                .filter(rollup -> query.version().map(rollup.key().serverVersion()::equals).orElse(true))
+                .filter(rollup -> query.servers().map(visible -> visible.contains(rollup.key().server())).orElse(true));
     }
 }
