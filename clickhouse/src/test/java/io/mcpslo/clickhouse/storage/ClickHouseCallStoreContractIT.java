@@ -4,19 +4,17 @@ import io.mcpslo.storage.Storage;
 import io.mcpslo.storage.contract.CallStoreContract;
 import org.junit.jupiter.api.AfterEach;
 
-/** The ClickHouse calls pass the call store contract, each test on a fresh database of the running server. */
 class ClickHouseCallStoreContractIT extends CallStoreContract {
 
-    private ClickHouseStorage storage;
+    private final FreshClickHouseStorages databases = new FreshClickHouseStorages("calls_contract");
 
     @Override
     protected Storage newStorage() {
-        storage = ContractDatabases.fresh("calls_contract");
-        return storage;
+        return databases.open();
     }
 
     @AfterEach
-    void dropDatabase() {
-        ContractDatabases.drop(storage);
+    void dropDatabases() {
+        databases.dropAll();
     }
 }

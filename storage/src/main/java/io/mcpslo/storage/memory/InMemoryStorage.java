@@ -77,7 +77,7 @@ public final class InMemoryStorage implements Storage {
 
     @Override
     public AuditStore audit() {
-        throw new UnsupportedOperationException("audit: in-memory store being built");
+        return new InMemoryAuditStore(pipeline);
     }
 
     @Override

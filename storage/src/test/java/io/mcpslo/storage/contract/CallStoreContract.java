@@ -13,7 +13,6 @@ import io.mcpslo.engine.slo.SloScope;
 import io.mcpslo.schemas.CallEvent;
 import io.mcpslo.schemas.EventEnvelope;
 import io.mcpslo.schemas.Outcome;
-import io.mcpslo.storage.Storage;
 import io.mcpslo.storage.audit.AuditStore.ExportFormat;
 import io.mcpslo.storage.calls.BadCalls;
 import io.mcpslo.storage.calls.CallCursor;
@@ -35,35 +34,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * What every back end's {@link CallStore} answers, calls written through {@code pipeline()} as the sink writes them.
  * Row maps are asserted to the key, value and type, since the API serialises them as they come.
  */
-public abstract class CallStoreContract {
+public abstract class CallStoreContract extends StoreContract {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     protected static final Instant T0 = Instant.parse("2026-11-30T03:00:00Z");
     private static final Instant FROM = T0.minusSeconds(3600);
     private static final Instant TO = T0.plusSeconds(3600);
 
-    private Storage storage;
-
-    /** A fresh, empty, prepared storage. */
-    protected abstract Storage newStorage();
-
-    @BeforeEach
-    void openStorage() {
-        storage = newStorage();
-    }
-
-    @AfterEach
-    void closeStorage() {
-        storage.close();
-    }
 
     private CallStore calls() {
         return storage.calls();
