@@ -72,12 +72,12 @@ public final class InMemoryStorage implements Storage {
 
     @Override
     public CallStore calls() {
-        throw new UnsupportedOperationException("calls: in-memory store being built");
+        return new InMemoryCallStore(pipeline);
     }
 
     @Override
     public AuditStore audit() {
-        throw new UnsupportedOperationException("audit: in-memory store being built");
+        return new InMemoryAuditStore(pipeline);
     }
 
     @Override
