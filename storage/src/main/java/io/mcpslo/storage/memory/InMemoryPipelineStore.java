@@ -1,5 +1,6 @@
 package io.mcpslo.storage.memory;
 
+import io.mcpslo.engine.alert.Acknowledgement;
 import io.mcpslo.engine.alert.AlertTransition;
 import io.mcpslo.engine.alert.SilenceRevision;
 import io.mcpslo.engine.notify.DeliveryAttempt;
@@ -37,6 +38,7 @@ public final class InMemoryPipelineStore implements PipelineStore {
     private final Map<List<Object>, AuditDigest> digests = new LinkedHashMap<>();
     private final Map<List<Object>, SilenceRevision> silences = new LinkedHashMap<>();
     private final Map<List<Object>, DeadLetter> deadLetters = new LinkedHashMap<>();
+    private final Map<List<Object>, Acknowledgement> acks = new LinkedHashMap<>();
 
     @Override
     public void prepare() {
@@ -110,6 +112,13 @@ public final class InMemoryPipelineStore implements PipelineStore {
                 (kept, added) -> added.revisedAt().toEpochMilli() >= kept.revisedAt().toEpochMilli() ? added : kept);
     }
 
+    /** ReplacingMergeTree() over dedup_key of {@code alert_acks}: the last acknowledgement written wins. */
+    @Override
+    public synchronized void writeAcks(List<Acknowledgement> written) {
+        // a tombstone on the compacted topic forgets an acknowledgement there; the history keeps it
+        keep(acks, written.stream().filter(Objects::nonNull).toList(), ack -> List.of(ack.dedupKey()), latest());
+    }
+
     /** ORDER BY (topic, partition, offset) of {@code sink_dead_letters}. */
     @Override
     public synchronized void writeDeadLetters(List<DeadLetter> written) {
@@ -156,6 +165,11 @@ public final class InMemoryPipelineStore implements PipelineStore {
 
     public synchronized List<DeadLetter> deadLetters() {
         return List.copyOf(deadLetters.values());
+    }
+
+    /** Each alert's last acknowledgement. */
+    public synchronized List<Acknowledgement> acks() {
+        return List.copyOf(acks.values());
     }
 
     /**

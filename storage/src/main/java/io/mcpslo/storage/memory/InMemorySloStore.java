@@ -1,5 +1,6 @@
 package io.mcpslo.storage.memory;
 
+import io.mcpslo.engine.alert.Acknowledgement;
 import io.mcpslo.engine.alert.AlertStatus;
 import io.mcpslo.engine.alert.AlertTransition;
 import io.mcpslo.engine.slo.DurationText;
@@ -25,7 +26,7 @@ import java.util.stream.Stream;
 
 /**
  * SLO snapshots and alert transitions from the pipeline, read as the ClickHouse tables answer (times at their
- * columns' precision, a burn rate that is not a finite number as 0); acknowledgements kept here, the last per alert.
+ * columns' precision, a burn rate that is not a finite number as 0); acknowledgements as the pipeline wrote them, the last per alert.
  */
 final class InMemorySloStore implements SloStore {
 
@@ -33,11 +34,7 @@ final class InMemorySloStore implements SloStore {
     private static final Duration RECENT_STATUS = Duration.ofHours(1);
     private static final int TRANSITIONS_READ = 1000;
 
-    private record Ack(String by, String comment, Instant at) {
-    }
-
     private final InMemoryPipelineStore pipeline;
-    private final Map<String, Ack> acks = new HashMap<>();
 
     InMemorySloStore(InMemoryPipelineStore pipeline) {
         this.pipeline = pipeline;
@@ -145,24 +142,20 @@ final class InMemorySloStore implements SloStore {
     }
 
     @Override
-    public synchronized void acknowledge(String dedupKey, String by, String comment, Instant at) {
-        acks.put(dedupKey, new Ack(by, comment, Times.second(at)));
-    }
-
-    @Override
     public Optional<String> alertTeam(String dedupKey) {
         return pipeline.alerts().stream().filter(alert -> alert.dedupKey().equals(dedupKey))
                 .map(alert -> orEmpty(alert.team())).findFirst();
     }
 
     private AlertRecord record(AlertTransition alert) {
-        Ack ack = acks.get(alert.dedupKey());
+        Acknowledgement ack = pipeline.acks().stream().filter(each -> each.dedupKey().equals(alert.dedupKey()))
+                .findFirst().orElse(null);
         boolean acked = ack != null && !ack.by().isEmpty();
         return new AlertRecord(alert.dedupKey(), alert.sloId(), orEmpty(alert.team()), alert.kind().label(),
                 lower(alert.severity()), lower(alert.from()), lower(alert.to()),
                 Instant.ofEpochMilli(alert.at().toEpochMilli()), Times.second(alert.incidentStart()),
                 orEmpty(alert.summary()), alert.rule(), alert.budgetRemainingFraction(), burnRates(alert.burnRates()),
-                acked ? ack.by() : "", acked ? ack.at() : null);
+                acked ? ack.by() : "", acked ? Times.second(ack.at()) : null);
     }
 
     private static String lower(Enum<?> value) {

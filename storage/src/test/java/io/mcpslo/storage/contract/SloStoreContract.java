@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcpslo.engine.alert.Acknowledgement;
 import io.mcpslo.engine.alert.AlertKind;
 import io.mcpslo.engine.alert.AlertStatus;
 import io.mcpslo.engine.alert.AlertTransition;
@@ -189,8 +190,9 @@ public abstract class SloStoreContract extends StoreContract {
         assertEquals(Optional.of("team-y"), storage.slos().alertTeam("k-ticket"));
         assertEquals(Optional.empty(), storage.slos().alertTeam("k-ticket' OR '1'='1"));
 
-        storage.slos().acknowledge("k-page", "first", "looking", NOW);
-        storage.slos().acknowledge("k-page", "alice", "on it", NOW.plusSeconds(5).plusMillis(900));
+        storage.pipeline().writeAcks(List.of(new Acknowledgement("k-page", "first", "looking", NOW)));
+        storage.pipeline().writeAcks(List.of(new Acknowledgement("k-page", "alice", "on it",
+                NOW.plusSeconds(5).plusMillis(900))));
 
         for (AlertRecord transition : storage.slos().transitions("k-page")) {
             assertEquals("alice", transition.ackedBy(), "the last acknowledgement");
