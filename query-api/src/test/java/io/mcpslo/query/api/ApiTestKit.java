@@ -13,6 +13,7 @@ import io.mcpslo.kafka.KafkaSettings;
 import io.mcpslo.kafka.TopicAdmin;
 import io.mcpslo.kafka.Topics;
 import io.mcpslo.clickhouse.storage.ClickHouseAuditStore;
+import io.mcpslo.query.audit.AuditRecorder;
 import io.mcpslo.query.audit.KafkaAuditRecorder;
 import io.mcpslo.clickhouse.storage.ClickHouseCallStore;
 import io.mcpslo.clickhouse.storage.ClickHouseReportStore;
@@ -20,10 +21,13 @@ import io.mcpslo.query.report.ReportService;
 import io.mcpslo.clickhouse.storage.ClickHouseDeadLetterStore;
 import io.mcpslo.clickhouse.storage.ClickHouseRollupStore;
 import io.mcpslo.clickhouse.storage.ClickHouseSloStore;
+import io.mcpslo.query.store.InMemoryAckPublisher;
+import io.mcpslo.query.store.InMemorySilenceStore;
 import io.mcpslo.query.store.KafkaAckPublisher;
 import io.mcpslo.query.store.KafkaSilenceStore;
 import io.mcpslo.schemas.AuditEvent;
 import io.mcpslo.schemas.EventCodec;
+import io.mcpslo.storage.memory.InMemoryStorage;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -75,6 +79,14 @@ final class ApiTestKit {
             TopicAdmin.ensureTopics(KafkaSettings.from(new Settings(Map.of("KAFKA_BOOTSTRAP_SERVERS",
                     broker.bootstrapServers()))), Duration.ofSeconds(30));
             Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
+            createTokens();
+        }
+        return broker.bootstrapServers();
+    }
+
+    /** A token per role in a fresh token file (once per test JVM). */
+    static synchronized void createTokens() {
+        if (tokens == null) {
             try {
                 tokens = Files.createTempDirectory("mcp-slo-api-tokens").resolve("tokens");
             } catch (IOException e) {
@@ -87,7 +99,24 @@ final class ApiTestKit {
             admin = TokenStore.create(tokens, "admin-al", Set.of(new Role.Admin()));
             gateway = TokenStore.create(tokens, "gw", Set.of(new Role.Gateway("gw")));
         }
-        return broker.bootstrapServers();
+    }
+
+    /**
+     * The API on the in-memory storage, without Kafka: its own audit events go to {@code audited}, silences and
+     * acknowledgements stay in memory. For what does not depend on SQL: parameters, shapes, roles.
+     */
+    static Javalin startInMemory(InMemoryStorage storage, Supplier<List<SloDefinition>> slos, Clock clock,
+                                 List<AuditEvent> audited) {
+        createTokens();
+        AuditRecorder recorder = audited::add;
+        var services = new QueryApp.Services(storage.rollups(), storage.slos(), storage.audit(), recorder, slos,
+                new BearerAuth(new TokenStore(tokens)), DIGEST_KEY, storage.reports(),
+                new ReportService(storage.reports(), slos, java.time.ZoneId.of("UTC"), java.util.Optional.empty(),
+                        clock), storage.deadLetters(), storage.calls(),
+                new TraceLinks(java.util.Optional.of(TRACE_TEMPLATE)), new InMemorySilenceStore(),
+                new InMemoryAckPublisher());
+        return QueryApp.create("127.0.0.1", services, clock, 10_000,
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(0);
     }
 
     static Javalin start(ClickHouseClient client, Supplier<List<SloDefinition>> slos, Clock clock) {
