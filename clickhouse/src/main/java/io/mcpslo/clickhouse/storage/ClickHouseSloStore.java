@@ -1,14 +1,17 @@
 package io.mcpslo.clickhouse.storage;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mcpslo.clickhouse.ClickHouseClient;
+import io.mcpslo.clickhouse.SqlLiteral;
+import io.mcpslo.engine.alert.AlertKind;
+import io.mcpslo.engine.alert.AlertStatus;
+import io.mcpslo.engine.slo.DurationText;
+import io.mcpslo.engine.slo.Severity;
+import io.mcpslo.engine.slo.SloStatus;
 import io.mcpslo.storage.slo.AlertQuery;
 import io.mcpslo.storage.slo.AlertRecord;
 import io.mcpslo.storage.slo.SloSnapshot;
 import io.mcpslo.storage.slo.SloStore;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.mcpslo.clickhouse.ClickHouseClient;
-import io.mcpslo.clickhouse.SqlLiteral;
-import io.mcpslo.engine.slo.DurationText;
-import io.mcpslo.engine.slo.SloStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -171,12 +174,18 @@ public final class ClickHouseSloStore implements SloStore {
         return client.query(sql).stream().map(row -> {
             String ackedBy = row.get("acked_by").asText();
             return new AlertRecord(row.get("dedup_key").asText(), row.get("slo_id").asText(), row.get("team").asText(),
-                    row.get("alert").asText(), row.get("severity").asText(), row.get("from_state").asText(),
-                    row.get("to_state").asText(), Instant.ofEpochMilli(row.get("at_ms").asLong()),
+                    AlertKind.fromLabel(row.get("alert").asText()), enumOf(Severity.class, row.get("severity").asText()),
+                    enumOf(AlertStatus.class, row.get("from_state").asText()),
+                    enumOf(AlertStatus.class, row.get("to_state").asText()), Instant.ofEpochMilli(row.get("at_ms").asLong()),
                     Instant.ofEpochSecond(row.get("incident_start").asLong()), row.get("summary").asText(),
                     row.get("rule").asText(), row.get("budget_remaining").asDouble(), burnRates(row), ackedBy,
                     ackedBy.isEmpty() ? null : Instant.ofEpochSecond(row.get("acked_at").asLong()));
         }).toList();
+    }
+
+    /** A stored enum column: the constant's name in lower case, as the sink writes it. */
+    private static <E extends Enum<E>> E enumOf(Class<E> type, String stored) {
+        return Enum.valueOf(type, stored.toUpperCase(java.util.Locale.ROOT));
     }
 
     @Override

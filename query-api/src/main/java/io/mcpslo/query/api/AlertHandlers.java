@@ -79,10 +79,10 @@ final class AlertHandlers {
         body.put("dedup_key", alert.dedupKey());
         body.put("slo_id", alert.sloId());
         body.put("team", alert.team());
-        body.put("alert", alert.alert());
-        body.put("severity", alert.severity());
-        body.put("from", alert.from());
-        body.put("to", alert.to());
+        body.put("alert", alert.kind().label());
+        body.put("severity", lower(alert.severity()));
+        body.put("from", lower(alert.from()));
+        body.put("to", lower(alert.to()));
         body.put("at", alert.at().toString());
         body.put("incident_start", alert.incidentStart().toString());
         body.put("summary", alert.summary());
@@ -92,5 +92,10 @@ final class AlertHandlers {
         body.put("acked_by", alert.ackedBy().isEmpty() ? null : alert.ackedBy());
         body.put("acked_at", alert.ackedAt() == null ? null : alert.ackedAt().toString());
         return body;
+    }
+
+    /** An enum as the API has always written it: the constant's name in lower case. */
+    static String lower(Enum<?> value) {
+        return value.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -1,8 +1,10 @@
 package io.mcpslo.query.api;
 
 import io.javalin.http.Context;
+import io.mcpslo.engine.alert.AlertStatus;
 import io.mcpslo.engine.slo.MultiWindowRule;
 import io.mcpslo.engine.slo.SloDefinition;
+import io.mcpslo.schemas.Outcome;
 import io.mcpslo.storage.calls.BadCalls;
 import io.mcpslo.storage.calls.CallStore;
 import io.mcpslo.storage.calls.LedgerGroup;
@@ -10,7 +12,6 @@ import io.mcpslo.storage.calls.LedgerQuery;
 import io.mcpslo.storage.calls.LedgerTotals;
 import io.mcpslo.storage.slo.AlertRecord;
 import io.mcpslo.storage.slo.SloStore;
-import io.mcpslo.schemas.Outcome;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -57,24 +58,24 @@ final class LedgerHandlers {
         if (transitions.isEmpty() || !ReadScope.seesTeam(ctx, transitions.get(0).team())) {
             throw new NotFoundException("dedup_key", "no alert with dedup key " + dedupKey);
         }
-        AlertRecord first = transitions.stream().filter(t -> t.to().equals("firing") || t.to().equals("pending"))
+        AlertRecord first = transitions.stream().filter(t -> t.to() == AlertStatus.FIRING || t.to() == AlertStatus.PENDING)
                 .findFirst().orElse(transitions.get(0));
         SloDefinition slo = definitions.get().stream().filter(s -> s.id().equals(first.sloId())).findFirst()
                 .orElseThrow(() -> new NotFoundException("dedup_key", "the SLO " + first.sloId()
                         + " of this alert is no longer defined"));
         Duration lookBack = slo.alerting().rules().stream().filter(rule -> rule.name().equals(first.rule()))
                 .map(MultiWindowRule::longWindow).findFirst().orElse(slo.window().nominalLength());
-        Instant to = transitions.stream().filter(t -> t.to().equals("resolved") || t.to().equals("inactive"))
+        Instant to = transitions.stream().filter(t -> t.to() == AlertStatus.RESOLVED || t.to() == AlertStatus.INACTIVE)
                 .map(AlertRecord::at).filter(at -> at.isAfter(first.at())).findFirst()
                 .orElseGet(() -> clock.instant().plusSeconds(1));
         Map<String, Object> body = ledger(slo, first.at().minus(lookBack), to);
         Map<String, Object> alert = new LinkedHashMap<>();
         alert.put("dedup_key", dedupKey);
-        alert.put("alert", first.alert());
+        alert.put("alert", first.kind().label());
         alert.put("rule", first.rule());
         alert.put("fired_at", first.at().toString());
         alert.put("look_back", io.mcpslo.engine.slo.DurationText.format(lookBack));
-        alert.put("state", transitions.get(transitions.size() - 1).to());
+        alert.put("state", AlertHandlers.lower(transitions.get(transitions.size() - 1).to()));
         body.put("alert", alert);
         ctx.json(body);
     }

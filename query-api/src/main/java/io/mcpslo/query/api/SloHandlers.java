@@ -1,6 +1,8 @@
 package io.mcpslo.query.api;
 
 import io.javalin.http.Context;
+import io.mcpslo.engine.alert.AlertKind;
+import io.mcpslo.engine.alert.AlertStatus;
 import io.mcpslo.engine.slo.DurationText;
 import io.mcpslo.engine.slo.SloDefinition;
 import io.mcpslo.engine.slo.SloStatus;
@@ -138,9 +140,9 @@ final class SloHandlers {
 
     /** The worst of: page, ticket, budget-exhausted firing; "no-data" before the first snapshot; else "ok". */
     private static String state(SloSnapshot latest, List<AlertRecord> active) {
-        for (String kind : List.of("page", "budget-exhausted", "ticket")) {
-            if (active.stream().anyMatch(a -> a.alert().equals(kind) && a.to().equals("firing"))) {
-                return kind;
+        for (AlertKind kind : List.of(AlertKind.PAGE, AlertKind.BUDGET_EXHAUSTED, AlertKind.TICKET)) {
+            if (active.stream().anyMatch(a -> a.kind() == kind && a.to() == AlertStatus.FIRING)) {
+                return kind.label();
             }
         }
         if (latest == null || latest.sli() == null) {

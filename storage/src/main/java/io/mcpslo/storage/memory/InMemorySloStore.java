@@ -128,8 +128,8 @@ final class InMemorySloStore implements SloStore {
         return events.map(this::record)
                 .filter(record -> query.sloId().map(record.sloId()::equals).orElse(true))
                 .filter(record -> query.team().map(record.team()::equals).orElse(true))
-                .filter(record -> query.alert().map(record.alert()::equals).orElse(true))
-                .filter(record -> query.severity().map(record.severity()::equals).orElse(true))
+                .filter(record -> query.alert().map(record.kind().label()::equals).orElse(true))
+                .filter(record -> query.severity().map(lower(record.severity())::equals).orElse(true))
                 .filter(record -> query.teams().isEmpty() || query.teams().contains(record.team()))
                 .sorted(Comparator.comparing(AlertRecord::at).reversed()).limit(Math.max(0, query.limit())).toList();
     }
@@ -151,8 +151,8 @@ final class InMemorySloStore implements SloStore {
         Acknowledgement ack = pipeline.acks().stream().filter(each -> each.dedupKey().equals(alert.dedupKey()))
                 .findFirst().orElse(null);
         boolean acked = ack != null && !ack.by().isEmpty();
-        return new AlertRecord(alert.dedupKey(), alert.sloId(), orEmpty(alert.team()), alert.kind().label(),
-                lower(alert.severity()), lower(alert.from()), lower(alert.to()),
+        return new AlertRecord(alert.dedupKey(), alert.sloId(), orEmpty(alert.team()), alert.kind(),
+                alert.severity(), alert.from(), alert.to(),
                 Instant.ofEpochMilli(alert.at().toEpochMilli()), Times.second(alert.incidentStart()),
                 orEmpty(alert.summary()), alert.rule(), alert.budgetRemainingFraction(), burnRates(alert.burnRates()),
                 acked ? ack.by() : "", acked ? Times.second(ack.at()) : null);
