@@ -77,6 +77,17 @@ public final class ClickHouseClient {
         send(uri(query), HttpRequest.BodyPublishers.ofByteArray(rows), query);
     }
 
+    /** Inserts rows in RowBinary, each holding the named columns in that order (the rest take their defaults). */
+    public void insertRowBinary(String table, List<String> columns, RowBinaryWriter rows) {
+        StringBuilder query = new StringBuilder("INSERT INTO ").append(config.database()).append('.')
+                .append(SqlLiteral.identifier(table)).append(" (");
+        for (int i = 0; i < columns.size(); i++) {
+            query.append(i == 0 ? "" : ", ").append(SqlLiteral.identifier(columns.get(i)));
+        }
+        String sql = query.append(") FORMAT RowBinary").toString();
+        send(uri(sql), HttpRequest.BodyPublishers.ofByteArray(rows.buffer(), 0, rows.size()), sql);
+    }
+
     /** Runs a SELECT and returns its rows as JSON objects (64-bit integers as numbers). */
     public List<JsonNode> query(String sql) {
         String body = sql + "\nFORMAT JSON";

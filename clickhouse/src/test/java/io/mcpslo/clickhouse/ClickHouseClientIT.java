@@ -65,6 +65,49 @@ class ClickHouseClientIT {
         assertEquals(12.5, row.get("d").asDouble());
     }
 
+    /** The same call as JSONEachRow and as RowBinary (under another id) reads back alike, column for column. */
+    @ParameterizedTest
+    @ValueSource(strings = {"plain", "it's \"quoted\" \\ back", "nul\u0000byte", "new\nline\ttab", "emoji ✓ ünïcödé 😀", ""})
+    void rowBinaryStoresWhatJsonEachRowStores(String text) throws Exception {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        String server = "rb-" + Integer.toHexString(text.hashCode());
+        boolean full = !text.isEmpty();
+        var json = mapper.createObjectNode()
+                .put("event_id", "6f1c2a9e-3b7d-4c1e-9a2f-0d5b8e7c6a41").put("ts", 1764065730).put("ts_ms", 1764065730123L)
+                .put("source", text).put("server", server).put("server_version", text).put("tool", text)
+                .put("method", "tools/call").put("protocol_version", text).put("session_id", text).put("user", text)
+                .put("team", text).put("trace_id", text).put("span_id", text).put("duration_ms", 182.4)
+                .put("outcome", "transport_error").put("error_type", text).put("retry", full ? 1000 : 0)
+                .put("ingested_at", 1764065731);
+        if (full) {
+            json.put("error_code", -32603).put("response_bytes", 1_099_511_627_776L);
+        } else {
+            json.putNull("error_code").putNull("response_bytes");
+        }
+        client.insertJsonEachRow("calls", (mapper.writeValueAsString(json) + "\n").getBytes(StandardCharsets.UTF_8));
+        var rows = new RowBinaryWriter(0).uuid(java.util.UUID.fromString("00000000-0000-4000-8000-000000000001"))
+                .dateTime(1764065730).uint64(1764065730123L).string(text).string(server).string(text).string(text)
+                .string("tools/call").string(text).string(text).string(text).string(text).string(text).string(text)
+                .float64(182.4).int8(3).nullableInt32(full ? -32603 : null).string(text).uint16(full ? 1000 : 0)
+                .nullableUInt64(full ? 1_099_511_627_776L : null).dateTime(1764065731);
+        client.insertRowBinary("calls", List.of("event_id", "ts", "ts_ms", "source", "server", "server_version", "tool",
+                "method", "protocol_version", "session_id", "user", "team", "trace_id", "span_id", "duration_ms", "outcome",
+                "error_code", "error_type", "retry", "response_bytes", "ingested_at"), rows);
+        var stored = client.query("SELECT toString(event_id) AS id, ts, ts_ms, source, server, server_version, tool, method,"
+                + " protocol_version, session_id, user, team, trace_id, span_id, duration_ms, outcome, error_code,"
+                + " error_type, retry, response_bytes, ingested_at FROM calls WHERE server = " + SqlLiteral.string(server)
+                + " ORDER BY id");
+        assertEquals(2, stored.size(), stored.toString());
+        assertEquals("00000000-0000-4000-8000-000000000001", stored.get(0).get("id").asText());
+        assertEquals("6f1c2a9e-3b7d-4c1e-9a2f-0d5b8e7c6a41", stored.get(1).get("id").asText());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) stored.get(0)).remove("id");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) stored.get(1)).remove("id");
+        assertEquals(stored.get(1), stored.get(0));
+        assertEquals(text, stored.get(0).get("tool").asText());
+        assertEquals("transport_error", stored.get(0).get("outcome").asText());
+        assertEquals(full, !stored.get(0).get("error_code").isNull());
+    }
+
     @Test
     void refusedStatementCarriesClickHouseAnswer() {
         var error = assertThrows(ClickHouseException.class, () -> client.query("SELECT nonsense_function()"));

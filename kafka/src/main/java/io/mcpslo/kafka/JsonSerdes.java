@@ -46,7 +46,7 @@ public final class JsonSerdes {
 
     private static <T extends McpEvent> T decodeEvent(byte[] bytes, Class<T> type) {
         try {
-            McpEvent event = EventCodec.decodeTrusted(EventCodec.parse(bytes));
+            McpEvent event = EventCodec.decodeTrusted(bytes);
             if (type.isInstance(event)) {
                 return type.cast(event);
             }

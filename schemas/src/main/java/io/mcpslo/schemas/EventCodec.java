@@ -2,6 +2,7 @@ package io.mcpslo.schemas;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,6 +51,149 @@ public final class EventCodec {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not an event of the v1 contract: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * {@link #decodeTrusted(JsonNode)} straight from the bytes, as internal topics are read once per event by the
+     * stream and the sink: one pass of the parser, no tree, and the timestamp read by {@link #parseInstant}. Whatever
+     * this pass does not expect (a JSON null, a number where text belongs, broken JSON) is left to the tree path, so
+     * the answer, or the error, is the same as {@code decodeTrusted(parse(json))}.
+     */
+    public static McpEvent decodeTrusted(byte[] json) throws JsonProcessingException {
+        try {
+            McpEvent event = decodeTrustedStreaming(json);
+            if (event != null) {
+                return event;
+            }
+        } catch (IOException | RuntimeException e) {
+            // the tree path below gives this input's answer or error
+        }
+        return decodeTrusted(parse(json));
+    }
+
+    /** The fields of the v1 contract in one pass; null when anything is not as {@link #encode} writes it. */
+    private static McpEvent decodeTrustedStreaming(byte[] json) throws IOException {
+        String eventId = null, kind = null, ts = null, source = null, server = null, serverVersion = null, tool = null;
+        String method = null, protocolVersion = null, sessionId = null, user = null, team = null, traceId = null;
+        String spanId = null, outcome = null, errorType = null, actor = null, agent = null, action = null;
+        String resource = null, argsHash = null, decision = null, policy = null, reason = null;
+        Double durationMs = null;
+        Integer errorCode = null, retry = null;
+        Long responseBytes = null;
+        try (JsonParser parser = MAPPER.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (field) {
+                    case "duration_ms", "error_code", "retry", "response_bytes" -> {
+                        if (value != JsonToken.VALUE_NUMBER_INT && value != JsonToken.VALUE_NUMBER_FLOAT) {
+                            return null;
+                        }
+                        switch (field) {
+                            case "duration_ms" -> durationMs = parser.getValueAsDouble();
+                            case "error_code" -> errorCode = parser.getValueAsInt();
+                            case "retry" -> retry = parser.getValueAsInt();
+                            default -> responseBytes = parser.getValueAsLong();
+                        }
+                    }
+                    default -> {
+                        if (value != JsonToken.VALUE_STRING) {
+                            return null;
+                        }
+                        String text = parser.getText();
+                        switch (field) {
+                            case "event_id" -> eventId = text;
+                            case "kind" -> kind = text;
+                            case "ts" -> ts = text;
+                            case "source" -> source = text;
+                            case "server" -> server = text;
+                            case "server_version" -> serverVersion = text;
+                            case "tool" -> tool = text;
+                            case "method" -> method = text;
+                            case "protocol_version" -> protocolVersion = text;
+                            case "session_id" -> sessionId = text;
+                            case "user" -> user = text;
+                            case "team" -> team = text;
+                            case "trace_id" -> traceId = text;
+                            case "span_id" -> spanId = text;
+                            case "outcome" -> outcome = text;
+                            case "error_type" -> errorType = text;
+                            case "actor" -> actor = text;
+                            case "agent" -> agent = text;
+                            case "action" -> action = text;
+                            case "resource" -> resource = text;
+                            case "args_hash" -> argsHash = text;
+                            case "decision" -> decision = text;
+                            case "policy" -> policy = text;
+                            case "reason" -> reason = text;
+                            default -> {
+                                // a field of no event: ignored, as by the tree path
+                            }
+                        }
+                    }
+                }
+            }
+            if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
+                return null;
+            }
+        }
+        if (eventId == null || kind == null || ts == null) {
+            return null;
+        }
+        var envelope = new EventEnvelope(UUID.fromString(eventId), parseInstant(ts), source, server, serverVersion,
+                tool, method, protocolVersion, sessionId, user, team, traceId, spanId);
+        return switch (kind) {
+            case "call" -> durationMs == null || outcome == null ? null : new CallEvent(envelope, durationMs,
+                    Outcome.fromWireName(outcome), errorCode, errorType, retry, responseBytes);
+            case "audit" -> decision == null ? null : new AuditEvent(envelope, actor, agent, action, resource,
+                    argsHash, AuditEvent.Decision.valueOf(decision.toUpperCase(Locale.ROOT)), policy, outcome, reason);
+            default -> null;
+        };
+    }
+
+    /**
+     * {@link Instant#parse} for the form {@link Instant#toString} writes for years 0000 to 9999
+     * ({@code 2026-11-25T10:15:30Z}, optionally with 3, 6 or 9 fraction digits), without the general formatter's
+     * cost; any other text goes to {@link Instant#parse}, so the answer and the errors are the same.
+     */
+    public static Instant parseInstant(String text) {
+        int length = text.length();
+        if ((length == 20 || length == 24 || length == 27 || length == 30) && text.charAt(length - 1) == 'Z'
+                && text.charAt(4) == '-' && text.charAt(7) == '-' && text.charAt(10) == 'T' && text.charAt(13) == ':'
+                && text.charAt(16) == ':' && (length == 20 || text.charAt(19) == '.')) {
+            int year = digits(text, 0, 4);
+            int month = digits(text, 5, 7);
+            int day = digits(text, 8, 10);
+            int hour = digits(text, 11, 13);
+            int minute = digits(text, 14, 16);
+            int second = digits(text, 17, 19);
+            int fraction = length == 20 ? 0 : digits(text, 20, length - 1);
+            if (year >= 0 && month >= 1 && month <= 12 && day >= 1
+                    && day <= java.time.Month.of(month).length(java.time.Year.isLeap(year)) && hour >= 0 && hour <= 23
+                    && minute >= 0 && minute <= 59 && second >= 0 && second <= 59 && fraction >= 0) {
+                long nanos = (long) fraction * (length == 20 ? 0 : length == 24 ? 1_000_000 : length == 27 ? 1_000 : 1);
+                long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+                return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
+            }
+        }
+        return Instant.parse(text);
+    }
+
+    /** The decimal number in {@code text[from, to)}, or -1 if any of those characters is not a digit. */
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            int digit = text.charAt(i) - '0';
+            if (digit < 0 || digit > 9) {
+                return -1;
+            }
+            value = value * 10 + digit;
+        }
+        return value;
     }
 
     /** Decodes an event that already passed {@link EventValidator}. */

@@ -6,6 +6,10 @@ import java.util.Arrays;
  * The stored form of a {@link LatencySketch}: bin indexes of the logarithmic mapping (ascending) with their
  * counts, plus the count of zero latencies. Two sketches merge by adding counts of equal indexes, which
  * ClickHouse can do too ({@code sumMap}).
+ *
+ * <p>The constructor takes the arrays over rather than copying them (every caller builds them for it and lets go;
+ * the rollup of a busy window is rebuilt for each call, where the copies were most of the garbage); the accessors
+ * still hand out copies, so no holder of a SketchBins can change it.
  */
 public record SketchBins(int[] indexes, long[] counts, long zeroCount) {
 
@@ -27,8 +31,6 @@ public record SketchBins(int[] indexes, long[] counts, long zeroCount) {
                 throw new IllegalArgumentException("bin indexes must be strictly ascending");
             }
         }
-        indexes = indexes.clone();
-        counts = counts.clone();
     }
 
     @Override

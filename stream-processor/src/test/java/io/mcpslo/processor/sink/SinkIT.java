@@ -205,6 +205,41 @@ class SinkIT {
         assertEquals("{\"slo\":\"jira\",\"team\":\"tracker\"}", last.get("matchers").asText());
     }
 
+    /** Each field of a call lands in its own column, whether every optional field is set or none is. */
+    @Test
+    void everyFieldOfACallLandsInItsColumn() {
+        Instant at = Instant.parse("2026-11-25T10:15:30.123Z");
+        var full = new CallEvent(new EventEnvelope(UUID.fromString("6f1c2a9e-3b7d-4c1e-9a2f-0d5b8e7c6a41"), at, "gw-eu-1",
+                "columns", "2.4.1", "search_code_v2", "tools/call", "2025-11-25", "s-81f2", "alice@example.com",
+                "devtools", "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"), 182.4, Outcome.RATE_LIMITED,
+                -32603, "timeout", 7, 5120L);
+        var bare = new CallEvent(new EventEnvelope(UUID.fromString("00000000-0000-4000-8000-000000000002"),
+                at.plusSeconds(1), "gw", "columns", null, null, "tools/list", null, null, null, null, null, null), 0,
+                Outcome.DENIED, null, null, null, null);
+        Instant now = Instant.parse("2026-11-30T04:00:00Z");
+        new ClickHousePipelineStore(clickHouse, Clock.fixed(now, java.time.ZoneOffset.UTC)).writeCalls(List.of(full, bare));
+
+        List<JsonNode> rows = clickHouse.query("SELECT toString(event_id) AS event_id, toUnixTimestamp(ts) AS ts, ts_ms,"
+                + " source, server, server_version, tool, method, protocol_version, session_id, user, team, trace_id,"
+                + " span_id, duration_ms, outcome, error_code, error_type, retry, response_bytes,"
+                + " toUnixTimestamp(ingested_at) AS ingested_at FROM calls WHERE server = 'columns' ORDER BY ts_ms");
+        assertEquals("{\"event_id\":\"6f1c2a9e-3b7d-4c1e-9a2f-0d5b8e7c6a41\",\"ts\":1795601730,\"ts_ms\":1795601730123,"
+                + "\"source\":\"gw-eu-1\",\"server\":\"columns\",\"server_version\":\"2.4.1\",\"tool\":\"search_code_v2\","
+                + "\"method\":\"tools/call\",\"protocol_version\":\"2025-11-25\",\"session_id\":\"s-81f2\","
+                + "\"user\":\"alice@example.com\",\"team\":\"devtools\",\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\","
+                + "\"span_id\":\"00f067aa0ba902b7\",\"duration_ms\":182.4,\"outcome\":\"rate_limited\",\"error_code\":-32603,"
+                + "\"error_type\":\"timeout\",\"retry\":7,\"response_bytes\":5120,\"ingested_at\":1796011200}",
+                rows.get(0).toString());
+        assertEquals("{\"event_id\":\"00000000-0000-4000-8000-000000000002\",\"ts\":1795601731,\"ts_ms\":1795601731123,"
+                + "\"source\":\"gw\",\"server\":\"columns\",\"server_version\":\"\",\"tool\":\"\",\"method\":\"tools/list\","
+                + "\"protocol_version\":\"\",\"session_id\":\"\",\"user\":\"\",\"team\":\"\",\"trace_id\":\"\",\"span_id\":\"\","
+                + "\"duration_ms\":0,\"outcome\":\"denied\",\"error_code\":null,\"error_type\":\"\",\"retry\":0,"
+                + "\"response_bytes\":null,\"ingested_at\":1796011200}", rows.get(1).toString());
+        assertEquals(2, count("SELECT count() AS n FROM calls_by_time WHERE server = 'columns'"), "the time-first copy too");
+        assertEquals(3, count("SELECT count() AS n FROM calls_by_correlation WHERE server = 'columns'"),
+                "the full call under its session, user and trace; the bare one under none");
+    }
+
     @Test
     void acknowledgementsOnTheirTopicLandInAlertAcksWithTheLatestPerIncidentAndABadRecordIsADeadLetter()
             throws Exception {
