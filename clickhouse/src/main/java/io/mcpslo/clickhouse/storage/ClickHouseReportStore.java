@@ -1,7 +1,5 @@
 package io.mcpslo.clickhouse.storage;
 
-import io.mcpslo.storage.report.ToolFailures;
-import io.mcpslo.storage.report.ReportStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpslo.clickhouse.ClickHouseClient;
@@ -10,19 +8,15 @@ import io.mcpslo.clickhouse.SqlLiteral;
 import io.mcpslo.engine.rollup.RollupAggregate;
 import io.mcpslo.engine.sketch.SketchBins;
 import io.mcpslo.engine.slo.SloScope;
-import io.mcpslo.storage.rollup.RollupBucket;
-import io.mcpslo.storage.rollup.RollupQuery;
-import io.mcpslo.storage.rollup.RollupStore.ToolRow;
-import io.mcpslo.storage.rollup.RollupStore.ToolSort;
+import io.mcpslo.storage.report.ReportStore;
+import io.mcpslo.storage.report.RollupReports;
+import io.mcpslo.storage.report.ToolFailures;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Report inputs from the rollup and alert tables (an SLO's minutes read by the same {@link ClickHouseSloHistory} the
@@ -58,26 +52,12 @@ public final class ClickHouseReportStore implements ReportStore {
 
     @Override
     public SketchBins latency(SloScope scope, Instant from, Instant to) {
-        var query = new RollupQuery(Optional.ofNullable(scope.server()), Optional.ofNullable(scope.tool()),
-                Optional.ofNullable(scope.serverVersion()), from, to, Optional.empty());
-        return rollups.buckets(query).stream().map(RollupBucket::latency).reduce(SketchBins.EMPTY, SketchBins::plus);
+        return RollupReports.latency(rollups, scope, from, to);
     }
 
-    /** Through the rollup planner, so a past week reads its days and hours rather than 10,080 minutes per tool. */
     @Override
     public List<ToolFailures> toolCalls(List<String> servers, Instant from, Instant to) {
-        var query = new RollupQuery(Optional.empty(), Optional.empty(), Optional.empty(), from, to, Optional.empty(),
-                servers.isEmpty() ? Optional.empty() : Optional.of(Set.copyOf(servers)));
-        Map<List<String>, ToolFailures> byTool = new TreeMap<>(Comparator
-                .comparing((List<String> key) -> key.get(0)).thenComparing(key -> key.get(1)));
-        for (ToolRow row : rollups.tools(query, ToolSort.NAME, 0, Integer.MAX_VALUE).rows()) {
-            var counts = row.counts();
-            byTool.merge(List.of(row.server(), row.tool()), new ToolFailures(row.server(), row.tool(),
-                    counts.calls(), counts.toolError(), counts.transportError()), (a, b) -> new ToolFailures(
-                    a.server(), a.tool(), a.calls() + b.calls(), a.toolErrors() + b.toolErrors(),
-                    a.transportErrors() + b.transportErrors()));
-        }
-        return List.copyOf(byTool.values());
+        return RollupReports.toolCalls(rollups, servers, from, to);
     }
 
     @Override

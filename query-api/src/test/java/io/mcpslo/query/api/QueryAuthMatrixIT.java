@@ -6,34 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.javalin.Javalin;
 import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.ClickHouseTestSupport;
-import io.mcpslo.engine.alert.AlertKind;
-import io.mcpslo.engine.alert.AlertStatus;
-import io.mcpslo.engine.alert.AlertTransition;
-import io.mcpslo.engine.rollup.CallRollup;
-import io.mcpslo.engine.rollup.RollupKey;
-import io.mcpslo.engine.slo.AlertPolicy;
-import io.mcpslo.engine.slo.AvailabilitySli;
-import io.mcpslo.engine.slo.FailureLocus;
-import io.mcpslo.engine.slo.Objective;
-import io.mcpslo.engine.slo.RollingWindow;
-import io.mcpslo.engine.slo.Severity;
 import io.mcpslo.engine.slo.SloDefinition;
-import io.mcpslo.engine.slo.SloScope;
 import io.mcpslo.clickhouse.storage.ClickHousePipelineStore;
-import io.mcpslo.storage.pipeline.PipelineStore;
-import io.mcpslo.schemas.CallEvent;
-import io.mcpslo.schemas.EventEnvelope;
-import io.mcpslo.schemas.Outcome;
 import java.net.http.HttpResponse;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,46 +26,17 @@ import org.junit.jupiter.api.Test;
  */
 class QueryAuthMatrixIT {
 
-    private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+    private static final Instant NOW = TwoTeams.NOW;
     private static ClickHouseClient client;
     private static Javalin app;
-
-    private static SloDefinition slo(String id, String team, String server) {
-        var window = new RollingWindow(Duration.ofDays(30));
-        return new SloDefinition(id, team, "", new SloScope(server, null, null),
-                new AvailabilitySli(FailureLocus.BOTH, false, false), new Objective(0.99), window,
-                AlertPolicy.defaultsFor(window));
-    }
 
     @BeforeAll
     static void start() {
         client = ClickHouseTestSupport.freshDatabase("authmatrix");
         var store = new ClickHousePipelineStore(client, Clock.systemUTC());
         store.prepare();
-        List<AlertTransition> alerts = new ArrayList<>();
-        for (String[] slo : new String[][] {{"github-transport", "devtools"}, {"jira-availability", "tracker"}}) {
-            alerts.add(new AlertTransition(slo[0], slo[1], AlertKind.PAGE, Severity.PAGE, AlertStatus.INACTIVE,
-                    AlertStatus.FIRING, NOW.minusSeconds(60), NOW.minusSeconds(60), "mcp-slo:" + slo[0] + ":page:1",
-                    "burning", Map.of(), 0.5, "page-1h-5m"));
-        }
-        // devtools owns github (10 calls), tracker owns jira (20 calls), by their SLOs' scopes
-        List<CallRollup> rollups = new ArrayList<>();
-        List<CallEvent> calls = new ArrayList<>();
-        for (String server : List.of("github", "jira")) {
-            CallRollup rollup = CallRollup.empty(new RollupKey(server, server + "_tool", "1.0", NOW.minusSeconds(1800)));
-            for (int i = 0; i < (server.equals("github") ? 10 : 20); i++) {
-                var envelope = new EventEnvelope(UUID.randomUUID(), NOW.minusSeconds(1800 - i), "gw", server, "1.0",
-                        server + "_tool", "tools/call", null, "sess-" + server, null, null, null, null);
-                CallEvent call = new CallEvent(envelope, 12.0, Outcome.TRANSPORT_ERROR, null, null, null, null);
-                rollup = rollup.plus(call);
-                calls.add(call);
-            }
-            rollups.add(rollup);
-        }
-        store.write(new PipelineStore.Batch(calls, List.of(), rollups, alerts, List.of(), List.of(), List.of(),
-                List.of()));
-        List<SloDefinition> slos = List.of(slo("github-transport", "devtools", "github"),
-                slo("jira-availability", "tracker", "jira"));
+        TwoTeams.write(store);
+        List<SloDefinition> slos = TwoTeams.slos();
         app = ApiTestKit.start(client, () -> slos, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
@@ -193,8 +146,8 @@ class QueryAuthMatrixIT {
     @Test
     void aTeamWhoseSlosNameNoServerReadsNoCalls() {
         assertEquals(java.util.Optional.of(java.util.Set.of()), ReadScope.ownedServers(java.util.Set.of("nobody"),
-                List.of(slo("github-transport", "devtools", "github"))));
+                List.of(TwoTeams.slo("github-transport", "devtools", "github"))));
         assertEquals(java.util.Optional.empty(), ReadScope.ownedServers(java.util.Set.of("platform"),
-                List.of(slo("fleet", "platform", null))), "an SLO over every server covers them all");
+                List.of(TwoTeams.slo("fleet", "platform", null))), "an SLO over every server covers them all");
     }
 }
