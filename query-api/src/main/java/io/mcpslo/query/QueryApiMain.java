@@ -20,9 +20,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,20 +36,6 @@ public final class QueryApiMain {
     public static void main(String[] args) {
         Javalin app = start(QueryConfig.from(Settings.fromEnvironment()));
         Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "query-api-shutdown"));
-    }
-
-    /** Runs the back end's upkeep in the background; a failed pass is logged and tried again next period. */
-    static void startUpkeep(List<Upkeep> upkeep, ScheduledExecutorService executor, Clock clock) {
-        for (Upkeep work : upkeep) {
-            executor.scheduleWithFixedDelay(() -> {
-                try {
-                    work.pass().accept(clock.instant());
-                } catch (RuntimeException e) {
-                    LOG.warn("{} pass failed (tried again in {} s): {}", work.name(), work.every().toSeconds(),
-                            e.getMessage());
-                }
-            }, work.firstAfter().toMillis(), work.every().toMillis(), TimeUnit.MILLISECONDS);
-        }
     }
 
     /** Starts the API; the storage being down is not fatal, queries answer 503 until it is back. */
@@ -94,7 +78,8 @@ public final class QueryApiMain {
                 LOG.warn("weekly reports not generated now (retried in 5 minutes): {}", e.getMessage());
             }
         }, 1, 5, TimeUnit.MINUTES);
-        startUpkeep(storage.queryUpkeep(), rolls, Clock.systemUTC());
+        Upkeep.scheduleAll(storage.queryUpkeep(), rolls, Clock.systemUTC(), (work, e) -> LOG.warn(
+                "{} pass failed (tried again in {} s): {}", work.name(), work.every().toSeconds(), e.getMessage()));
         var services = new QueryApp.Services(storage.rollups(), storage.slos(), storage.audit(), recorder, () -> slos.current().slos(),
                 new BearerAuth(new TokenStore(config.tokensFile())), config.auditDigestKey(), reports, reportService,
                 storage.deadLetters(), storage.calls(), config.traceLinks(), silences, acks);

@@ -1,7 +1,12 @@
 package io.mcpslo.storage;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -13,6 +18,20 @@ public record Upkeep(String name, Duration firstAfter, Duration every, Consumer<
     public Upkeep {
         if (every.isNegative() || every.isZero()) {
             throw new IllegalArgumentException("upkeep " + name + " needs a positive period, not " + every);
+        }
+    }
+
+    /** Schedules every piece of upkeep on the executor; a failed pass goes to {@code failed} and runs again later. */
+    public static void scheduleAll(List<Upkeep> upkeep, ScheduledExecutorService executor, Clock clock,
+                                   BiConsumer<Upkeep, RuntimeException> failed) {
+        for (Upkeep work : upkeep) {
+            executor.scheduleWithFixedDelay(() -> {
+                try {
+                    work.pass().accept(clock.instant());
+                } catch (RuntimeException e) {
+                    failed.accept(work, e);
+                }
+            }, work.firstAfter().toMillis(), work.every().toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 }

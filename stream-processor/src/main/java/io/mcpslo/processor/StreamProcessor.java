@@ -137,16 +137,8 @@ public final class StreamProcessor implements AutoCloseable {
                 LOG.error("reloading SLO files failed; the SLOs in force stay", e);
             }
         }, reloadMs, reloadMs, TimeUnit.MILLISECONDS);
-        for (Upkeep upkeep : storage.processorUpkeep()) {
-            processor.reloads.scheduleWithFixedDelay(() -> {
-                try {
-                    upkeep.pass().accept(Clock.systemUTC().instant());
-                } catch (RuntimeException e) {
-                    LOG.warn("{} could not run now (retried in {} s): {}", upkeep.name(), upkeep.every().toSeconds(),
-                            e.getMessage());
-                }
-            }, upkeep.firstAfter().toMillis(), upkeep.every().toMillis(), TimeUnit.MILLISECONDS);
-        }
+        Upkeep.scheduleAll(storage.processorUpkeep(), processor.reloads, Clock.systemUTC(), (upkeep, e) -> LOG.warn(
+                "{} could not run now (retried in {} s): {}", upkeep.name(), upkeep.every().toSeconds(), e.getMessage()));
         LOG.info("stream-processor metrics on http://{}:{}/metrics", config.metricsBind(), metrics.port());
         return processor;
     }

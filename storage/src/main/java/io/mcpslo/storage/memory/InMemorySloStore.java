@@ -125,7 +125,8 @@ final class InMemorySloStore implements SloStore {
         } else {
             events = pipeline.alerts().stream().filter(alert -> Times.inSeconds(alert.at(), query.from(), query.to()));
         }
-        return events.map(this::record)
+        Map<String, Acknowledgement> acks = acksByAlert();
+        return events.map(alert -> record(alert, acks))
                 .filter(record -> query.sloId().map(record.sloId()::equals).orElse(true))
                 .filter(record -> query.team().map(record.team()::equals).orElse(true))
                 .filter(record -> query.alert().map(record.kind().label()::equals).orElse(true))
@@ -137,7 +138,9 @@ final class InMemorySloStore implements SloStore {
     /** The newest {@value #TRANSITIONS_READ} transitions of the alert, oldest first. */
     @Override
     public synchronized List<AlertRecord> transitions(String dedupKey) {
-        return pipeline.alerts().stream().filter(alert -> alert.dedupKey().equals(dedupKey)).map(this::record)
+        Map<String, Acknowledgement> acks = acksByAlert();
+        return pipeline.alerts().stream().filter(alert -> alert.dedupKey().equals(dedupKey))
+                .map(alert -> record(alert, acks))
                 .sorted(Comparator.comparing(AlertRecord::at).reversed()).limit(TRANSITIONS_READ).toList().reversed();
     }
 
@@ -147,9 +150,13 @@ final class InMemorySloStore implements SloStore {
                 .map(alert -> orEmpty(alert.team())).findFirst();
     }
 
-    private AlertRecord record(AlertTransition alert) {
-        Acknowledgement ack = pipeline.acks().stream().filter(each -> each.dedupKey().equals(alert.dedupKey()))
-                .findFirst().orElse(null);
+    /** The last acknowledgement of each alert, read once per query rather than once per transition. */
+    private Map<String, Acknowledgement> acksByAlert() {
+        return pipeline.acks().stream().collect(Collectors.toMap(Acknowledgement::dedupKey, ack -> ack));
+    }
+
+    private static AlertRecord record(AlertTransition alert, Map<String, Acknowledgement> acks) {
+        Acknowledgement ack = acks.get(alert.dedupKey());
         boolean acked = ack != null && !ack.by().isEmpty();
         return new AlertRecord(alert.dedupKey(), alert.sloId(), orEmpty(alert.team()), alert.kind(),
                 alert.severity(), alert.from(), alert.to(),
