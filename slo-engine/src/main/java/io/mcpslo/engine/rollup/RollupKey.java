@@ -37,6 +37,7 @@ public record RollupKey(String server, String tool, String serverVersion, Instan
 
     /** The sortable time prefix of {@link #storeKey()} for an instant at or after the epoch. */
     public static String timePrefix(Instant instant) {
-        return String.format("%015d", Math.max(0, instant.toEpochMilli()));
+        String millis = Long.toString(Math.max(0, instant.toEpochMilli()));
+        return "0".repeat(Math.max(0, 15 - millis.length())) + millis;
     }
 }
