@@ -1,5 +1,7 @@
 package io.mcpslo.clickhouse.storage;
 
+import io.mcpslo.storage.rollup.CountsBucket;
+import io.mcpslo.storage.rollup.LatencyBucket;
 import io.mcpslo.storage.rollup.RollupBucket;
 import io.mcpslo.storage.rollup.RollupQuery;
 import io.mcpslo.storage.rollup.RollupStore;
@@ -34,10 +36,14 @@ public final class ClickHouseRollupStore implements RollupStore {
     private static final Duration COVERAGE_TTL = Duration.ofSeconds(5);
     private static final String COLUMNS = "server, tool, server_version, window_start, ok, tool_error, transport_error,"
             + " denied, rate_limited, latency_zero_count, latency_bins, latency_counts";
-    private static final String SUMS = "sum(ok) AS ok, sum(tool_error) AS tool_error, sum(transport_error) AS"
-            + " transport_error, sum(denied) AS denied, sum(rate_limited) AS rate_limited,"
-            + " sum(latency_zero_count) AS zero_count, sumMap(latency_bins, latency_counts) AS bins";
+    private static final String COUNT_COLUMNS = "server, tool, server_version, window_start, ok, tool_error,"
+            + " transport_error, denied, rate_limited";
+    private static final String COUNT_SUMS = "sum(ok) AS ok, sum(tool_error) AS tool_error, sum(transport_error) AS"
+            + " transport_error, sum(denied) AS denied, sum(rate_limited) AS rate_limited";
+    private static final String SUMS = COUNT_SUMS + ", sum(latency_zero_count) AS zero_count,"
+            + " sumMap(latency_bins, latency_counts) AS bins";
     private static final double[] QUANTILES = {0.50, 0.95, 0.99};
+    private static final String PERCENTILE_COLUMNS = percentileColumns();
 
     private final ClickHouseClient client;
     private final boolean planned;
@@ -72,44 +78,82 @@ public final class ClickHouseRollupStore implements RollupStore {
 
     @Override
     public List<RollupBucket> buckets(RollupQuery query) {
-        String bucket = query.step()
-                .map(step -> "intDiv(toUInt32(window_start), " + step.toSeconds() + ") * " + step.toSeconds())
-                .orElse(String.valueOf(query.from().getEpochSecond()));
         List<RollupBucket> buckets = new ArrayList<>();
-        for (JsonNode row : client.query("SELECT toUInt64(" + bucket + ") AS bucket, " + SUMS + " FROM " + rows(query, true)
-                + " GROUP BY bucket ORDER BY bucket")) {
+        for (JsonNode row : client.query("SELECT toUInt64(" + bucketExpression(query) + ") AS bucket, " + SUMS + " FROM "
+                + rows(query, true, COLUMNS) + " GROUP BY bucket ORDER BY bucket")) {
             buckets.add(bucket(Instant.ofEpochSecond(row.get("bucket").asLong()), row));
         }
         return buckets;
     }
 
     @Override
-    public ToolsPage tools(RollupQuery query, ToolSort sort, int offset, int limit) {
-        StringBuilder quantiles = new StringBuilder();
-        for (int i = 0; i < QUANTILES.length; i++) {
-            // the bin holding the rank q·(n − 1), as DDSketch finds it: the first whose cumulative count, with the
-            // zero bucket's, exceeds the rank; its value (and "0 ms" when the zero bucket holds the rank) is computed
-            // below by the Java sketch's own mapping, so it equals what /latency says for the same range
-            quantiles.append(", tupleElement(bins, 1)[arrayFirstIndex(c -> c + zero_count > ").append(QUANTILES[i])
-                    .append(" * (n - 1), arrayCumSum(tupleElement(bins, 2)))] AS q").append(i);
+    public List<CountsBucket> counts(RollupQuery query) {
+        List<CountsBucket> buckets = new ArrayList<>();
+        for (JsonNode row : client.query("SELECT toUInt64(" + bucketExpression(query) + ") AS bucket, " + COUNT_SUMS
+                + " FROM " + rows(query, true, COUNT_COLUMNS) + " GROUP BY bucket ORDER BY bucket")) {
+            buckets.add(new CountsBucket(Instant.ofEpochSecond(row.get("bucket").asLong()), counts(row)));
         }
+        return buckets;
+    }
+
+    @Override
+    public List<LatencyBucket> latency(RollupQuery query) {
+        List<LatencyBucket> buckets = new ArrayList<>();
+        for (JsonNode row : client.query("SELECT bucket, ok, tool_error, transport_error, denied, rate_limited"
+                + PERCENTILE_COLUMNS + " FROM (SELECT toUInt64(" + bucketExpression(query) + ") AS bucket, " + SUMS
+                + " FROM " + rows(query, true, COLUMNS) + " GROUP BY bucket) ORDER BY bucket")) {
+            Double[] percentiles = percentiles(row);
+            buckets.add(new LatencyBucket(Instant.ofEpochSecond(row.get("bucket").asLong()), counts(row),
+                    percentiles[0], percentiles[1], percentiles[2]));
+        }
+        return buckets;
+    }
+
+    @Override
+    public ToolsPage tools(RollupQuery query, ToolSort sort, int offset, int limit) {
         List<ToolRow> rows = new ArrayList<>();
         for (JsonNode row : client.query("SELECT server, tool, server_version, ok, tool_error, transport_error, denied,"
-                + " rate_limited, zero_count, arraySum(tupleElement(bins, 2)) + zero_count AS n" + quantiles
-                + " FROM (SELECT server, tool, server_version, " + SUMS + " FROM " + rows(query, false)
-                + " GROUP BY server, tool, server_version)")) {
-            long n = row.get("n").asLong();
-            long zero = row.get("zero_count").asLong();
-            Double[] values = new Double[QUANTILES.length];
-            for (int i = 0; i < QUANTILES.length; i++) {
-                values[i] = n == 0 ? null : zero > QUANTILES[i] * (n - 1) ? 0.0 : binValue(row.get("q" + i).asInt());
-            }
+                + " rate_limited" + PERCENTILE_COLUMNS + " FROM (SELECT server, tool, server_version, " + SUMS
+                + " FROM " + rows(query, false, COLUMNS) + " GROUP BY server, tool, server_version)")) {
+            Double[] percentiles = percentiles(row);
             rows.add(new ToolRow(row.get("server").asText(), row.get("tool").asText(),
-                    row.get("server_version").asText(), counts(row), values[0], values[1], values[2]));
+                    row.get("server_version").asText(), counts(row), percentiles[0], percentiles[1], percentiles[2]));
         }
         rows.sort(sort.order());
         int from = Math.min(offset, rows.size());
         return new ToolsPage(rows.size(), List.copyOf(rows.subList(from, Math.min(rows.size(), from + limit))));
+    }
+
+    /**
+     * The columns {@link #percentiles} reads from a merged row ({@code bins}, {@code zero_count}): the total and,
+     * per quantile, the bin holding the rank q·(n − 1) as DDSketch finds it: the first whose cumulative count, with
+     * the zero bucket's, exceeds the rank. Only the bin's index leaves ClickHouse; its value is computed by the Java
+     * sketch's own mapping, so it equals what the sketch says for the same rollups.
+     */
+    private static String percentileColumns() {
+        StringBuilder columns = new StringBuilder(", zero_count, arraySum(tupleElement(bins, 2)) + zero_count AS n");
+        for (int i = 0; i < QUANTILES.length; i++) {
+            columns.append(", tupleElement(bins, 1)[arrayFirstIndex(c -> c + zero_count > ").append(QUANTILES[i])
+                    .append(" * (n - 1), arrayCumSum(tupleElement(bins, 2)))] AS q").append(i);
+        }
+        return columns.toString();
+    }
+
+    /** The percentiles of a row with {@link #PERCENTILE_COLUMNS}; nulls without latency, "0 ms" in the zero bucket. */
+    private static Double[] percentiles(JsonNode row) {
+        long n = row.get("n").asLong();
+        long zero = row.get("zero_count").asLong();
+        Double[] values = new Double[QUANTILES.length];
+        for (int i = 0; i < QUANTILES.length; i++) {
+            values[i] = n == 0 ? null : zero > QUANTILES[i] * (n - 1) ? 0.0 : binValue(row.get("q" + i).asInt());
+        }
+        return values;
+    }
+
+    private static String bucketExpression(RollupQuery query) {
+        return query.step()
+                .map(step -> "intDiv(toUInt32(window_start), " + step.toSeconds() + ") * " + step.toSeconds())
+                .orElse(String.valueOf(query.from().getEpochSecond()));
     }
 
     /** The latency a sketch bin stands for, by the same mapping the Java sketch uses. */
@@ -117,14 +161,14 @@ public final class ClickHouseRollupStore implements RollupStore {
         return LatencySketch.of(new SketchBins(new int[] {index}, new long[] {1}, 0)).quantile(0.5);
     }
 
-    /** The query's rollup rows, every segment's, as one table expression. */
-    private String rows(RollupQuery query, boolean summedOverTools) {
+    /** The query's rollup rows (these columns), every segment's, as one table expression. */
+    private String rows(RollupQuery query, boolean summedOverTools, String columns) {
         String filters = filter("server", query.server()) + filter("tool", query.tool())
                 + filter("server_version", query.version()) + query.servers().map(ClickHouseRollupStore::within).orElse("");
         // one read per table: a range's head and tail in the minutes share their granules, so read them once
         Map<RollupPlanner.Table, List<Segment>> byTable = new EnumMap<>(RollupPlanner.Table.class);
         plan(query, summedOverTools).forEach(segment -> byTable.computeIfAbsent(segment.table(), t -> new ArrayList<>()).add(segment));
-        return "(" + byTable.entrySet().stream().map(entry -> "SELECT " + COLUMNS + " FROM " + client.database() + "."
+        return "(" + byTable.entrySet().stream().map(entry -> "SELECT " + columns + " FROM " + client.database() + "."
                 + entry.getKey().tableName() + (entry.getKey().revisions() ? " FINAL" : "") + " WHERE ("
                 + entry.getValue().stream().map(segment -> "window_start >= toDateTime(" + segment.from().getEpochSecond()
                         + ") AND window_start < toDateTime(" + segment.to().getEpochSecond() + ")")

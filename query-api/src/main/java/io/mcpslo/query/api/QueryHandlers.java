@@ -4,11 +4,13 @@ import io.javalin.http.Context;
 import io.mcpslo.engine.rollup.OutcomeCounts;
 import io.mcpslo.engine.slo.SloDefinition;
 import io.mcpslo.engine.sketch.LatencySketch;
-import io.mcpslo.storage.rollup.RollupBucket;
+import io.mcpslo.storage.rollup.CountsBucket;
+import io.mcpslo.storage.rollup.LatencyBucket;
 import io.mcpslo.storage.rollup.RollupQuery;
 import io.mcpslo.storage.rollup.RollupStore;
 import io.mcpslo.storage.rollup.RollupStore.ToolSort;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,14 +48,14 @@ final class QueryHandlers {
 
     void latency(Context ctx) {
         RollupQuery query = query(ctx);
-        List<Map<String, Object>> points = RollupSeries.complete(query, store.buckets(query)).stream().map(bucket -> {
-            LatencySketch sketch = LatencySketch.of(bucket.latency());
+        List<Map<String, Object>> points = RollupSeries.complete(query, store.latency(query), LatencyBucket::start,
+                LatencyBucket::empty).stream().map(bucket -> {
             Map<String, Object> point = new LinkedHashMap<>();
             point.put("start", bucket.start().toString());
             point.put("calls", bucket.counts().calls());
-            point.put("p50_ms", quantile(sketch, 0.50));
-            point.put("p95_ms", quantile(sketch, 0.95));
-            point.put("p99_ms", quantile(sketch, 0.99));
+            point.put("p50_ms", rounded(bucket.p50()));
+            point.put("p95_ms", rounded(bucket.p95()));
+            point.put("p99_ms", rounded(bucket.p99()));
             return point;
         }).toList();
         Map<String, Object> body = header(query);
@@ -64,8 +66,8 @@ final class QueryHandlers {
 
     void failures(Context ctx) {
         RollupQuery query = query(ctx);
-        List<Map<String, Object>> points = RollupSeries.complete(query, store.buckets(query)).stream()
-                .map(QueryHandlers::failurePoint).toList();
+        List<Map<String, Object>> points = RollupSeries.complete(query, store.counts(query), CountsBucket::start,
+                CountsBucket::empty).stream().map(bucket -> failurePoint(bucket.start(), bucket.counts())).toList();
         Map<String, Object> body = header(query);
         body.put("points", points);
         ctx.json(body);
@@ -94,7 +96,7 @@ final class QueryHandlers {
         RollupQuery query = scoped(ctx, RangeParameters.wholeRange(params, clock));
         RollupStore.ToolsPage page = store.tools(query, sort, offset, limit);
         List<Map<String, Object>> tools = page.rows().stream().map(tool -> {
-            Map<String, Object> item = failurePoint(RollupBucket.empty(query.from()), tool.counts());
+            Map<String, Object> item = failurePoint(query.from(), tool.counts());
             item.remove("start");
             item.put("server", tool.server());
             item.put("tool", tool.tool());
@@ -114,14 +116,10 @@ final class QueryHandlers {
         ctx.json(body);
     }
 
-    private static Map<String, Object> failurePoint(RollupBucket bucket) {
-        return failurePoint(bucket, bucket.counts());
-    }
-
-    private static Map<String, Object> failurePoint(RollupBucket bucket, OutcomeCounts counts) {
+    private static Map<String, Object> failurePoint(Instant start, OutcomeCounts counts) {
         long calls = counts.calls();
         Map<String, Object> point = new LinkedHashMap<>();
-        point.put("start", bucket.start().toString());
+        point.put("start", start.toString());
         point.put("calls", calls);
         point.put("ok", counts.ok());
         point.put("tool_error", counts.toolError());
@@ -147,10 +145,6 @@ final class QueryHandlers {
         body.put("to", query.to().toString());
         body.put("step", query.step().map(s -> s.toMinutes() >= 60 ? s.toHours() + "h" : s.toMinutes() + "m").orElse("all"));
         return body;
-    }
-
-    private static Double quantile(LatencySketch sketch, double q) {
-        return sketch.isEmpty() ? null : rounded(sketch.quantile(q));
     }
 
     private static Double rounded(Double ms) {

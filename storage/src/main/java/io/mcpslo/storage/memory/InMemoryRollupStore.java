@@ -4,6 +4,8 @@ import io.mcpslo.engine.rollup.CallRollup;
 import io.mcpslo.engine.rollup.OutcomeCounts;
 import io.mcpslo.engine.sketch.LatencySketch;
 import io.mcpslo.engine.sketch.SketchBins;
+import io.mcpslo.storage.rollup.CountsBucket;
+import io.mcpslo.storage.rollup.LatencyBucket;
 import io.mcpslo.storage.rollup.RollupBucket;
 import io.mcpslo.storage.rollup.RollupQuery;
 import io.mcpslo.storage.rollup.RollupStore;
@@ -41,6 +43,19 @@ final class InMemoryRollupStore implements RollupStore {
     }
 
     @Override
+    public List<CountsBucket> counts(RollupQuery query) {
+        return buckets(query).stream().map(bucket -> new CountsBucket(bucket.start(), bucket.counts())).toList();
+    }
+
+    @Override
+    public List<LatencyBucket> latency(RollupQuery query) {
+        return buckets(query).stream().map(bucket -> {
+            Double[] percentiles = percentiles(bucket.latency());
+            return new LatencyBucket(bucket.start(), bucket.counts(), percentiles[0], percentiles[1], percentiles[2]);
+        }).toList();
+    }
+
+    @Override
     public ToolsPage tools(RollupQuery query, ToolSort sort, int offset, int limit) {
         Map<List<String>, RollupBucket> perTool = new LinkedHashMap<>();
         matching(query).forEach(rollup -> perTool.merge(
@@ -55,12 +70,17 @@ final class InMemoryRollupStore implements RollupStore {
     }
 
     private static ToolRow row(List<String> key, OutcomeCounts counts, SketchBins latency) {
+        Double[] percentiles = percentiles(latency);
+        return new ToolRow(key.get(0), key.get(1), key.get(2), counts, percentiles[0], percentiles[1], percentiles[2]);
+    }
+
+    /** p50, p95 and p99 of a merged sketch; nulls when it holds no latency. */
+    private static Double[] percentiles(SketchBins latency) {
         if (latency.totalCount() == 0) {
-            return new ToolRow(key.get(0), key.get(1), key.get(2), counts, null, null, null);
+            return new Double[3];
         }
         LatencySketch sketch = LatencySketch.of(latency);
-        return new ToolRow(key.get(0), key.get(1), key.get(2), counts, sketch.quantile(0.50), sketch.quantile(0.95),
-                sketch.quantile(0.99));
+        return new Double[] {sketch.quantile(0.50), sketch.quantile(0.95), sketch.quantile(0.99)};
     }
 
     /** Bucket boundaries are multiples of the step since the epoch; without a step, the range's start (its second). */

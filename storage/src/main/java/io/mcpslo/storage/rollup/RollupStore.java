@@ -4,10 +4,20 @@ import io.mcpslo.engine.rollup.OutcomeCounts;
 import java.util.Comparator;
 import java.util.List;
 
-/** Reads merged rollups; buckets without calls may be absent. */
+/**
+ * Reads merged rollups; buckets without calls may be absent, except that a query without a step has its one bucket
+ * (starting at the range's start) even when it is empty.
+ */
 public interface RollupStore {
 
+    /** Counts and the merged latency sketch per bucket: for reads that need the sketch itself (reports). */
     List<RollupBucket> buckets(RollupQuery query);
+
+    /** Counts per bucket, without latency: no sketch is merged or moved. */
+    List<CountsBucket> counts(RollupQuery query);
+
+    /** Counts and the p50, p95 and p99 of each bucket's merged sketch, as {@link #tools} reads a tool's. */
+    List<LatencyBucket> latency(RollupQuery query);
 
     /**
      * The query's range merged per (server, tool, server version), in the given order, {@code limit} rows from

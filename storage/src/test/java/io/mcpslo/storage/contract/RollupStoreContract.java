@@ -12,6 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.mcpslo.engine.rollup.CallRollup;
 import io.mcpslo.engine.rollup.OutcomeCounts;
 import io.mcpslo.engine.sketch.SketchBins;
+import io.mcpslo.engine.sketch.LatencySketch;
+import io.mcpslo.storage.rollup.CountsBucket;
+import io.mcpslo.storage.rollup.LatencyBucket;
 import io.mcpslo.storage.rollup.RollupBucket;
 import io.mcpslo.storage.rollup.RollupQuery;
 import io.mcpslo.storage.rollup.RollupStore.ToolRow;
@@ -123,6 +126,50 @@ public abstract class RollupStoreContract extends StoreContract {
         List<RollupBucket> buckets = storage.rollups().buckets(query);
         assertEquals(1, buckets.size(), "one bucket");
         return buckets.get(0).counts();
+    }
+
+    @Test
+    public void countsAreTheBucketsCountsWithoutTheirSketches() {
+        write(rollup("github", "search", "1.0", minute(1), 6, 1, 1, 10), rollup("github", "get", "1.0", minute(3), 4, 0, 0, 200),
+                rollup("github", "search", "1.0", minute(7), 0, 0, 3, 0), rollup("jira", "get", "1.0", minute(8), 5, 0, 0, 9));
+        for (RollupQuery query : List.of(all(minute(0), minute(10), Duration.ofMinutes(5)),
+                all(minute(0), minute(10), Duration.ofMinutes(1)), server("github", minute(0), minute(10)),
+                all(minute(100), minute(200), null), all(minute(0), minute(10), null).onlyServers(Set.of("jira")))) {
+            List<CountsBucket> expected = storage.rollups().buckets(query).stream()
+                    .map(bucket -> new CountsBucket(bucket.start(), bucket.counts())).toList();
+            assertEquals(expected, storage.rollups().counts(query), query.toString());
+        }
+        assertEquals(List.of(new CountsBucket(minute(0), new OutcomeCounts(10, 1, 1, 0, 0)),
+                new CountsBucket(minute(5), new OutcomeCounts(5, 0, 3, 0, 0))),
+                storage.rollups().counts(all(minute(0), minute(10), Duration.ofMinutes(5))));
+    }
+
+    @Test
+    public void eachBucketsPercentilesAreThoseOfItsMergedSketch() {
+        // the first minute alone would say p95 ≈ 48 ms, the second ≈ 98 ms; merged in one 5-minute bucket, 95 ms
+        CallRollup first = rollup("github", "search", "1.0", minute(0), ok(50), latencies(1, 50));
+        CallRollup second = rollup("github", "get", "1.0", minute(1), ok(50), latencies(51, 100));
+        CallRollup fast = rollup("github", "search", "1.0", minute(5), ok(10), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        CallRollup idle = rollup("github", "search", "1.0", minute(10), OutcomeCounts.ZERO);
+        write(first, second, fast, idle);
+
+        List<LatencyBucket> buckets = storage.rollups().latency(all(minute(0), minute(15), Duration.ofMinutes(5)));
+
+        assertEquals(List.of(minute(0), minute(5), minute(10)), buckets.stream().map(LatencyBucket::start).toList());
+        LatencyBucket merged = buckets.get(0);
+        assertEquals(ok(100), merged.counts());
+        LatencySketch sketch = LatencySketch.of(first.latency().plus(second.latency()));
+        assertEquals(sketch.quantile(0.50), merged.p50(), "p50 by the sketch's own mapping");
+        assertEquals(sketch.quantile(0.95), merged.p95(), "p95 by the sketch's own mapping");
+        assertEquals(sketch.quantile(0.99), merged.p99(), "p99 by the sketch's own mapping");
+        assertNear(95, merged.p95(), "p95 of the merged minutes");
+        assertEquals(0.0, buckets.get(1).p99(), "latencies below the sketch's smallest bin read as 0 ms");
+        assertEquals(new LatencyBucket(minute(10), OutcomeCounts.ZERO, null, null, null), buckets.get(2),
+                "no calls, no percentile");
+        assertEquals(List.of(LatencyBucket.empty(minute(100))), storage.rollups().latency(all(minute(100), minute(200),
+                null)), "without a step, the one bucket is there, empty");
+        assertEquals(List.of(), storage.rollups().latency(all(minute(100), minute(200), Duration.ofMinutes(1))),
+                "buckets without calls are absent");
     }
 
     @Test
