@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -109,19 +110,54 @@ public final class ClickHouseRollupStore implements RollupStore {
         return buckets;
     }
 
+    /**
+     * Sorted by counts or names, the tools are ordered and paged on their counts alone and only the page's rows get
+     * their sketches merged: the merge costs ten times the counts, and a fleet has thousands of tools. Sorted by
+     * p95, every tool's sketch is merged.
+     */
     @Override
     public ToolsPage tools(RollupQuery query, ToolSort sort, int offset, int limit) {
+        if (sort == ToolSort.P95) {
+            List<ToolRow> rows = toolRows(query, "", true);
+            rows.sort(sort.order());
+            return page(rows, offset, limit);
+        }
+        List<ToolRow> counted = toolRows(query, "", false);
+        counted.sort(sort.order());
+        ToolsPage page = page(counted, offset, limit);
+        if (page.rows().isEmpty()) {
+            return page;
+        }
+        Map<List<String>, ToolRow> withPercentiles = new HashMap<>();
+        for (ToolRow row : toolRows(query, " AND (server, tool, server_version) IN (" + page.rows().stream()
+                .map(row -> "(" + SqlLiteral.string(row.server()) + ", " + SqlLiteral.string(row.tool()) + ", "
+                        + SqlLiteral.string(row.serverVersion()) + ")").collect(Collectors.joining(", ")) + ")", true)) {
+            withPercentiles.put(List.of(row.server(), row.tool(), row.serverVersion()), row);
+        }
+        return new ToolsPage(page.total(), page.rows().stream().map(row -> withPercentiles.getOrDefault(
+                List.of(row.server(), row.tool(), row.serverVersion()), row)).toList());
+    }
+
+    /** Every tool of the query (and the extra filter), summed over the range; with percentiles or without (nulls). */
+    private List<ToolRow> toolRows(RollupQuery query, String extraFilter, boolean withPercentiles) {
+        String sql = withPercentiles
+                ? "SELECT server, tool, server_version, ok, tool_error, transport_error, denied, rate_limited"
+                        + PERCENTILE_COLUMNS + " FROM (SELECT server, tool, server_version, " + SUMS + " FROM "
+                        + rows(query, false, COLUMNS, extraFilter) + " GROUP BY server, tool, server_version)"
+                : "SELECT server, tool, server_version, " + COUNT_SUMS + " FROM "
+                        + rows(query, false, COUNT_COLUMNS, extraFilter) + " GROUP BY server, tool, server_version";
         List<ToolRow> rows = new ArrayList<>();
-        for (JsonNode row : client.query("SELECT server, tool, server_version, ok, tool_error, transport_error, denied,"
-                + " rate_limited" + PERCENTILE_COLUMNS + " FROM (SELECT server, tool, server_version, " + SUMS
-                + " FROM " + rows(query, false, COLUMNS) + " GROUP BY server, tool, server_version)")) {
-            Double[] percentiles = percentiles(row);
+        for (JsonNode row : client.query(sql)) {
+            Double[] percentiles = withPercentiles ? percentiles(row) : new Double[QUANTILES.length];
             rows.add(new ToolRow(row.get("server").asText(), row.get("tool").asText(),
                     row.get("server_version").asText(), counts(row), percentiles[0], percentiles[1], percentiles[2]));
         }
-        rows.sort(sort.order());
-        int from = Math.min(offset, rows.size());
-        return new ToolsPage(rows.size(), List.copyOf(rows.subList(from, Math.min(rows.size(), from + limit))));
+        return rows;
+    }
+
+    private static ToolsPage page(List<ToolRow> sorted, int offset, int limit) {
+        int from = Math.min(offset, sorted.size());
+        return new ToolsPage(sorted.size(), List.copyOf(sorted.subList(from, Math.min(sorted.size(), from + limit))));
     }
 
     /**
@@ -161,10 +197,15 @@ public final class ClickHouseRollupStore implements RollupStore {
         return LatencySketch.of(new SketchBins(new int[] {index}, new long[] {1}, 0)).quantile(0.5);
     }
 
-    /** The query's rollup rows (these columns), every segment's, as one table expression. */
     private String rows(RollupQuery query, boolean summedOverTools, String columns) {
+        return rows(query, summedOverTools, columns, "");
+    }
+
+    /** The query's rollup rows (these columns, and a further filter), every segment's, as one table expression. */
+    private String rows(RollupQuery query, boolean summedOverTools, String columns, String extraFilter) {
         String filters = filter("server", query.server()) + filter("tool", query.tool())
-                + filter("server_version", query.version()) + query.servers().map(ClickHouseRollupStore::within).orElse("");
+                + filter("server_version", query.version()) + query.servers().map(ClickHouseRollupStore::within).orElse("")
+                + extraFilter;
         // one read per table: a range's head and tail in the minutes share their granules, so read them once
         Map<RollupPlanner.Table, List<Segment>> byTable = new EnumMap<>(RollupPlanner.Table.class);
         plan(query, summedOverTools).forEach(segment -> byTable.computeIfAbsent(segment.table(), t -> new ArrayList<>()).add(segment));

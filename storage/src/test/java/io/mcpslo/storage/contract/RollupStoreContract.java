@@ -7,6 +7,7 @@ import static io.mcpslo.storage.contract.Seeds.ok;
 import static io.mcpslo.storage.contract.Seeds.rollup;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.mcpslo.engine.rollup.CallRollup;
@@ -190,6 +191,32 @@ public abstract class RollupStoreContract extends StoreContract {
         assertNear(99, search.p99(), "p99");
         assertEquals(0.0, rows.get(0).p99(), "latencies below the sketch's smallest bin read as 0 ms");
         assertNull(rows.get(1).p50(), "no calls, no percentile");
+    }
+
+    @Test
+    public void everyPageOfEverySortCarriesItsToolsPercentiles() {
+        List<CallRollup> written = new ArrayList<>();
+        for (int tool = 0; tool < 7; tool++) {
+            // tool t: t failures, 10 + t calls, latencies from 10·(t + 1) ms up, so each sort orders them differently
+            written.add(rollup("github", "tool-" + tool, "1.0", minute(0), new OutcomeCounts(10 - tool, tool, 0, 0, 0),
+                    latencies(10 * (7 - tool), 10 * (7 - tool) + 9)));
+            written.add(rollup("github", "tool-" + tool, "1.0", minute(1), ok(tool), latencies(100, 99 + tool)));
+        }
+        write(written.toArray(CallRollup[]::new));
+        RollupQuery query = server("github", minute(0), minute(2));
+        ToolsPage everything = storage.rollups().tools(query, ToolSort.P95, 0, 100);
+        for (ToolSort sort : ToolSort.values()) {
+            for (int offset = 0; offset < 7; offset += 3) {
+                ToolsPage page = storage.rollups().tools(query, sort, offset, 3);
+                assertEquals(7, page.total(), sort + " total");
+                for (ToolRow row : page.rows()) {
+                    ToolRow full = everything.rows().stream().filter(r -> r.tool().equals(row.tool())).findFirst()
+                            .orElseThrow();
+                    assertEquals(full, row, sort + " page at " + offset + ": " + row.tool());
+                    assertNotNull(row.p95(), sort + " page at " + offset + ": " + row.tool() + " has its p95");
+                }
+            }
+        }
     }
 
     @Test
