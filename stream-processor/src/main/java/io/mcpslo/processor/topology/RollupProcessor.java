@@ -1,5 +1,6 @@
 package io.mcpslo.processor.topology;
 
+import io.mcpslo.engine.dedup.RecentIds;
 import io.mcpslo.engine.rollup.CallRollup;
 import io.mcpslo.engine.rollup.LatenessPolicy;
 import io.mcpslo.engine.rollup.RollupKey;
@@ -43,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * in buckets of one horizon), so a batch a gateway resends after a timeout or a 503 counts once. The horizon
  * bounds the state: about {@value #BYTES_PER_REMEMBERED_ID} bytes per id remembered, for up to two horizons of
  * traffic. A resend later than the horizon is counted again in rollups (the raw calls table still keeps it once).
+ * A {@link RecentIds} filter in memory (about {@value RecentIds#BYTES_PER_ID} bytes per id of the last two
+ * horizons) says when an id is certainly new, so the store is read only for the ids it may have seen: every
+ * duplicate, about 1 % of new ids, and every id in a bucket the store was written in before the task started.
+ * The last bucket written is kept beside the stream time, in the same transaction as the ids.
  */
 final class RollupProcessor implements Processor<String, CallEvent, String, CallRollup> {
 
@@ -50,6 +55,7 @@ final class RollupProcessor implements Processor<String, CallEvent, String, Call
     static final String SEEN_STORE = "rollup-seen-event-ids";
     static final String STREAM_TIME_STORE = "rollup-stream-time";
     private static final String STREAM_TIME_KEY = "stream-time";
+    private static final String DEDUP_BUCKET_KEY = "dedup-bucket";
     /** RocksDB key (36-character id, 8-byte bucket, 4-byte sequence) and value, plus its changelog record. */
     static final int BYTES_PER_REMEMBERED_ID = 2 * (36 + 12 + 8);
     private static final Logger LOG = LoggerFactory.getLogger(RollupProcessor.class);
@@ -60,6 +66,9 @@ final class RollupProcessor implements Processor<String, CallEvent, String, Call
     private final Counter tooLate;
     private final Counter duplicates;
     private final Counter rolledUp;
+    private final Counter storeLookups;
+    private RecentIds recentIds;
+    private long storedDedupBucket = Long.MIN_VALUE;
     private ProcessorContext<String, CallRollup> context;
     private KeyValueStore<String, CallRollup> windows;
     private final Set<String> dirty = new LinkedHashSet<>();
@@ -83,6 +92,9 @@ final class RollupProcessor implements Processor<String, CallEvent, String, Call
                 .description("Calls whose event id was already rolled up (replays, retries)").register(registry);
         this.rolledUp = Counter.builder("mcp_processor_calls_rolled_up")
                 .description("Calls counted into a one-minute rollup").register(registry);
+        this.storeLookups = Counter.builder("mcp_processor_dedup_store_lookups")
+                .description("Calls whose event id the in-memory filter could not clear, looked up in the dedup store")
+                .register(registry);
     }
 
     @Override
@@ -95,6 +107,9 @@ final class RollupProcessor implements Processor<String, CallEvent, String, Call
         putSinceEmit.clear();
         Long stored = streamTimeStore.get(STREAM_TIME_KEY);
         streamTimeMs = stored == null ? Long.MIN_VALUE : stored;
+        Long dedupBucket = streamTimeStore.get(DEDUP_BUCKET_KEY);
+        storedDedupBucket = dedupBucket == null ? Long.MIN_VALUE : dedupBucket;
+        recentIds = new RecentIds(dedupBucketMs, lastBucketBeforeStart(dedupBucket, stored));
         try (KeyValueIterator<String, CallRollup> restored = windows.all()) {
             restored.forEachRemaining(entry -> dirty.add(entry.key));
         }
@@ -118,12 +133,18 @@ final class RollupProcessor implements Processor<String, CallEvent, String, Call
             return;
         }
         String eventId = call.envelope().eventId().toString();
+        long idHash = RecentIds.hash(call.envelope().eventId());
         long bucket = Math.floorDiv(streamTimeMs, dedupBucketMs) * dedupBucketMs;
-        if (seen.fetch(eventId, bucket) != null || seen.fetch(eventId, bucket - dedupBucketMs) != null) {
+        if (recentIds.mightHaveSeen(bucket, idHash) && seenInStore(eventId, bucket)) {
             duplicates.increment();
             return;
         }
+        if (bucket > storedDedupBucket) {
+            streamTimeStore.put(DEDUP_BUCKET_KEY, bucket);
+            storedDedupBucket = bucket;
+        }
         seen.put(eventId, 1L, bucket);
+        recentIds.remember(bucket, idHash);
         RollupKey key = CallRollup.keyOf(call);
         String storeKey = key.storeKey();
         CallRollup current = putSinceEmit.get(storeKey);
@@ -135,6 +156,26 @@ final class RollupProcessor implements Processor<String, CallEvent, String, Call
         putSinceEmit.put(storeKey, updated);
         dirty.add(storeKey);
         rolledUp.increment();
+    }
+
+    private boolean seenInStore(String eventId, long bucket) {
+        storeLookups.increment();
+        return seen.fetch(eventId, bucket) != null || seen.fetch(eventId, bucket - dedupBucketMs) != null;
+    }
+
+    /**
+     * The last bucket the dedup store may hold ids in. A store written before the dedup bucket was kept (an
+     * upgrade) is judged by its stream time, saved at emits that may lag by an interval: the bucket after is taken
+     * too.
+     */
+    private long lastBucketBeforeStart(Long dedupBucket, Long storedStreamTime) {
+        if (dedupBucket != null) {
+            return dedupBucket;
+        }
+        if (storedStreamTime == null) {
+            return Long.MIN_VALUE;
+        }
+        return Math.floorDiv(storedStreamTime + emitInterval.toMillis(), dedupBucketMs) * dedupBucketMs + dedupBucketMs;
     }
 
     private void emitDirtyAndExpire() {
