@@ -40,8 +40,10 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         }
         try {
             Path directory = Files.createTempDirectory("mcp-slo-kafka-cluster-");
-            int[] brokerPorts = freePorts(size);
-            int[] controllerPorts = freePorts(size);
+            // taken in one go: two separate calls could hand a port closed by the first to the second
+            int[] ports = freePorts(2 * size);
+            int[] brokerPorts = java.util.Arrays.copyOfRange(ports, 0, size);
+            int[] controllerPorts = java.util.Arrays.copyOfRange(ports, size, 2 * size);
             String voters = IntStream.range(0, size).mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllerPorts[i])
                     .collect(Collectors.joining(","));
             String clusterId = Uuid.randomUuid().toString();
