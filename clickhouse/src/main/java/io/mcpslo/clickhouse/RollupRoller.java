@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * table thus holds one row per key and hour or day, and queries sum it without FINAL.
  *
  * <p>The same pass rebuilds the touched hours of {@code call_rollups_1m_by_server} (V009): each server's minutes
- * merged over its tools and versions, for a server's charts at minute steps.
+ * merged over its tools and versions, for a server's charts at minute steps — and from those, every touched day's
+ * {@code call_rollups_1h_by_server} and {@code call_rollups_1d_by_server} (V010), for a server's and the fleet's charts
+ * by the hour or day.
  *
  * <p>After a pass, {@code rollup_rolls} says up to where the hours may be used ({@code rolled_through}: whole hours
  * that ended {@link #SETTLE} before the pass began); a query reads minutes after that. A minute row arriving later
@@ -149,12 +151,17 @@ public final class RollupRoller {
             byTimeFrom = Math.max(previous.get().byTimeFrom().getEpochSecond(), byTimeCutoff);
         }
         Stages stages = new Stages("call_rollups_1h_stage_" + revision, "call_rollups_1d_stage_" + revision,
-                "call_rollups_1m_by_server_stage_" + revision);
+                "call_rollups_1m_by_server_stage_" + revision, "call_rollups_1h_by_server_stage_" + revision,
+                "call_rollups_1d_by_server_stage_" + revision);
         if (!work.isEmpty()) {
             client.execute("CREATE TABLE IF NOT EXISTS " + table(stages.hours()) + " AS " + table("call_rollups_1h"));
             client.execute("CREATE TABLE IF NOT EXISTS " + table(stages.days()) + " AS " + table("call_rollups_1d"));
             client.execute("CREATE TABLE IF NOT EXISTS " + table(stages.serverMinutes()) + " AS "
                     + table("call_rollups_1m_by_server"));
+            client.execute("CREATE TABLE IF NOT EXISTS " + table(stages.serverHours()) + " AS "
+                    + table("call_rollups_1h_by_server"));
+            client.execute("CREATE TABLE IF NOT EXISTS " + table(stages.serverDays()) + " AS "
+                    + table("call_rollups_1d_by_server"));
             try {
                 for (List<Long> chunk : chunks(work, byTimeFrom)) {
                     rollChunk(chunk, work, byTimeFrom, stages, revision);
@@ -163,6 +170,8 @@ public final class RollupRoller {
                 client.execute("DROP TABLE IF EXISTS " + table(stages.hours()));
                 client.execute("DROP TABLE IF EXISTS " + table(stages.days()));
                 client.execute("DROP TABLE IF EXISTS " + table(stages.serverMinutes()));
+                client.execute("DROP TABLE IF EXISTS " + table(stages.serverHours()));
+                client.execute("DROP TABLE IF EXISTS " + table(stages.serverDays()));
             }
         }
         long rolledThrough = Math.floorDiv(now - SETTLE.toSeconds(), HOUR) * HOUR;
@@ -181,7 +190,7 @@ public final class RollupRoller {
     }
 
     /** A pass's staging tables, one per rolled table. */
-    private record Stages(String hours, String days, String serverMinutes) {
+    private record Stages(String hours, String days, String serverMinutes, String serverHours, String serverDays) {
     }
 
     /** An hour (epoch seconds) touched for one server, or for every server when {@code server} is null. */
@@ -213,6 +222,8 @@ public final class RollupRoller {
         String stage1h = stages.hours();
         String stage1d = stages.days();
         String stageServer = stages.serverMinutes();
+        String stageServerHours = stages.serverHours();
+        String stageServerDays = stages.serverDays();
         long from = days.get(0) * DAY;
         long to = (days.get(days.size() - 1) + 1) * DAY;
         String source = from >= byTimeFrom ? "call_rollups_1m_by_time" : "call_rollups_1m";
@@ -257,6 +268,14 @@ public final class RollupRoller {
         client.execute("INSERT INTO " + table(stageServer) + " SELECT window_start, server, '', '', " + MERGED + ", "
                 + revision + ", now() FROM " + table(source) + " FINAL WHERE " + range + " AND (" + rolled + ")"
                 + " GROUP BY window_start, server");
+        // the days' server minutes are whole in their stage now (untouched ones copied, touched ones rolled): the
+        // servers' hours and days are merged from them
+        client.execute("INSERT INTO " + table(stageServerHours) + " SELECT toDateTime(intDiv(toUInt32(window_start), "
+                + HOUR + ") * " + HOUR + ") AS hour_start, server, '', '', " + MERGED + ", " + revision + ", now() FROM "
+                + table(stageServer) + " WHERE " + range + " GROUP BY hour_start, server");
+        client.execute("INSERT INTO " + table(stageServerDays) + " SELECT toDateTime(intDiv(toUInt32(window_start), "
+                + DAY + ") * " + DAY + ") AS day_start, server, '', '', " + MERGED + ", " + revision + ", now() FROM "
+                + table(stageServerHours) + " WHERE " + range + " GROUP BY day_start, server");
         client.execute("INSERT INTO " + table(stage1h) + " SELECT toDateTime(intDiv(toUInt32(window_start), " + HOUR
                 + ") * " + HOUR + ") AS hour_start, server, tool, server_version, " + MERGED + ", " + revision
                 + ", now() FROM " + table(source) + " FINAL WHERE " + range + " AND (" + rolled + ")"
@@ -272,6 +291,12 @@ public final class RollupRoller {
             client.execute("ALTER TABLE " + table("call_rollups_1m_by_server") + " REPLACE PARTITION " + day + " FROM "
                     + table(stageServer));
             client.execute("ALTER TABLE " + table(stageServer) + " DROP PARTITION " + day);
+            client.execute("ALTER TABLE " + table("call_rollups_1h_by_server") + " REPLACE PARTITION " + day + " FROM "
+                    + table(stageServerHours));
+            client.execute("ALTER TABLE " + table(stageServerHours) + " DROP PARTITION " + day);
+            client.execute("ALTER TABLE " + table("call_rollups_1d_by_server") + " REPLACE PARTITION " + day + " FROM "
+                    + table(stageServerDays));
+            client.execute("ALTER TABLE " + table(stageServerDays) + " DROP PARTITION " + day);
             client.execute("ALTER TABLE " + table("call_rollups_1d") + " REPLACE PARTITION " + day + " FROM "
                     + table(stage1d));
             client.execute("ALTER TABLE " + table(stage1h) + " DROP PARTITION " + day);
@@ -292,7 +317,7 @@ public final class RollupRoller {
     /** Staging tables of a pass that died (a pass takes minutes at most; these are an hour old). */
     private void dropStaleStages(long now) {
         for (JsonNode row : client.query("SELECT name FROM system.tables WHERE database = "
-                + SqlLiteral.string(client.database()) + " AND match(name, '^call_rollups_(1h|1d|1m_by_server)_stage_[0-9]+$')")) {
+                + SqlLiteral.string(client.database()) + " AND match(name, '^call_rollups_(1h|1d|1m_by_server|1h_by_server|1d_by_server)_stage_[0-9]+$')")) {
             String name = row.get("name").asText();
             long millis = Long.parseLong(name.substring(name.lastIndexOf('_') + 1));
             if (millis / 1000 < now - HOUR) {

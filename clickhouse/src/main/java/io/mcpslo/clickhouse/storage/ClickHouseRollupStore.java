@@ -218,13 +218,15 @@ public final class ClickHouseRollupStore implements RollupStore {
     }
 
     /**
-     * No server or tool named (the whole fleet, or a team's many servers): the by-time minutes serve it best; one
-     * server named and its tools summed: that server's merged minutes.
+     * No server or tool named (the whole fleet, or a team's many servers): the by-time minutes serve it best, and
+     * summed over every tool and version, the servers' merged hours and days; one server named and its tools summed:
+     * that server's merged minutes, hours and days.
      */
     private static RollupPlanner.Shape shape(RollupQuery query, boolean summedOverTools) {
         if (query.server().isEmpty() && query.tool().isEmpty()
                 && query.servers().map(servers -> servers.size() > 3).orElse(true)) {
-            return RollupPlanner.Shape.FLEET;
+            return summedOverTools && query.version().isEmpty() ? RollupPlanner.Shape.FLEET_TOTAL
+                    : RollupPlanner.Shape.FLEET;
         }
         boolean serverOnly = query.server().isPresent() && query.tool().isEmpty() && query.version().isEmpty();
         return serverOnly && summedOverTools ? RollupPlanner.Shape.SERVER : RollupPlanner.Shape.OTHER;

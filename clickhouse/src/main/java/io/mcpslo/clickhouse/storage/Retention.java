@@ -72,6 +72,8 @@ public final class Retention {
                 Rule.partitioned("call_rollups_1m_by_server", Partitioning.UTC_DAY_NUMBER, settings.rollupDays()),
                 Rule.partitioned("call_rollups_1h", Partitioning.UTC_DAY_NUMBER, settings.hourlyRollupDays()),
                 Rule.partitioned("call_rollups_1d", Partitioning.UTC_DAY_NUMBER, settings.dailyRollupDays()),
+                Rule.partitioned("call_rollups_1h_by_server", Partitioning.UTC_DAY_NUMBER, settings.hourlyRollupDays()),
+                Rule.partitioned("call_rollups_1d_by_server", Partitioning.UTC_DAY_NUMBER, settings.dailyRollupDays()),
                 Rule.partitioned("call_rollups_touched", Partitioning.DAY, RetentionSettings.ROLLUP_TOUCH_DAYS),
                 Rule.partitioned("slo_status", Partitioning.MONTH, settings.statusDays()),
                 Rule.partitioned("alert_events", Partitioning.MONTH, settings.alertDays()),

@@ -21,6 +21,8 @@ import java.util.Optional;
  *       filtered ones from {@code call_rollups_1m}, sorted by server and tool. A query that names only a server
  *       (its whole chart) reads that server's minutes merged over its tools, {@code call_rollups_1m_by_server},
  *       where the roller has rolled them (before {@link Coverage#rolledThrough()}).</li>
+ *   <li>A query summed over every tool of one server, or of the whole fleet, reads the hours and days of
+ *       {@code call_rollups_1h_by_server} and {@code call_rollups_1d_by_server}: one row per server, not per tool.</li>
  * </ul>
  * Without a roller (no coverage) every query reads {@code call_rollups_1m}, as before.
  */
@@ -38,7 +40,9 @@ public final class RollupPlanner {
         MINUTES_BY_TIME("call_rollups_1m_by_time", true),
         SERVER_MINUTES("call_rollups_1m_by_server", false),
         HOURS("call_rollups_1h", false),
-        DAYS("call_rollups_1d", false);
+        SERVER_HOURS("call_rollups_1h_by_server", false),
+        DAYS("call_rollups_1d", false),
+        SERVER_DAYS("call_rollups_1d_by_server", false);
 
         private final String tableName;
         private final boolean revisions;
@@ -71,8 +75,10 @@ public final class RollupPlanner {
 
     /** What a query's filters select; the minutes that serve it best depend on it. */
     public enum Shape {
-        /** Neither server nor tool named: the whole fleet, or a team's many servers. */
+        /** Neither server nor tool named: the whole fleet, or a team's many servers, kept per tool. */
         FLEET,
+        /** Neither server, tool nor version named, the answer summed over every tool. */
+        FLEET_TOTAL,
         /** One server named, no tool or version, the answer summed over its tools. */
         SERVER,
         /** Anything else, or an answer kept per tool (the tools table). */
@@ -93,7 +99,10 @@ public final class RollupPlanner {
      */
     public static List<Segment> plan(Instant from, Instant to, Optional<Duration> step, Shape shape,
                                      Optional<Coverage> coverage) {
-        boolean fleetWide = shape == Shape.FLEET;
+        boolean fleetWide = shape == Shape.FLEET || shape == Shape.FLEET_TOTAL;
+        boolean perServer = shape == Shape.SERVER || shape == Shape.FLEET_TOTAL;
+        Table hours = perServer ? Table.SERVER_HOURS : Table.HOURS;
+        Table days = perServer ? Table.SERVER_DAYS : Table.DAYS;
         if (!from.isBefore(to)) {
             throw new IllegalArgumentException("from must be before to");
         }
@@ -120,11 +129,11 @@ public final class RollupPlanner {
         long daysFrom = ceil(hoursFrom, DAY);
         long daysTo = floor(hoursTo, DAY);
         if (daysAnswer && daysFrom < daysTo) {
-            add(segments, Table.HOURS, hoursFrom, daysFrom);
-            add(segments, Table.DAYS, daysFrom, daysTo);
-            add(segments, Table.HOURS, daysTo, hoursTo);
+            add(segments, hours, hoursFrom, daysFrom);
+            add(segments, days, daysFrom, daysTo);
+            add(segments, hours, daysTo, hoursTo);
         } else {
-            add(segments, Table.HOURS, hoursFrom, hoursTo);
+            add(segments, hours, hoursFrom, hoursTo);
         }
         minutes(segments, hoursTo, end, byTimeFrom, serverMinutesTo);
         return segments;

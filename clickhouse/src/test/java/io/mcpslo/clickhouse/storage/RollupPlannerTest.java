@@ -4,6 +4,8 @@ import static io.mcpslo.clickhouse.storage.RollupPlanner.Table.DAYS;
 import static io.mcpslo.clickhouse.storage.RollupPlanner.Table.HOURS;
 import static io.mcpslo.clickhouse.storage.RollupPlanner.Table.MINUTES;
 import static io.mcpslo.clickhouse.storage.RollupPlanner.Table.MINUTES_BY_TIME;
+import static io.mcpslo.clickhouse.storage.RollupPlanner.Table.SERVER_DAYS;
+import static io.mcpslo.clickhouse.storage.RollupPlanner.Table.SERVER_HOURS;
 import static io.mcpslo.clickhouse.storage.RollupPlanner.Table.SERVER_MINUTES;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,9 +62,26 @@ class RollupPlannerTest {
                     RollupPlanner.plan(from, NOW, Optional.of(step), RollupPlanner.Shape.SERVER, Optional.empty()));
         }
         assertEquals(List.of(segment(SERVER_MINUTES, "2026-11-25T10:30:00Z", "2026-11-25T11:00:00Z"),
-                        segment(HOURS, "2026-11-25T11:00:00Z", "2026-11-25T14:00:00Z"),
+                        segment(SERVER_HOURS, "2026-11-25T11:00:00Z", "2026-11-25T14:00:00Z"),
                         segment(MINUTES, "2026-11-25T14:00:00Z", "2026-11-25T14:23:00Z")),
                 RollupPlanner.plan(Instant.parse("2026-11-25T10:30:00Z"), NOW, HOUR, RollupPlanner.Shape.SERVER, ROLLED));
+    }
+
+    @Test
+    void theWholeFleetSummedReadsTheServersHoursAndDaysAndItsMinutesByTime() {
+        Instant from = Instant.parse("2026-11-20T10:30:00Z");
+        List<Segment> expected = List.of(segment(MINUTES_BY_TIME, "2026-11-20T10:30:00Z", "2026-11-20T11:00:00Z"),
+                segment(SERVER_HOURS, "2026-11-20T11:00:00Z", "2026-11-21T00:00:00Z"),
+                segment(SERVER_DAYS, "2026-11-21T00:00:00Z", "2026-11-25T00:00:00Z"),
+                segment(SERVER_HOURS, "2026-11-25T00:00:00Z", "2026-11-25T14:00:00Z"),
+                segment(MINUTES_BY_TIME, "2026-11-25T14:00:00Z", "2026-11-25T14:23:00Z"));
+        assertEquals(expected, RollupPlanner.plan(from, NOW, ALL, RollupPlanner.Shape.FLEET_TOTAL, ROLLED));
+        assertEquals(expected.stream().map(s -> new Segment(switch (s.table()) {
+            case SERVER_HOURS -> HOURS;
+            case SERVER_DAYS -> DAYS;
+            default -> s.table();
+        }, s.from(), s.to())).toList(), RollupPlanner.plan(from, NOW, ALL, RollupPlanner.Shape.FLEET, ROLLED),
+                "kept per tool, the tools' hours and days");
     }
 
     @Test
@@ -134,8 +153,9 @@ class RollupPlannerTest {
             Instant from = Instant.ofEpochSecond(base - base % (random.nextBoolean() ? 60 : 1));
             Instant to = from.plusSeconds(1 + random.nextInt(random.nextBoolean() ? 7_200 : 40 * 86_400));
             Optional<Duration> step = steps.get(random.nextInt(steps.size()));
-            RollupPlanner.Shape shape = RollupPlanner.Shape.values()[random.nextInt(3)];
-            boolean fleet = shape == RollupPlanner.Shape.FLEET;
+            RollupPlanner.Shape shape = RollupPlanner.Shape.values()[random.nextInt(RollupPlanner.Shape.values().length)];
+            boolean fleet = shape == RollupPlanner.Shape.FLEET || shape == RollupPlanner.Shape.FLEET_TOTAL;
+            boolean perServer = shape == RollupPlanner.Shape.SERVER || shape == RollupPlanner.Shape.FLEET_TOTAL;
             Optional<Coverage> coverage = random.nextInt(5) == 0 ? Optional.empty() : Optional.of(new Coverage(
                     Instant.ofEpochSecond((NOW.getEpochSecond() - random.nextInt(45 * 86_400)) / 3600 * 3600),
                     Instant.ofEpochSecond(NOW.getEpochSecond() - random.nextInt(45 * 86_400))));
@@ -152,8 +172,10 @@ class RollupPlannerTest {
                 long a = segment.from().getEpochSecond();
                 long b = segment.to().getEpochSecond();
                 switch (segment.table()) {
-                    case HOURS, DAYS -> {
-                        long unit = segment.table() == HOURS ? 3_600 : 86_400;
+                    case HOURS, DAYS, SERVER_HOURS, SERVER_DAYS -> {
+                        long unit = segment.table() == HOURS || segment.table() == SERVER_HOURS ? 3_600 : 86_400;
+                        assertEquals(perServer, segment.table() == SERVER_HOURS || segment.table() == SERVER_DAYS,
+                                "a server's table only for an answer summed over tools: " + context);
                         assertEquals(0, a % unit, context);
                         assertEquals(0, b % unit, context);
                         assertTrue(step.map(d -> d.toSeconds() % unit == 0).orElse(true), context);

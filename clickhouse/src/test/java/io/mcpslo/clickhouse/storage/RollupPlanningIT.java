@@ -117,6 +117,8 @@ class RollupPlanningIT {
         List<RollupBucket> expected = minutes.buckets(query);
         List<RollupBucket> actual = planned.buckets(query);
         String context = query + " planned as " + planned.plan(query);
+        assertEquals(minutes.counts(query), planned.counts(query), context + ": counts");
+        assertEquals(minutes.latency(query), planned.latency(query), context + ": percentiles");
         assertEquals(expected.size(), actual.size(), context);
         for (int i = 0; i < expected.size(); i++) {
             RollupBucket e = expected.get(i);
@@ -141,11 +143,12 @@ class RollupPlanningIT {
         RollupQuery fleet = new RollupQuery(Optional.empty(), Optional.empty(), Optional.empty(),
                 minutesAgo(4 * 1_440), minutesAgo(0), Optional.empty());
         List<Table> tables = planned.plan(fleet).stream().map(RollupPlanner.Segment::table).toList();
-        assertTrue(tables.containsAll(List.of(Table.DAYS, Table.HOURS, Table.MINUTES_BY_TIME)), tables.toString());
+        assertTrue(tables.containsAll(List.of(Table.SERVER_DAYS, Table.SERVER_HOURS, Table.MINUTES_BY_TIME)),
+                "the fleet summed reads the servers' days and hours: " + tables);
         RollupQuery server = new RollupQuery(Optional.of("github"), Optional.empty(), Optional.empty(),
                 minutesAgo(4 * 1_440), minutesAgo(0), Optional.of(Duration.ofHours(1)));
         tables = planned.plan(server).stream().map(RollupPlanner.Segment::table).toList();
-        assertEquals(List.of(Table.SERVER_MINUTES, Table.HOURS, Table.MINUTES), tables);
+        assertEquals(List.of(Table.SERVER_MINUTES, Table.SERVER_HOURS, Table.MINUTES), tables);
         RollupQuery serverByFiveMinutes = new RollupQuery(Optional.of("github"), Optional.empty(), Optional.empty(),
                 minutesAgo(2 * 1_440), minutesAgo(0), Optional.of(Duration.ofMinutes(5)));
         tables = planned.plan(serverByFiveMinutes).stream().map(RollupPlanner.Segment::table).toList();
