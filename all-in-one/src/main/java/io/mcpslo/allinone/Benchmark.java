@@ -269,6 +269,8 @@ public final class Benchmark {
                 System.out.printf("  collector accepted OTLP  %,12.0f spans/s (OTLP/HTTP protobuf exports of %,d spans,"
                         + " %d clients; JSON above: %,.0f events/s)%n", otlpAccepted, BATCH, CLIENTS, accepted);
                 figures.put("collector_accepted_otlp_protobuf_per_s", Math.round(otlpAccepted));
+
+                cardinality(pipeline, figures);
             } finally {
                 clickHouse.execute("DROP DATABASE IF EXISTS " + database);
             }
@@ -340,6 +342,69 @@ public final class Benchmark {
     }
 
     /** Posts every batch from {@link #CLIENTS} clients, each resent until acknowledged; returns the seconds taken. */
+    static final int WIDE_TOOLS = 10_000;
+
+    /**
+     * One minute in which {@value #WIDE_TOOLS} tools never seen before report a call each, on a server no SLO covers:
+     * the SLO task takes every rollup, so a burst of new keys must not hold the evaluation of the other SLOs back.
+     * Prints the longest gap between two evaluations in a quiet moment before and while the burst goes through
+     * (the processor's {@code mcp_processor_slo_evaluation_gap} max covers the last ~20 s).
+     */
+    private static void cardinality(Pipeline pipeline, Map<String, Object> figures) throws Exception {
+        Thread.sleep(25_000);
+        double before = evaluationGapMaxSeconds(pipeline);
+        System.out.printf("  cardinality: %,d new tools in one minute…%n", WIDE_TOOLS);
+        post(pipeline, wideTraffic(WIDE_TOOLS));
+        double during = 0;
+        for (int second = 0; second < 15; second++) {
+            Thread.sleep(1_000);
+            during = Math.max(during, evaluationGapMaxSeconds(pipeline));
+        }
+        Duration interval = pipeline.settings().duration("SLO_EVALUATION_INTERVAL", Duration.ofSeconds(1));
+        System.out.printf("  cardinality: longest gap between SLO evaluations %.2f s while %,d new tools landed (quiet"
+                + " before: %.2f s; evaluated every %.1f s)%n", during, WIDE_TOOLS, before, interval.toMillis() / 1e3);
+        figures.put("cardinality_new_tools", WIDE_TOOLS);
+        figures.put("cardinality_evaluation_gap_max_s", during);
+        figures.put("quiet_evaluation_gap_max_s", before);
+    }
+
+    /** One call for each of {@code tools} distinct tools of one server, now, in batches of {@link #BATCH}. */
+    static List<byte[]> wideTraffic(int tools) throws IOException {
+        Instant now = Instant.now();
+        List<byte[]> batches = new ArrayList<>();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (int tool = 0; tool < tools; tool++) {
+            ObjectNode event = EventCodec.MAPPER.createObjectNode();
+            event.put("event_id", UUID.randomUUID().toString());
+            event.put("kind", "call");
+            event.put("ts", now.plusMillis(tool % 1_000).toString());
+            event.put("source", LocalTokens.GATEWAY_ID);
+            event.put("server", "bench-wide");
+            event.put("server_version", "1.0");
+            event.put("tool", "wide_tool_" + tool);
+            event.put("method", "tools/call");
+            event.put("duration_ms", 10 + tool % 90);
+            event.put("outcome", "ok");
+            body.writeBytes(EventCodec.MAPPER.writeValueAsBytes(event));
+            body.write('\n');
+            if ((tool + 1) % BATCH == 0 || tool == tools - 1) {
+                batches.add(body.toByteArray());
+                body.reset();
+            }
+        }
+        return batches;
+    }
+
+    /** The processor's longest recent gap between two SLO evaluations, from its Prometheus endpoint. */
+    private static double evaluationGapMaxSeconds(Pipeline pipeline) throws Exception {
+        HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + pipeline.processorMetricsPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return metrics.body().lines().filter(line -> line.startsWith("mcp_processor_slo_evaluation_gap_seconds_max"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).max()
+                .orElseThrow(() -> new IllegalStateException("the processor exposes no mcp_processor_slo_evaluation_gap"));
+    }
+
     private static double post(Pipeline pipeline, List<byte[]> batches) throws Exception {
         return post(pipeline, batches, "/v1/events", "application/x-ndjson");
     }

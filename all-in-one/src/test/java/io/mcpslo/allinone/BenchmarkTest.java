@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +44,27 @@ class BenchmarkTest {
                 () -> Benchmark.Options.parse(new String[] {"--events", "0"})).getMessage().contains("--events"));
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> Benchmark.Options.parse(new String[] {"--json"})).getMessage().contains("--json needs a value"));
+    }
+
+    @Test
+    void theCardinalityBurstIsOneValidCallForEachOfTenThousandNewToolsOfOneServer() throws Exception {
+        List<byte[]> batches = Benchmark.wideTraffic(Benchmark.WIDE_TOOLS);
+        EventValidator validator = new EventValidator(Clock.systemUTC());
+        Set<String> tools = new HashSet<>();
+        Set<String> servers = new HashSet<>();
+        for (byte[] batch : batches) {
+            String[] lines = new String(batch, StandardCharsets.UTF_8).split("\n");
+            assertTrue(lines.length <= 2_000, "a batch the collector takes: " + lines.length);
+            for (String line : lines) {
+                JsonNode event = EventCodec.MAPPER.readTree(line);
+                assertTrue(validator.validate(event) instanceof io.mcpslo.schemas.ValidationOutcome.Accepted,
+                        () -> "the collector would refuse " + line);
+                tools.add(event.get("tool").asText());
+                servers.add(event.get("server").asText());
+            }
+        }
+        assertEquals(10_000, tools.size(), "10,000 distinct tools");
+        assertEquals(Set.of("bench-wide"), servers, "one server, outside every SLO and the main traffic");
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.mcpslo.engine.slo.SloDefinition;
 import io.mcpslo.engine.slo.SloStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -88,6 +89,8 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
 
     private final Supplier<List<SloDefinition>> slos;
     private final Duration evaluationInterval;
+    private final Timer evaluationGaps;
+    private long lastEvaluationMs = Long.MIN_VALUE;
     private final Duration lateness;
     private final Counter staleRollups;
     private final Counter transitionsOut;
@@ -144,6 +147,11 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
                         + "repairs); a rollup on the live path updates its minute without one").register(registry);
         this.historyFailures = Counter.builder("mcp_processor_slo_history_read_failures")
                 .description("Reads of an SLO's stored history that failed (retried)").register(registry);
+        // its max covers the last ~20 s, so a burst that held evaluation back shows while it is recent
+        this.evaluationGaps = Timer.builder("mcp_processor_slo_evaluation_gap")
+                .description("Time between two evaluations of the SLOs (the evaluation interval when the task keeps up)")
+                .distributionStatisticExpiry(Duration.ofSeconds(20)).distributionStatisticBufferLength(2)
+                .register(registry);
     }
 
     @Override
@@ -432,6 +440,10 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
     }
 
     private void evaluate(Instant now) {
+        if (lastEvaluationMs != Long.MIN_VALUE) {
+            evaluationGaps.record(Duration.ofMillis(Math.max(0, now.toEpochMilli() - lastEvaluationMs)));
+        }
+        lastEvaluationMs = now.toEpochMilli();
         applyCatalog(slos.get(), now);
         takeReadHistories(now);
         long minute = Math.floorDiv(now.getEpochSecond(), 60);

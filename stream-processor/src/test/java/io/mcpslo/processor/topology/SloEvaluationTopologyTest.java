@@ -150,6 +150,15 @@ class SloEvaluationTopologyTest {
     }
 
     @Test
+    void theTimeBetweenEvaluationsIsMeasured() {
+        seconds(5, "github", "ok");
+        driver.advanceWallClockTime(SECOND.multipliedBy(3)); // a stall: one evaluation three seconds after the last
+        var gaps = registry.get("mcp_processor_slo_evaluation_gap").timer();
+        assertTrue(gaps.count() >= 5, "an evaluation a second, was " + gaps.count());
+        assertEquals(3.0, gaps.max(java.util.concurrent.TimeUnit.SECONDS), 1e-9, "the longest gap");
+    }
+
+    @Test
     void statusSnapshotsComeOncePerMinuteWithTheBudgetAndBurnRates() {
         seconds(3 * 60 + 5, "github", "ok");
         seconds(10, "github", "transport_error");
