@@ -4,51 +4,10 @@
 -- merging sketches). The rollup roller fills them from the server minutes it has just rolled, the day's partition
 -- swapped in whole, so they hold one row per (server, hour or day) and are summed without FINAL. Queries naming only
 -- a server, and queries of the whole fleet summed over its tools, read them below the roller's watermark.
-CREATE TABLE IF NOT EXISTS ${database}.call_rollups_1h_by_server (
-    window_start DateTime,
-    server String,
-    tool String,
-    server_version String,
-    calls UInt64,
-    ok UInt64,
-    tool_error UInt64,
-    transport_error UInt64,
-    denied UInt64,
-    rate_limited UInt64,
-    latency_sum_ms Float64,
-    latency_max_ms Float64,
-    latency_zero_count UInt64,
-    latency_bins Array(Int32),
-    latency_counts Array(UInt64),
-    revision UInt64,
-    rolled_at DateTime
-) ENGINE = ReplacingMergeTree(revision)
-PARTITION BY intDiv(toUInt32(window_start), 86400)
-ORDER BY (server, window_start)
-SETTINGS index_granularity = 1024;
+-- the server minutes' columns, engine, partitioning (by UTC day) and sort key (server, window_start)
+CREATE TABLE IF NOT EXISTS ${database}.call_rollups_1h_by_server AS ${database}.call_rollups_1m_by_server;
 
-CREATE TABLE IF NOT EXISTS ${database}.call_rollups_1d_by_server (
-    window_start DateTime,
-    server String,
-    tool String,
-    server_version String,
-    calls UInt64,
-    ok UInt64,
-    tool_error UInt64,
-    transport_error UInt64,
-    denied UInt64,
-    rate_limited UInt64,
-    latency_sum_ms Float64,
-    latency_max_ms Float64,
-    latency_zero_count UInt64,
-    latency_bins Array(Int32),
-    latency_counts Array(UInt64),
-    revision UInt64,
-    rolled_at DateTime
-) ENGINE = ReplacingMergeTree(revision)
-PARTITION BY intDiv(toUInt32(window_start), 86400)
-ORDER BY (server, window_start)
-SETTINGS index_granularity = 1024;
+CREATE TABLE IF NOT EXISTS ${database}.call_rollups_1d_by_server AS ${database}.call_rollups_1m_by_server;
 
 -- Every day the roller has already rolled, from its server minutes (complete below its watermark): the new tables
 -- answer from the start, without rolling the minutes again.
