@@ -185,4 +185,33 @@ class RollupRollerIT {
                 + ".call_rollups_1m_by_time FINAL").get(0).get("n").asLong());
         assertEquals(expected(rows, 3_600), stored("call_rollups_1h"));
     }
+
+    @Test
+    void finishedDaysOfTheByTimeMinutesAreCompactedToOnePartWithTheSameFinalRows() {
+        long today = now / 86_400;
+        long from = (today - 2) * 86_400;
+        List<Row> rows = MinuteRollups.fill(client, new Random(11), KEYS, from, now - 120, 4);
+        // a late revision of yesterday's first minute, in a part of its own
+        Row late = rows.stream().filter(r -> r.minute() >= (today - 1) * 86_400).findFirst().orElseThrow();
+        MinuteRollups.insert(client, List.of(late));
+        assertTrue(parts(today - 1) > 1 && parts(today - 2) > 1, "the days start in several parts");
+        String finalRows = "SELECT server, tool, server_version, toUInt32(window_start) AS w, ok, latency_counts FROM "
+                + client.database() + ".call_rollups_1m_by_time FINAL ORDER BY w, server, tool, server_version";
+        List<JsonNode> before = client.query(finalRows);
+
+        RollupRoller.Pass pass = roller.rollOnce();
+
+        assertEquals(2, pass.compactedDays());
+        assertEquals(1, parts(today - 1), "yesterday is one part");
+        assertEquals(1, parts(today - 2));
+        assertEquals(before, client.query(finalRows), "compaction changes no row a FINAL read returns");
+        settle();
+        assertEquals(0, roller.rollOnce().compactedDays(), "one part: nothing to do");
+    }
+
+    private long parts(long day) {
+        return client.query("SELECT count() AS n FROM system.parts WHERE database = '" + client.database()
+                + "' AND table = 'call_rollups_1m_by_time' AND active AND partition = '" + day + "'")
+                .get(0).get("n").asLong();
+    }
 }
