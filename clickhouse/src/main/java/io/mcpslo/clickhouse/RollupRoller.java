@@ -49,6 +49,11 @@ public final class RollupRoller {
 
     private static final Logger LOG = LoggerFactory.getLogger(RollupRoller.class);
     public static final String NAME = "call_rollups";
+    /**
+     * The row in {@code rollup_rolls} that says {@code call_rollups_5m_by_server} holds every rolled day (V011 created
+     * it empty; the first pass after fills the days rolled before).
+     */
+    static final String FIVE_MINUTES_READY = "call_rollups_5m_by_server";
     /** How long after an hour ends before queries read it from call_rollups_1h. */
     public static final Duration SETTLE = Duration.ofMinutes(2);
     /** Touches are re-read this far back: an insert's touch is stamped when it starts, visible when it ends. */
@@ -57,6 +62,7 @@ public final class RollupRoller {
     private static final int MAX_PAIRS_PER_DAY = 400;
     private static final int DAY = 86_400;
     private static final int HOUR = 3_600;
+    private static final int FIVE_MINUTES = 300;
     private static final int CHUNK_DAYS = 7;
     /** How long a pass may spend compacting finished days (a day of 1,000 tools takes ~2 s); the rest wait. */
     static final Duration COMPACTION_BUDGET = Duration.ofSeconds(20);
@@ -69,7 +75,7 @@ public final class RollupRoller {
             + " tupleElement(sumMap(latency_bins, latency_counts), 1), tupleElement(sumMap(latency_bins, latency_counts), 2)";
 
     /** What a pass leaves behind: queries read hours before {@code rolledThrough}, by_time from {@code byTimeFrom}. */
-    public record State(Instant cursor, Instant rolledThrough, Instant byTimeFrom) {
+    public record State(Instant cursor, Instant rolledThrough, Instant byTimeFrom, boolean fiveMinutes) {
     }
 
     /** One pass: the days rebuilt, the minute rows (or hours) they were rebuilt from, how long it took. */
@@ -110,14 +116,16 @@ public final class RollupRoller {
     public static Optional<State> state(ClickHouseClient client) {
         JsonNode row = client.query("SELECT count() AS n, toUInt32(argMax(cursor, version)) AS cursor,"
                 + " toUInt32(argMax(rolled_through, version)) AS rolled_through,"
-                + " toUInt32(argMax(by_time_from, version)) AS by_time_from FROM " + client.database()
+                + " toUInt32(argMax(by_time_from, version)) AS by_time_from,"
+                + " (SELECT count() FROM " + client.database() + ".rollup_rolls WHERE name = "
+                + SqlLiteral.string(FIVE_MINUTES_READY) + ") AS five_minutes FROM " + client.database()
                 + ".rollup_rolls WHERE name = " + SqlLiteral.string(NAME)).get(0);
         if (row.get("n").asLong() == 0) {
             return Optional.empty();
         }
         return Optional.of(new State(Instant.ofEpochSecond(row.get("cursor").asLong()),
                 Instant.ofEpochSecond(row.get("rolled_through").asLong()),
-                Instant.ofEpochSecond(row.get("by_time_from").asLong())));
+                Instant.ofEpochSecond(row.get("by_time_from").asLong()), row.get("five_minutes").asLong() > 0));
     }
 
     /** Rolls what was touched since the last pass (everything, on the first); returns what it did. */
@@ -154,13 +162,16 @@ public final class RollupRoller {
             byTimeFrom = Math.max(previous.get().byTimeFrom().getEpochSecond(), byTimeCutoff);
         }
         Stages stages = new Stages("call_rollups_1h_stage_" + revision, "call_rollups_1d_stage_" + revision,
-                "call_rollups_1m_by_server_stage_" + revision, "call_rollups_1h_by_server_stage_" + revision,
-                "call_rollups_1d_by_server_stage_" + revision);
-        if (!work.isEmpty()) {
+                "call_rollups_1m_by_server_stage_" + revision, "call_rollups_5m_by_server_stage_" + revision,
+                "call_rollups_1h_by_server_stage_" + revision, "call_rollups_1d_by_server_stage_" + revision);
+        boolean fiveMinutes = previous.map(State::fiveMinutes).orElse(false);
+        if (!work.isEmpty() || !fiveMinutes) {
             client.execute("CREATE TABLE IF NOT EXISTS " + table(stages.hours()) + " AS " + table("call_rollups_1h"));
             client.execute("CREATE TABLE IF NOT EXISTS " + table(stages.days()) + " AS " + table("call_rollups_1d"));
             client.execute("CREATE TABLE IF NOT EXISTS " + table(stages.serverMinutes()) + " AS "
                     + table("call_rollups_1m_by_server"));
+            client.execute("CREATE TABLE IF NOT EXISTS " + table(stages.serverFiveMinutes()) + " AS "
+                    + table("call_rollups_5m_by_server"));
             client.execute("CREATE TABLE IF NOT EXISTS " + table(stages.serverHours()) + " AS "
                     + table("call_rollups_1h_by_server"));
             client.execute("CREATE TABLE IF NOT EXISTS " + table(stages.serverDays()) + " AS "
@@ -169,10 +180,20 @@ public final class RollupRoller {
                 for (List<Long> chunk : chunks(work, byTimeFrom)) {
                     rollChunk(chunk, work, byTimeFrom, stages, revision);
                 }
+                if (!fiveMinutes) {
+                    if (previous.isPresent()) { // a first pass has just rolled every day, five minutes too
+                        fillFiveMinutes(stages, revision);
+                    }
+                    client.execute("INSERT INTO " + table("rollup_rolls") + " (name, cursor, rolled_through,"
+                            + " by_time_from, rolled_at, version) VALUES (" + SqlLiteral.string(FIVE_MINUTES_READY)
+                            + ", now(), now(), now(), now(), " + revision + ")");
+                    fiveMinutes = true;
+                }
             } finally {
                 client.execute("DROP TABLE IF EXISTS " + table(stages.hours()));
                 client.execute("DROP TABLE IF EXISTS " + table(stages.days()));
                 client.execute("DROP TABLE IF EXISTS " + table(stages.serverMinutes()));
+                client.execute("DROP TABLE IF EXISTS " + table(stages.serverFiveMinutes()));
                 client.execute("DROP TABLE IF EXISTS " + table(stages.serverHours()));
                 client.execute("DROP TABLE IF EXISTS " + table(stages.serverDays()));
             }
@@ -180,7 +201,7 @@ public final class RollupRoller {
         long rolledThrough = Math.floorDiv(now - SETTLE.toSeconds(), HOUR) * HOUR;
         int compacted = compactFinishedDays(Math.floorDiv(rolledThrough, DAY));
         State state = new State(Instant.ofEpochSecond(now), Instant.ofEpochSecond(rolledThrough),
-                Instant.ofEpochSecond(byTimeFrom));
+                Instant.ofEpochSecond(byTimeFrom), fiveMinutes);
         client.execute("INSERT INTO " + table("rollup_rolls") + " (name, cursor, rolled_through, by_time_from,"
                 + " rolled_at, version) VALUES (" + SqlLiteral.string(NAME) + ", " + now + ", " + rolledThrough + ", "
                 + byTimeFrom + ", " + now + ", " + revision + ")");
@@ -222,7 +243,45 @@ public final class RollupRoller {
     }
 
     /** A pass's staging tables, one per rolled table. */
-    private record Stages(String hours, String days, String serverMinutes, String serverHours, String serverDays) {
+    private record Stages(String hours, String days, String serverMinutes, String serverFiveMinutes,
+                          String serverHours, String serverDays) {
+    }
+
+    /**
+     * Once, after V011: every day of server minutes into {@code call_rollups_5m_by_server}, a day per statement (the
+     * memory of one sumMap state per bucket). Days already there (rolled by this pass) are rebuilt the same way, and
+     * an interrupted fill starts over harmlessly.
+     */
+    private void fillFiveMinutes(Stages stages, long revision) {
+        List<Long> days = new ArrayList<>();
+        for (JsonNode row : client.query("SELECT DISTINCT toUInt32(partition) AS day FROM system.parts WHERE database = "
+                + SqlLiteral.string(client.database()) + " AND table = 'call_rollups_1m_by_server' AND active"
+                + " ORDER BY day")) {
+            days.add(row.get("day").asLong());
+        }
+        for (long day : days) {
+            fiveMinutesOf(table("call_rollups_1m_by_server"), stages.serverFiveMinutes(), day * DAY, (day + 1) * DAY,
+                    revision);
+            swap("call_rollups_5m_by_server", stages.serverFiveMinutes(), day);
+        }
+        if (!days.isEmpty()) {
+            LOG.info("filled call_rollups_5m_by_server from {} day(s) of server minutes rolled before it existed",
+                    days.size());
+        }
+    }
+
+    /** The five-minute rows of [from, to) from server minutes (a table, qualified), into a stage. */
+    private void fiveMinutesOf(String serverMinutes, String stage, long from, long to, long revision) {
+        client.execute("INSERT INTO " + table(stage) + " SELECT toDateTime(intDiv(toUInt32(window_start), " + FIVE_MINUTES
+                + ") * " + FIVE_MINUTES + ") AS five_start, server, '', '', " + MERGED + ", " + revision + ", now() FROM "
+                + serverMinutes + " WHERE window_start >= toDateTime(" + from + ") AND window_start < toDateTime(" + to
+                + ") GROUP BY five_start, server");
+    }
+
+    /** A day's partition of a rolled table replaced by its stage's, which is then emptied for the next day. */
+    private void swap(String rolledTable, String stage, long day) {
+        client.execute("ALTER TABLE " + table(rolledTable) + " REPLACE PARTITION " + day + " FROM " + table(stage));
+        client.execute("ALTER TABLE " + table(stage) + " DROP PARTITION " + day);
     }
 
     /** An hour (epoch seconds) touched for one server, or for every server when {@code server} is null. */
@@ -301,7 +360,8 @@ public final class RollupRoller {
                 + revision + ", now() FROM " + table(source) + " FINAL WHERE " + range + " AND (" + rolled + ")"
                 + " GROUP BY window_start, server");
         // the days' server minutes are whole in their stage now (untouched ones copied, touched ones rolled): the
-        // servers' hours and days are merged from them
+        // servers' five minutes, hours and days are merged from them
+        fiveMinutesOf(table(stageServer), stages.serverFiveMinutes(), from, to, revision);
         client.execute("INSERT INTO " + table(stageServerHours) + " SELECT toDateTime(intDiv(toUInt32(window_start), "
                 + HOUR + ") * " + HOUR + ") AS hour_start, server, '', '', " + MERGED + ", " + revision + ", now() FROM "
                 + table(stageServer) + " WHERE " + range + " GROUP BY hour_start, server");
@@ -323,6 +383,7 @@ public final class RollupRoller {
             client.execute("ALTER TABLE " + table("call_rollups_1m_by_server") + " REPLACE PARTITION " + day + " FROM "
                     + table(stageServer));
             client.execute("ALTER TABLE " + table(stageServer) + " DROP PARTITION " + day);
+            swap("call_rollups_5m_by_server", stages.serverFiveMinutes(), day);
             client.execute("ALTER TABLE " + table("call_rollups_1h_by_server") + " REPLACE PARTITION " + day + " FROM "
                     + table(stageServerHours));
             client.execute("ALTER TABLE " + table(stageServerHours) + " DROP PARTITION " + day);
@@ -349,7 +410,7 @@ public final class RollupRoller {
     /** Staging tables of a pass that died (a pass takes minutes at most; these are an hour old). */
     private void dropStaleStages(long now) {
         for (JsonNode row : client.query("SELECT name FROM system.tables WHERE database = "
-                + SqlLiteral.string(client.database()) + " AND match(name, '^call_rollups_(1h|1d|1m_by_server|1h_by_server|1d_by_server)_stage_[0-9]+$')")) {
+                + SqlLiteral.string(client.database()) + " AND match(name, '^call_rollups_(1h|1d|1m_by_server|5m_by_server|1h_by_server|1d_by_server)_stage_[0-9]+$')")) {
             String name = row.get("name").asText();
             long millis = Long.parseLong(name.substring(name.lastIndexOf('_') + 1));
             if (millis / 1000 < now - HOUR) {

@@ -52,6 +52,7 @@ class RollupRollerIT {
     /** The server tables of every grain hold the final revisions summed per server and (unit-aligned) window. */
     private void assertServerTables(List<Row> rows) {
         assertEquals(expectedPerServer(rows), stored("call_rollups_1m_by_server"));
+        assertEquals(expected(rows, 300, true), stored("call_rollups_5m_by_server"));
         assertEquals(expected(rows, 3_600, true), stored("call_rollups_1h_by_server"));
         assertEquals(expected(rows, 86_400, true), stored("call_rollups_1d_by_server"));
     }
@@ -207,6 +208,35 @@ class RollupRollerIT {
         assertEquals(before, client.query(finalRows), "compaction changes no row a FINAL read returns");
         settle();
         assertEquals(0, roller.rollOnce().compactedDays(), "one part: nothing to do");
+    }
+
+    @Test
+    void aDatabaseRolledBeforeV011GetsItsFiveMinutesFilledByTheNextPass() {
+        List<Row> rows = MinuteRollups.fill(client, new Random(5), KEYS, (now / 86_400 - 1) * 86_400, now - 120, 3);
+        settle();
+        roller.rollOnce();
+        assertTrue(roller.state().orElseThrow().fiveMinutes(), "a first pass rolls the five minutes with the rest");
+        // as V011 finds a database: the table empty, no row saying it is filled
+        client.execute("TRUNCATE TABLE " + client.database() + ".call_rollups_5m_by_server");
+        client.execute("ALTER TABLE " + client.database() + ".rollup_rolls DELETE WHERE name = '"
+                + RollupRoller.FIVE_MINUTES_READY + "'");
+        awaitMutations();
+        assertFalse(roller.state().orElseThrow().fiveMinutes(), "queries must not read the empty table");
+
+        settle();
+        RollupRoller.Pass pass = roller.rollOnce();
+
+        assertEquals(0, pass.days(), "nothing new to roll");
+        assertTrue(pass.state().fiveMinutes());
+        assertTrue(roller.state().orElseThrow().fiveMinutes());
+        assertEquals(expected(rows, 300, true), stored("call_rollups_5m_by_server"));
+    }
+
+    private void awaitMutations() {
+        for (int i = 0; i < 100 && client.query("SELECT count() AS n FROM system.mutations WHERE database = '"
+                + client.database() + "' AND NOT is_done").get(0).get("n").asLong() > 0; i++) {
+            settle();
+        }
     }
 
     private long parts(long day) {

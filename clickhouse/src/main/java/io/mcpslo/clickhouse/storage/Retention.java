@@ -70,6 +70,7 @@ public final class Retention {
                 Rule.partitioned("call_rollups_1m", Partitioning.MONTH, settings.rollupDays()),
                 Rule.partitioned("call_rollups_1m_by_time", Partitioning.UTC_DAY_NUMBER, settings.byTimeRollupDays()),
                 Rule.partitioned("call_rollups_1m_by_server", Partitioning.UTC_DAY_NUMBER, settings.rollupDays()),
+                Rule.partitioned("call_rollups_5m_by_server", Partitioning.UTC_DAY_NUMBER, settings.rollupDays()),
                 Rule.partitioned("call_rollups_1h", Partitioning.UTC_DAY_NUMBER, settings.hourlyRollupDays()),
                 Rule.partitioned("call_rollups_1d", Partitioning.UTC_DAY_NUMBER, settings.dailyRollupDays()),
                 Rule.partitioned("call_rollups_1h_by_server", Partitioning.UTC_DAY_NUMBER, settings.hourlyRollupDays()),

@@ -22,12 +22,15 @@ import java.util.Optional;
  *       (its whole chart) reads that server's minutes merged over its tools, {@code call_rollups_1m_by_server},
  *       where the roller has rolled them (before {@link Coverage#rolledThrough()}).</li>
  *   <li>A query summed over every tool of one server, or of the whole fleet, reads the hours and days of
- *       {@code call_rollups_1h_by_server} and {@code call_rollups_1d_by_server}: one row per server, not per tool.</li>
+ *       {@code call_rollups_1h_by_server} and {@code call_rollups_1d_by_server}: one row per server, not per tool;
+ *       and at a step of five minutes (or a multiple below the hour), the rolled five minutes of
+ *       {@code call_rollups_5m_by_server}, minutes only at the range's ragged ends and after the watermark.</li>
  * </ul>
  * Without a roller (no coverage) every query reads {@code call_rollups_1m}, as before.
  */
 public final class RollupPlanner {
 
+    static final long FIVE_MINUTES = 300;
     static final long HOUR = 3_600;
     static final long DAY = 86_400;
 
@@ -36,20 +39,33 @@ public final class RollupPlanner {
 
     /** The tables, finest first; minute tables hold revisions and are read with FINAL. */
     public enum Table {
-        MINUTES("call_rollups_1m", true),
-        MINUTES_BY_TIME("call_rollups_1m_by_time", true),
-        SERVER_MINUTES("call_rollups_1m_by_server", false),
-        HOURS("call_rollups_1h", false),
-        SERVER_HOURS("call_rollups_1h_by_server", false),
-        DAYS("call_rollups_1d", false),
-        SERVER_DAYS("call_rollups_1d_by_server", false);
+        MINUTES("call_rollups_1m", true, 60, false),
+        MINUTES_BY_TIME("call_rollups_1m_by_time", true, 60, false),
+        SERVER_MINUTES("call_rollups_1m_by_server", false, 60, true),
+        SERVER_FIVE_MINUTES("call_rollups_5m_by_server", false, FIVE_MINUTES, true),
+        HOURS("call_rollups_1h", false, HOUR, false),
+        SERVER_HOURS("call_rollups_1h_by_server", false, HOUR, true),
+        DAYS("call_rollups_1d", false, DAY, false),
+        SERVER_DAYS("call_rollups_1d_by_server", false, DAY, true);
 
         private final String tableName;
         private final boolean revisions;
+        private final long periodSeconds;
+        private final boolean onePerServer;
 
-        Table(String tableName, boolean revisions) {
+        Table(String tableName, boolean revisions, long periodSeconds, boolean onePerServer) {
             this.tableName = tableName;
             this.revisions = revisions;
+            this.periodSeconds = periodSeconds;
+            this.onePerServer = onePerServer;
+        }
+
+        /**
+         * True when, filtered to one server, the table holds one row per bucket of {@code step}: one row per server
+         * and period (the roller writes them so), and the period is the step. Such rows need no GROUP BY.
+         */
+        public boolean rowPerBucket(Optional<Duration> step) {
+            return onePerServer && step.map(s -> s.toSeconds() == periodSeconds).orElse(false);
         }
 
         public String tableName() {
@@ -68,9 +84,10 @@ public final class RollupPlanner {
 
     /**
      * What the roller has done: hours (and the days within) before {@code rolledThrough} are rolled; the by-time
-     * minutes are complete from {@code byTimeFrom}.
+     * minutes are complete from {@code byTimeFrom}; {@code fiveMinutes}: the servers' five minutes are rolled too (false
+     * from V011 until the roller's first pass after it has filled them).
      */
-    public record Coverage(Instant rolledThrough, Instant byTimeFrom) {
+    public record Coverage(Instant rolledThrough, Instant byTimeFrom, boolean fiveMinutes) {
     }
 
     /** What a query's filters select; the minutes that serve it best depend on it. */
@@ -115,6 +132,17 @@ public final class RollupPlanner {
         long serverMinutesTo = shape == Shape.SERVER && coverage.isPresent()
                 ? floor(coverage.get().rolledThrough().getEpochSecond(), HOUR) : Long.MIN_VALUE;
         List<Segment> segments = new ArrayList<>();
+        boolean fiveMinutesAnswer = perServer && stepSeconds != 0 && stepSeconds % FIVE_MINUTES == 0
+                && coverage.isPresent() && coverage.get().fiveMinutes();
+        if (fiveMinutesAnswer && !hoursAnswer) {
+            long fiveFrom = ceil(start, FIVE_MINUTES);
+            long fiveTo = Math.max(fiveFrom, Math.min(floor(end, FIVE_MINUTES),
+                    floor(coverage.get().rolledThrough().getEpochSecond(), HOUR)));
+            minutes(segments, start, Math.min(fiveFrom, end), byTimeFrom, serverMinutesTo);
+            add(segments, Table.SERVER_FIVE_MINUTES, fiveFrom, fiveTo);
+            minutes(segments, Math.max(fiveTo, start), end, byTimeFrom, serverMinutesTo);
+            return segments;
+        }
         if (coverage.isEmpty() || !hoursAnswer) {
             minutes(segments, start, end, byTimeFrom, serverMinutesTo);
             return segments;

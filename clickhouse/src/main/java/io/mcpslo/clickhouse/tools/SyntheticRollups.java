@@ -91,8 +91,8 @@ public final class SyntheticRollups {
         Map<String, Long> sizes = new LinkedHashMap<>();
         for (JsonNode row : client.query("SELECT table, sum(rows) AS n FROM system.parts WHERE active AND database = '"
                 + client.database() + "' AND table IN ('call_rollups_1m', 'call_rollups_1m_by_time', 'call_rollups_1h',"
-                + " 'call_rollups_1d', 'call_rollups_1m_by_server', 'call_rollups_1h_by_server', 'call_rollups_1d_by_server',"
-                + " 'slo_status') GROUP BY table ORDER BY table")) {
+                + " 'call_rollups_1d', 'call_rollups_1m_by_server', 'call_rollups_5m_by_server',"
+                + " 'call_rollups_1h_by_server', 'call_rollups_1d_by_server', 'slo_status') GROUP BY table ORDER BY table")) {
             sizes.put(row.get("table").asText(), row.get("n").asLong());
         }
         return sizes;

@@ -5,6 +5,7 @@ import static io.mcpslo.clickhouse.storage.RollupPlanner.Table.HOURS;
 import static io.mcpslo.clickhouse.storage.RollupPlanner.Table.MINUTES;
 import static io.mcpslo.clickhouse.storage.RollupPlanner.Table.MINUTES_BY_TIME;
 import static io.mcpslo.clickhouse.storage.RollupPlanner.Table.SERVER_DAYS;
+import static io.mcpslo.clickhouse.storage.RollupPlanner.Table.SERVER_FIVE_MINUTES;
 import static io.mcpslo.clickhouse.storage.RollupPlanner.Table.SERVER_HOURS;
 import static io.mcpslo.clickhouse.storage.RollupPlanner.Table.SERVER_MINUTES;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,6 +17,7 @@ import io.mcpslo.clickhouse.storage.RollupPlanner.Table;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -25,7 +27,7 @@ class RollupPlannerTest {
     private static final Instant NOW = Instant.parse("2026-11-25T14:23:00Z");
     /** The roller ran at 14:22 and rolled the hours up to 14:00 (13:00–14:00 being the last whole one). */
     private static final Optional<Coverage> ROLLED = Optional.of(new Coverage(Instant.parse("2026-11-25T14:00:00Z"),
-            Instant.parse("2026-11-01T00:00:00Z")));
+            Instant.parse("2026-11-01T00:00:00Z"), true));
     private static final Optional<Duration> ALL = Optional.empty();
     private static final Optional<Duration> HOUR = Optional.of(Duration.ofHours(1));
 
@@ -54,13 +56,22 @@ class RollupPlannerTest {
     @Test
     void aServersChartAtMinuteStepsReadsItsMergedMinutesUpToTheWatermark() {
         Instant from = NOW.minus(Duration.ofDays(7));
-        for (Duration step : List.of(Duration.ofMinutes(1), Duration.ofMinutes(5))) {
+        Optional<Coverage> fiveMinutesNotFilled = Optional.of(new Coverage(ROLLED.get().rolledThrough(),
+                ROLLED.get().byTimeFrom(), false));
+        for (var stepAndCoverage : List.of(Map.entry(Duration.ofMinutes(1), ROLLED),
+                Map.entry(Duration.ofMinutes(5), fiveMinutesNotFilled))) {
+            Optional<Duration> step = Optional.of(stepAndCoverage.getKey());
             assertEquals(List.of(new Segment(SERVER_MINUTES, from, Instant.parse("2026-11-25T14:00:00Z")),
                             segment(MINUTES, "2026-11-25T14:00:00Z", "2026-11-25T14:23:00Z")),
-                    RollupPlanner.plan(from, NOW, Optional.of(step), RollupPlanner.Shape.SERVER, ROLLED));
+                    RollupPlanner.plan(from, NOW, step, RollupPlanner.Shape.SERVER, stepAndCoverage.getValue()));
             assertEquals(List.of(new Segment(MINUTES, from, NOW)),
-                    RollupPlanner.plan(from, NOW, Optional.of(step), RollupPlanner.Shape.SERVER, Optional.empty()));
+                    RollupPlanner.plan(from, NOW, step, RollupPlanner.Shape.SERVER, Optional.empty()));
         }
+        // by five minutes, once the roller has filled them: its five minutes, minutes only at the ragged ends
+        assertEquals(List.of(new Segment(SERVER_MINUTES, from, Instant.parse("2026-11-18T14:25:00Z")),
+                        segment(SERVER_FIVE_MINUTES, "2026-11-18T14:25:00Z", "2026-11-25T14:00:00Z"),
+                        segment(MINUTES, "2026-11-25T14:00:00Z", "2026-11-25T14:23:00Z")),
+                RollupPlanner.plan(from, NOW, Optional.of(Duration.ofMinutes(5)), RollupPlanner.Shape.SERVER, ROLLED));
         assertEquals(List.of(segment(SERVER_MINUTES, "2026-11-25T10:30:00Z", "2026-11-25T11:00:00Z"),
                         segment(SERVER_HOURS, "2026-11-25T11:00:00Z", "2026-11-25T14:00:00Z"),
                         segment(MINUTES, "2026-11-25T14:00:00Z", "2026-11-25T14:23:00Z")),
@@ -147,7 +158,7 @@ class RollupPlannerTest {
     void segmentsAlwaysTileTheRangeWithTablesThatAnswerIt() {
         Random random = new Random(16);
         List<Optional<Duration>> steps = List.of(Optional.of(Duration.ofMinutes(1)), Optional.of(Duration.ofMinutes(5)),
-                HOUR, ALL);
+                Optional.of(Duration.ofMinutes(15)), HOUR, ALL);
         for (int i = 0; i < 20_000; i++) {
             long base = NOW.getEpochSecond() - random.nextInt(60 * 86_400);
             Instant from = Instant.ofEpochSecond(base - base % (random.nextBoolean() ? 60 : 1));
@@ -158,7 +169,7 @@ class RollupPlannerTest {
             boolean perServer = shape == RollupPlanner.Shape.SERVER || shape == RollupPlanner.Shape.FLEET_TOTAL;
             Optional<Coverage> coverage = random.nextInt(5) == 0 ? Optional.empty() : Optional.of(new Coverage(
                     Instant.ofEpochSecond((NOW.getEpochSecond() - random.nextInt(45 * 86_400)) / 3600 * 3600),
-                    Instant.ofEpochSecond(NOW.getEpochSecond() - random.nextInt(45 * 86_400))));
+                    Instant.ofEpochSecond(NOW.getEpochSecond() - random.nextInt(45 * 86_400)), random.nextBoolean()));
             List<Segment> plan = RollupPlanner.plan(from, to, step, shape, coverage);
             String context = from + " " + to + " " + step + " " + shape + " " + coverage + " -> " + plan;
             assertEquals(from, plan.get(0).from(), context);
@@ -184,6 +195,15 @@ class RollupPlannerTest {
                     case MINUTES_BY_TIME -> {
                         assertTrue(fleet, context);
                         assertTrue(!segment.from().isBefore(coverage.orElseThrow().byTimeFrom()), context);
+                    }
+                    case SERVER_FIVE_MINUTES -> {
+                        assertTrue(perServer, context);
+                        assertTrue(coverage.orElseThrow().fiveMinutes(), "only once filled: " + context);
+                        assertEquals(0, a % 300, context);
+                        assertEquals(0, b % 300, context);
+                        assertTrue(step.map(d -> d.toSeconds() % 300 == 0 && d.toSeconds() % 3_600 != 0)
+                                .orElse(false), context);
+                        assertTrue(!segment.to().isAfter(coverage.orElseThrow().rolledThrough()), context);
                     }
                     case SERVER_MINUTES -> {
                         assertEquals(RollupPlanner.Shape.SERVER, shape, context);

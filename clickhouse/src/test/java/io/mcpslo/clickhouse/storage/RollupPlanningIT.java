@@ -79,8 +79,8 @@ class RollupPlanningIT {
                 new Instant[] {dayAligned, dayAligned.plus(Duration.ofDays(1))}, new Instant[] {hourAligned, end},
                 new Instant[] {hourAligned, hourAligned.plus(Duration.ofHours(1))}, new Instant[] {minutesAgo(50), end},
                 new Instant[] {minutesAgo(24 * 60), end}, new Instant[] {dayAligned.plusSeconds(30), end.minusSeconds(10)});
-        List<Optional<Duration>> steps = List.of(Optional.empty(), Optional.of(Duration.ofHours(1)),
-                Optional.of(Duration.ofMinutes(5)), Optional.of(Duration.ofMinutes(1)));
+        List<Optional<Duration>> steps = List.of(Optional.empty(), Optional.of(Duration.ofDays(1)),
+                Optional.of(Duration.ofHours(1)), Optional.of(Duration.ofMinutes(5)), Optional.of(Duration.ofMinutes(1)));
         List<RollupQuery> filters = List.of(
                 query(Optional.empty(), Optional.empty(), Optional.empty()),
                 query(Optional.of("github"), Optional.empty(), Optional.empty()),
@@ -89,6 +89,9 @@ class RollupPlanningIT {
                 query(Optional.empty(), Optional.of("search_v2"), Optional.empty()),
                 query(Optional.empty(), Optional.empty(), Optional.of("1")),
                 query(Optional.of("it's"), Optional.empty(), Optional.empty()),
+                // a server named within a team's servers, and outside them
+                query(Optional.of("github"), Optional.empty(), Optional.empty()).onlyServers(Set.of("github", "jira")),
+                query(Optional.of("github"), Optional.empty(), Optional.empty()).onlyServers(Set.of("jira")),
                 query(Optional.empty(), Optional.empty(), Optional.empty()).onlyServers(Set.of("jira", "slack")),
                 query(Optional.empty(), Optional.empty(), Optional.empty())
                         .onlyServers(Set.of("jira", "slack", "linear", "github")));
@@ -152,7 +155,7 @@ class RollupPlanningIT {
         RollupQuery serverByFiveMinutes = new RollupQuery(Optional.of("github"), Optional.empty(), Optional.empty(),
                 minutesAgo(2 * 1_440), minutesAgo(0), Optional.of(Duration.ofMinutes(5)));
         tables = planned.plan(serverByFiveMinutes).stream().map(RollupPlanner.Segment::table).toList();
-        assertEquals(List.of(Table.SERVER_MINUTES, Table.MINUTES), tables);
+        assertEquals(List.of(Table.SERVER_MINUTES, Table.SERVER_FIVE_MINUTES, Table.MINUTES), tables);
         assertTrue(rowsRead(planned, serverByFiveMinutes) < rowsRead(minutes, serverByFiveMinutes),
                 rowsRead(planned, serverByFiveMinutes) + " vs " + rowsRead(minutes, serverByFiveMinutes));
         assertTrue(rowsRead(planned, fleet) < rowsRead(minutes, fleet), rowsRead(planned, fleet) + " vs "
