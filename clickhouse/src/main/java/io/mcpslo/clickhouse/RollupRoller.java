@@ -347,6 +347,7 @@ public final class RollupRoller {
         if (!pairs.isEmpty()) {
             conditions.add("(" + hourOf + ", server) IN (" + String.join(", ", pairs) + ")");
         }
+        // (PREWHERE under FINAL: these name sort-key columns only, so a minute's revisions pass or fail together)
         String rolled = String.join(" OR ", conditions);
         boolean partial = !hours.isEmpty() || !pairs.isEmpty();
         if (partial) {
@@ -357,7 +358,7 @@ public final class RollupRoller {
                     + " WHERE " + range + " AND NOT (" + rolled + ")");
         }
         client.execute("INSERT INTO " + table(stageServer) + " SELECT window_start, server, '', '', " + MERGED + ", "
-                + revision + ", now() FROM " + table(source) + " FINAL WHERE " + range + " AND (" + rolled + ")"
+                + revision + ", now() FROM " + table(source) + " FINAL PREWHERE " + range + " AND (" + rolled + ")"
                 + " GROUP BY window_start, server");
         // the days' server minutes are whole in their stage now (untouched ones copied, touched ones rolled): the
         // servers' five minutes, hours and days are merged from them
@@ -370,7 +371,7 @@ public final class RollupRoller {
                 + table(stageServerHours) + " WHERE " + range + " GROUP BY day_start, server");
         client.execute("INSERT INTO " + table(stage1h) + " SELECT toDateTime(intDiv(toUInt32(window_start), " + HOUR
                 + ") * " + HOUR + ") AS hour_start, server, tool, server_version, " + MERGED + ", " + revision
-                + ", now() FROM " + table(source) + " FINAL WHERE " + range + " AND (" + rolled + ")"
+                + ", now() FROM " + table(source) + " FINAL PREWHERE " + range + " AND (" + rolled + ")"
                 + " GROUP BY hour_start, server, tool, server_version");
         for (long day : days) {
             client.execute("ALTER TABLE " + table("call_rollups_1h") + " REPLACE PARTITION " + day + " FROM "

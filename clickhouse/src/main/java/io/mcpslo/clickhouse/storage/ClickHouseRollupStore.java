@@ -234,11 +234,15 @@ public final class ClickHouseRollupStore implements RollupStore {
         String filters = filter("server", query.server()) + filter("tool", query.tool())
                 + filter("server_version", query.version()) + query.servers().map(ClickHouseRollupStore::within).orElse("")
                 + extraFilter;
-        // one read per table: a range's head and tail in the minutes share their granules, so read them once
+        // one read per table: a range's head and tail in the minutes share their granules, so read them once.
+        // FINAL tables are filtered in PREWHERE: every filter here names sort-key columns only, so a row's revisions
+        // pass or fail together and filtering before the merge keeps its latest. 18.16 does not move a WHERE to
+        // PREWHERE under FINAL; it read every column of the granules, sketches too, merged them, then filtered:
+        // one tool's 30 days took 80-390 ms that way, 20-40 ms with PREWHERE.
         Map<RollupPlanner.Table, List<Segment>> byTable = new EnumMap<>(RollupPlanner.Table.class);
         segments.forEach(segment -> byTable.computeIfAbsent(segment.table(), t -> new ArrayList<>()).add(segment));
         return "(" + byTable.entrySet().stream().map(entry -> "SELECT " + columns + " FROM " + client.database() + "."
-                + entry.getKey().tableName() + (entry.getKey().revisions() ? " FINAL" : "") + " WHERE ("
+                + entry.getKey().tableName() + (entry.getKey().revisions() ? " FINAL PREWHERE (" : " WHERE (")
                 + entry.getValue().stream().map(segment -> "window_start >= toDateTime(" + segment.from().getEpochSecond()
                         + ") AND window_start < toDateTime(" + segment.to().getEpochSecond() + ")")
                         .collect(Collectors.joining(" OR ")) + ")" + filters)
