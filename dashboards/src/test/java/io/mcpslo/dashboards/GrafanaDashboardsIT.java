@@ -175,7 +175,7 @@ class GrafanaDashboardsIT {
     /**
      * The explorer reads whole rolled hours from call_rollups_1h and only the rest from minutes: once the roller has
      * rolled, every panel answers exactly as it did from minutes alone (the sketches are merged, not re-estimated, so
-     * even the p95 is the same), at the minute interval and at the hour interval.
+     * even the p95 is the same), at the minute, five-minute (a server's rolled five minutes) and hour intervals.
      */
     @Test
     void explorerPanelsAnswerTheSameFromRolledHoursAsFromMinutes() throws IOException {
@@ -184,7 +184,7 @@ class GrafanaDashboardsIT {
         Map<String, String> variables = Map.of("server", "github", "tool", "search_code_v1");
         Map<String, List<JsonNode>> fromMinutes = new LinkedHashMap<>();
         JsonNode explorer = EventCodec.MAPPER.readTree(Path.of("grafana", "dashboards", "explorer.json").toFile());
-        for (long interval : List.of(60L, 3600L)) {
+        for (long interval : List.of(60L, 300L, 3600L)) {
             for (JsonNode panel : explorer.get("panels")) {
                 String sql = GrafanaQueries.expand(panel.get("targets").get(0).get("rawSql").asText(), from, to, interval,
                         variables);
@@ -196,15 +196,24 @@ class GrafanaDashboardsIT {
                 + " window_start < (SELECT argMax(rolled_through, version) FROM " + client.database() + ".rollup_rolls)")
                 .get(0).get("n").asLong();
         assertTrue(rolledHours > 0, "the roller left no whole hour to read, so this test would prove nothing");
-        for (long interval : List.of(60L, 3600L)) {
+        for (long interval : List.of(60L, 300L, 3600L)) {
             for (JsonNode panel : explorer.get("panels")) {
                 String where = panel.get("title").asText() + " @" + interval + "s";
                 String sql = GrafanaQueries.expand(panel.get("targets").get(0).get("rawSql").asText(), from, to, interval,
                         variables);
                 assertFalse(fromMinutes.get(where).isEmpty(), where + " returned no rows");
+                if (panel.get("title").asText().startsWith("Calls by outcome")) {
+                    // at 60, 300 and 3,600 s the buckets are that wide: proof the interval reached the SQL
+                    assertEquals(Duration.ofSeconds(interval), Duration.between(time(fromMinutes.get(where).get(1)),
+                            time(fromMinutes.get(where).get(2))), where + ": bucket width");
+                }
                 assertSameRows(fromMinutes.get(where), client.query(sql), where);
             }
         }
+    }
+
+    private static Instant time(JsonNode row) {
+        return Instant.parse(row.get("time").asText().replace(' ', 'T') + "Z");
     }
 
     /** Equal rows; floating-point sums only to 1e-9 relative, since hours add the same minutes in another order. */

@@ -76,7 +76,8 @@ final class GrafanaQueries {
 
     /** The same at a given interval ({@code $__interval_s}: Grafana's range divided by the panel's points). */
     static String expand(String sql, Instant from, Instant to, long intervalSeconds, Map<String, String> variables) {
-        return substitute(expandTime(sql, from, to).replace("$__interval_s", String.valueOf(intervalSeconds)), variables,
+        // the interval first: expandTime sets any left to a minute
+        return substitute(expandTime(sql.replace("$__interval_s", String.valueOf(intervalSeconds)), from, to), variables,
                 GrafanaQueries::percentEncode);
     }
 
