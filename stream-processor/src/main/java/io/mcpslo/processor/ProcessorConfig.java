@@ -19,7 +19,7 @@ public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolic
                               Duration sloReloadInterval, Duration evaluationInterval, NotifySettings notifications,
                               Function<String, String> environment, PipelineTopology.AuditChainSettings audit,
                               PipelineTopology.OtlpTopics otlpTopics,
-                              StreamsTuning streams, Duration rollupDedupHorizon) {
+                              StreamsTuning streams, Duration rollupDedupHorizon, int sloPartitions) {
 
     public ProcessorConfig {
         if (evaluationInterval.compareTo(Duration.ofMillis(100)) < 0 || evaluationInterval.compareTo(Duration.ofMinutes(1)) > 0) {
@@ -59,7 +59,8 @@ public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolic
                 new PipelineTopology.OtlpTopics(settings.string("OTLP_KAFKA_SPANS_TOPIC", "otlp_spans"),
                         settings.string("OTLP_KAFKA_LOGS_TOPIC", "otlp_logs")),
                 StreamsTuning.from(settings),
-                settings.duration("ROLLUP_DEDUP_HORIZON", PipelineTopology.Options.DEFAULT_DEDUP_HORIZON));
+                settings.duration("ROLLUP_DEDUP_HORIZON", PipelineTopology.Options.DEFAULT_DEDUP_HORIZON),
+                settings.integer("SLO_EVALUATION_PARTITIONS", PipelineTopology.Options.DEFAULT_SLO_PARTITIONS, 1, 1_000));
     }
 
     public String describe() {
@@ -67,7 +68,8 @@ public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolic
                 + " lateness=" + lateness.allowedLateness() + " dedupHorizon=" + rollupDedupHorizon
                 + " emitEvery=" + emitInterval + " sinkBatch=" + sink.maxBatchRecords() + "/" + sink.flushInterval()
                 + " metrics=" + metricsBind + ":" + metricsPort + " slos=" + sloDirectory + " (reload every "
-                + sloReloadInterval + ", evaluate every " + evaluationInterval + ") audit digest every "
+                + sloReloadInterval + ", evaluate every " + evaluationInterval + " on " + sloPartitions
+                + " partitions) audit digest every "
                 + audit.digestEvery() + " events/" + audit.digestInterval() + " key=***"
                 + " otlp topics spans=" + otlpTopics.spans() + " logs=" + otlpTopics.logs()
                 + "; " + kafka.describe() + "; storage " + Storages.type(storage);

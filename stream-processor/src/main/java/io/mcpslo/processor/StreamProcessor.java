@@ -95,7 +95,7 @@ public final class StreamProcessor implements AutoCloseable {
         var options = new PipelineTopology.Options(Clock.systemUTC(), config.lateness(), config.emitInterval(),
                 config.maxFutureSkew(), registry, () -> slos.current().slos(), config.evaluationInterval(), true,
                 config.audit(), storage.sloHistory(), historyReads,
-                config.rollupDedupHorizon());
+                config.rollupDedupHorizon(), config.sloPartitions());
         var streams = new KafkaStreams(PipelineTopology.build(options, config.otlpTopics()), streamsProperties(config));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);

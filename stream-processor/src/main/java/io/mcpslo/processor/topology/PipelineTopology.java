@@ -41,15 +41,30 @@ public final class PipelineTopology {
     public record Options(Clock clock, LatenessPolicy lateness, Duration emitInterval, Duration maxFutureSkew,
                           MeterRegistry registry, Supplier<List<SloDefinition>> slos, Duration evaluationInterval,
                           boolean persistentStores, AuditChainSettings audit, SloHistory sloHistory,
-                          Executor historyReads, Duration dedupHorizon) {
+                          Executor historyReads, Duration dedupHorizon, int sloPartitions) {
 
         /** Calls resent within this much stream time count once in rollups (see {@link RollupProcessor}). */
         public static final Duration DEFAULT_DEDUP_HORIZON = Duration.ofMinutes(15);
+        /** Evaluation tasks the SLOs are spread over (divides among 1, 2, 3 or 6 instances or threads). */
+        public static final int DEFAULT_SLO_PARTITIONS = 6;
 
         public Options {
             if (dedupHorizon.compareTo(Duration.ofSeconds(1)) < 0) {
                 throw new IllegalArgumentException("ROLLUP_DEDUP_HORIZON must be at least 1s, was " + dedupHorizon);
             }
+            if (sloPartitions < 1 || sloPartitions > 1_000) {
+                throw new IllegalArgumentException("SLO_EVALUATION_PARTITIONS must be between 1 and 1000, was "
+                        + sloPartitions);
+            }
+        }
+
+        /** One evaluation partition: what a TopologyTestDriver runs (it has one partition per topic). */
+        public Options(Clock clock, LatenessPolicy lateness, Duration emitInterval, Duration maxFutureSkew,
+                       MeterRegistry registry, Supplier<List<SloDefinition>> slos, Duration evaluationInterval,
+                       boolean persistentStores, AuditChainSettings audit, SloHistory sloHistory,
+                       Executor historyReads, Duration dedupHorizon) {
+            this(clock, lateness, emitInterval, maxFutureSkew, registry, slos, evaluationInterval, persistentStores,
+                    audit, sloHistory, historyReads, dedupHorizon, 1);
         }
 
         public Options(Clock clock, LatenessPolicy lateness, Duration emitInterval, Duration maxFutureSkew,
@@ -182,11 +197,14 @@ public final class PipelineTopology {
     }
 
     /**
-     * Every rollup goes through one single-partition topic to one task that evaluates all SLOs: an SLO over a
-     * whole server needs the rollups of all its tools, which the rollup partitioning spreads. SLO evaluation is
-     * cheap (a few thousand additions per SLO and second), so one task carries thousands of SLOs.
+     * The SLOs are spread over {@link Options#sloPartitions()} evaluation tasks ({@link SloShards}): each rollup goes
+     * through the repartition topic {@code slo-rollups-by-shard} to every task holding an SLO that counts it (an SLO
+     * over a whole server needs the rollups of all its tools, which the rollup partitioning spreads), and each task
+     * evaluates its own SLOs. The stores were renamed with the change from one task (their changelogs had one
+     * partition); the tasks rebuild SLO history and open alerts from storage, as after any loss of state.
      */
     static void addSloEvaluation(StreamsBuilder builder, KStream<String, CallRollup> rollups, Options options) {
+        SloShards shards = new SloShards(options.slos(), options.sloPartitions());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 keyValueStore(options, SloEvaluationProcessor.ROLLUPS_STORE), Serdes.String(),
                 RollupStateSerde.serde()).withCachingEnabled());
@@ -195,11 +213,15 @@ public final class PipelineTopology {
                 RollupStateSerde.aggregateSerde()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 keyValueStore(options, SloEvaluationProcessor.ALERTS_STORE), Serdes.String(), Serdes.String()));
-        rollups.repartition(Repartitioned.<String, CallRollup>as("slo-rollups").withNumberOfPartitions(1)
+        rollups.flatMap((key, rollup) -> shards.shardsOf(rollup.key()).stream()
+                                .map(shard -> KeyValue.pair(SloShards.key(shard, key), rollup)).toList(),
+                        Named.as("slo-fan-out"))
+                .repartition(Repartitioned.<String, CallRollup>as("slo-rollups-by-shard")
+                        .withNumberOfPartitions(options.sloPartitions()).withStreamPartitioner(SloShards.partitioner())
                         .withKeySerde(Serdes.String()).withValueSerde(RollupStateSerde.serde()))
                 .process(() -> new SloEvaluationProcessor(options.slos(), options.evaluationInterval(),
                                 options.lateness().allowedLateness(), options.sloHistory(), options.historyReads(),
-                        options.registry()),
+                        options.registry(), options.sloPartitions()),
                         Named.as("slo-evaluation"), SloEvaluationProcessor.ROLLUPS_STORE,
                         SloEvaluationProcessor.MINUTES_STORE, SloEvaluationProcessor.ALERTS_STORE)
                 .mapValues(output -> switch (output) {

@@ -43,8 +43,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drives the pure SLO engine from the rollup stream. All rollups reach this one task (a single-partition
- * repartition topic), so every SLO sees every call in its scope.
+ * Drives the pure SLO engine from the rollup stream. Each task evaluates the SLOs of its partition of the
+ * evaluation topic ({@link SloShards}); every rollup an SLO counts reaches that SLO's task, so every SLO sees every
+ * call in its scope.
  *
  * <p>Per rollup, the latest revision of each (server, tool, version, minute) is kept for the allowed lateness;
  * the minute's aggregate for each SLO whose scope matches is recomputed from them and stored, so an SLO's
@@ -73,9 +74,10 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
     }
 
 
-    static final String ROLLUPS_STORE = "slo-rollups-latest";
-    static final String MINUTES_STORE = "slo-minutes";
-    static final String ALERTS_STORE = "slo-alert-states";
+    // renamed when evaluation was spread over partitions: the old changelogs have one partition
+    static final String ROLLUPS_STORE = "slo-shard-rollups-latest";
+    static final String MINUTES_STORE = "slo-shard-minutes";
+    static final String ALERTS_STORE = "slo-shard-alert-states";
     private static final char SEPARATOR = '\u001f';
     /** History kept beyond an SLO's window, so the longest burn-rate window (3 d) is always whole. */
     private static final Duration EXTRA_HISTORY = Duration.ofDays(3).plusHours(1);
@@ -88,6 +90,9 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
     private static final Logger LOG = LoggerFactory.getLogger(SloEvaluationProcessor.class);
 
     private final Supplier<List<SloDefinition>> slos;
+    private final int partitions;
+    /** This task's partition of the evaluation topic: the SLOs it evaluates. */
+    private int partition;
     private final Duration evaluationInterval;
     private final Timer evaluationGaps;
     private long lastEvaluationMs = Long.MIN_VALUE;
@@ -132,8 +137,9 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
     }
 
     SloEvaluationProcessor(Supplier<List<SloDefinition>> slos, Duration evaluationInterval, Duration lateness,
-                           SloHistory history, Executor historyReads, MeterRegistry registry) {
+                           SloHistory history, Executor historyReads, MeterRegistry registry, int partitions) {
         this.slos = slos;
+        this.partitions = partitions;
         this.history = history;
         this.historyReads = historyReads;
         this.evaluationInterval = evaluationInterval;
@@ -157,6 +163,7 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
     @Override
     public void init(ProcessorContext<String, Output> context) {
         this.context = context;
+        this.partition = context.taskId().partition();
         this.latestRollups = context.getStateStore(ROLLUPS_STORE);
         this.minutes = context.getStateStore(MINUTES_STORE);
         this.alertStates = context.getStateStore(ALERTS_STORE);
@@ -251,6 +258,7 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
             return;
         }
         if (initialized) {
+            // by the whole catalog: an SLO another partition evaluates is not retired here
             retireRemoved(definitions, now);
             orphansChecked = true;
         }
@@ -260,6 +268,9 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
         Map<String, TrackedSlo> previous = new HashMap<>(tracked);
         tracked.clear();
         for (SloDefinition definition : definitions) {
+            if (SloShards.of(definition.id(), partitions) != partition) {
+                continue;
+            }
             TrackedSlo before = previous.get(definition.id());
             if (before != null && before.definition.equals(definition)) {
                 tracked.put(definition.id(), before);
@@ -271,7 +282,8 @@ final class SloEvaluationProcessor implements Processor<String, CallRollup, Stri
             tracked.put(definition.id(), slo);
         }
         loaded = definitions;
-        LOG.info("evaluating {} SLOs", tracked.size());
+        LOG.info("evaluating {} of {} SLOs (partition {} of {})", tracked.size(), definitions.size(), partition,
+                partitions);
     }
 
     /** Reads the SLO's stored minutes, then folds in the recent rollups it has not seen (a new or rescoped SLO). */
