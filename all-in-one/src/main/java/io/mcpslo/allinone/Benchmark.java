@@ -210,7 +210,8 @@ public final class Benchmark {
                     "PROCESSOR_STATE_DIR", Files.createTempDirectory("mcp-slo-bench-").toString(),
                     "MCP_SLO_DATA_DIR", Files.createTempDirectory("mcp-slo-bench-data-").toString(),
                     "COLLECTOR_PORT", "0", "QUERY_API_PORT", "0", "PROCESSOR_METRICS_PORT", "0",
-                    "LOCAL_RECEIVER_PORT", "0", "PROCESSOR_APPLICATION_ID", "bench-" + UUID.randomUUID()));
+                    "LOCAL_RECEIVER_PORT", "0", "PROCESSOR_APPLICATION_ID", "bench-" + UUID.randomUUID()))
+                    .with(Map.of("SLO_DIR", sloDirectory(Path.of(base.string("SLO_DIR", "slos"))).toString()));
             ClickHouseClient clickHouse = new ClickHouseClient(ClickHouseConfig.from(settings));
             try (Pipeline pipeline = Pipeline.start(settings)) {
                 System.out.printf("  warming up with %,d events…%n", warmup.distinctEvents());
@@ -366,6 +367,33 @@ public final class Benchmark {
         figures.put("cardinality_new_tools", WIDE_TOOLS);
         figures.put("cardinality_evaluation_gap_max_s", during);
         figures.put("quiet_evaluation_gap_max_s", before);
+    }
+
+    /**
+     * The SLOs the measured pipeline evaluates: the example ones (and their receivers) and an availability SLO for
+     * each bench server, as a fleet whose servers all have an SLO; so every rollup goes through SLO evaluation too.
+     */
+    static Path sloDirectory(Path examples) throws IOException {
+        Path directory = Files.createTempDirectory("mcp-slo-bench-slos-");
+        if (Files.isDirectory(examples)) {
+            try (var files = Files.list(examples)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                    Files.copy(file, directory.resolve(file.getFileName()));
+                }
+            }
+        }
+        Files.writeString(directory.resolve("bench-servers.yaml"), benchSlos());
+        return directory;
+    }
+
+    static String benchSlos() {
+        StringBuilder yaml = new StringBuilder();
+        for (int server = 0; server < SERVERS; server++) {
+            yaml.append("---\napiVersion: mcp-slo/v1\nkind: SLO\nid: bench-").append(server)
+                    .append("-availability\nteam: bench\nscope: {server: bench-").append(server)
+                    .append("}\nsli:\n  availability: {failures: transport}\nobjective: 99.5%\nwindow: 28d\n");
+        }
+        return yaml.toString();
     }
 
     /** One call for each of {@code tools} distinct tools of one server, now, in batches of {@link #BATCH}. */

@@ -100,6 +100,22 @@ class BenchmarkTest {
     }
 
     @Test
+    void everyBenchServerHasAnSloAndTheCardinalityServerNone() throws Exception {
+        var file = new io.mcpslo.sloconfig.SloFileParser(name -> null).parse("bench-servers.yaml", Benchmark.benchSlos());
+        assertTrue(file.accepted(), file.toString());
+        assertEquals(50, file.slos().size());
+        for (int server = 0; server < 50; server++) {
+            var key = new io.mcpslo.engine.rollup.RollupKey("bench-" + server, "tool_" + server + "_0", "",
+                    java.time.Instant.EPOCH);
+            assertEquals(1, file.slos().stream().filter(slo -> slo.scope().matches(key)).count(), key.server());
+        }
+        assertTrue(file.slos().stream().noneMatch(slo -> slo.scope().matches(new io.mcpslo.engine.rollup.RollupKey(
+                "bench-wide", "tool_1", "", java.time.Instant.EPOCH))), "the cardinality burst's server stays unrelated");
+        Path directory = Benchmark.sloDirectory(Path.of("..", "slos"));
+        assertTrue(java.nio.file.Files.exists(directory.resolve("receivers.yaml")), "the examples come along");
+    }
+
+    @Test
     void threadsAreGroupedByWhatTheyDo() {
         assertEquals("streams", Benchmark.threadGroup("mcp-slo-stream-processor-5d1c-StreamThread-1"));
         assertEquals("kafka producers", Benchmark.threadGroup("kafka-producer-network-thread | mcp-slo-collector"));
