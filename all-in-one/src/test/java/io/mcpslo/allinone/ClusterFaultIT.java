@@ -1,7 +1,18 @@
 package io.mcpslo.allinone;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mcpslo.schemas.EventCodec;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.Set;
 
 import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.ClickHouseTestSupport;
@@ -24,7 +35,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The fault matrix's cluster row: the pipeline on a three-node Kafka cluster (replication factor 3, two replicas in
  * sync), a second processor instance joining and leaving with the same application id, and one broker stopped and
- * started again, all under load. Every acknowledged call is stored once and counted once.
+ * started again, all under load. Every acknowledged call is stored once and counted once; the simulator's incident on
+ * jira, burning while the SLO evaluation tasks move between the instances, pages once.
  */
 class ClusterFaultIT {
 
@@ -73,6 +85,11 @@ class ClusterFaultIT {
         String server = "cluster";
         ResendingGateway gateway = new ResendingGateway(pipeline, server);
         Thread client = Thread.ofPlatform().name("resending-gateway").start(gateway);
+        // jira's incident burns from 10 s to 70 s: through the joins, the leave and the broker stop below
+        var simulator = new TrafficSimulator(new TrafficSimulator.Options(
+                URI.create("http://127.0.0.1:" + pipeline.collectorPort() + "/v1/events"), pipeline.tokens().gateway(),
+                200, Duration.ofSeconds(10), Duration.ofSeconds(60), 23), Clock.systemUTC());
+        Thread incident = Thread.ofPlatform().name("cluster-simulator").daemon().start(simulator);
         try {
             awaitMoreBatches(gateway, "before any fault");
             StreamProcessor second = StreamProcessor.start(ProcessorConfig.from(settings.with(Map.of(
@@ -87,10 +104,18 @@ class ClusterFaultIT {
             awaitMoreBatches(gateway, "after the second processor instance left");
             cluster.startNode(1);
             awaitMoreBatches(gateway, "with the broker back");
+            Await.until("jira's incident paging the local receiver", Duration.ofSeconds(120),
+                    () -> !jiraPages().isEmpty());
         } finally {
             gateway.stop = true;
             client.join(TimeUnit.MINUTES.toMillis(3));
+            simulator.close();
+            incident.join(5_000);
         }
+        // an alert state lost in a move would page again under a new dedup key
+        Set<String> incidents = new HashSet<>();
+        jiraPages().forEach(page -> incidents.add(page.get("dedup_key").asText()));
+        assertEquals(1, incidents.size(), "one incident, paged once: " + jiraPages());
         assertFalse(client.isAlive(), "the gateway still resends a batch the collector does not acknowledge");
         assertNull(gateway.failure, "the gateway thread failed: " + gateway.failure);
         System.out.printf("cluster row: %d calls acknowledged in %d batches, %d answers not 200%n",
@@ -98,6 +123,28 @@ class ClusterFaultIT {
 
         new StoredOnceCheck(pipeline, clickHouse, cluster::bootstrapServers)
                 .assertStoredAndCountedOnce(server, gateway.acknowledged);
+    }
+
+    /** The PagerDuty triggers the local receiver got for jira-availability. */
+    private static java.util.List<JsonNode> jiraPages() {
+        java.util.List<JsonNode> triggers = new java.util.ArrayList<>();
+        URI pages = URI.create("http://127.0.0.1:" + pipeline.receiver().port() + "/pages");
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            for (JsonNode page : EventCodec.MAPPER.readTree(http.send(HttpRequest.newBuilder(pages).build(),
+                    HttpResponse.BodyHandlers.ofString()).body())) {
+                JsonNode body = page.get("body");
+                if (page.get("path").asText().equals("/pagerduty") && body.path("event_action").asText().equals("trigger")
+                        && body.path("payload").path("component").asText().equals("jira-availability")) {
+                    triggers.add(body);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return triggers;
     }
 
     private static void awaitMoreBatches(ResendingGateway gateway, String phase) throws InterruptedException {
