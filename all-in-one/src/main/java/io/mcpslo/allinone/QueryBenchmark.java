@@ -184,7 +184,7 @@ public final class QueryBenchmark {
             RollupRoller.Pass pass = roller.rollOnce();
             System.out.printf("  roller pass: %d day(s) in %.1f s%n", pass.days(), pass.took().toMillis() / 1000.0);
         }
-        compactFinishedDays(roller, pass -> pass.compactedDays() > 0);
+        compactFinishedDays(roller);
         System.out.printf("  rows: %s%n", new SyntheticRollups(admin).tableSizes());
 
         List<SloDefinition> slos = sloDefinitions(options.servers());
@@ -229,13 +229,13 @@ public final class QueryBenchmark {
      * Further roller passes until no finished day is left in several parts, as a roller running once a minute leaves
      * the store within minutes of a fill; the questions are asked of that steady state.
      */
-    private static void compactFinishedDays(RollupRoller roller, java.util.function.Predicate<RollupRoller.Pass> more) {
+    private static void compactFinishedDays(RollupRoller roller) {
         long began = System.nanoTime();
         int days = 0;
         for (int i = 0; i < 100; i++) {
             RollupRoller.Pass pass = roller.rollOnce();
             days += pass.compactedDays();
-            if (!more.test(pass)) {
+            if (pass.compactedDays() == 0) {
                 break;
             }
         }

@@ -107,8 +107,7 @@ public final class ClickHouseRollupStore implements RollupStore {
     @Override
     public List<LatencyBucket> latency(RollupQuery query) {
         List<Segment> segments = plan(query, true);
-        boolean oneServer = query.server().isPresent()
-                && shape(query, true) == RollupPlanner.Shape.SERVER;
+        boolean oneServer = shape(query, true) == RollupPlanner.Shape.SERVER;
         List<Segment> perRow = segments.stream()
                 .filter(segment -> oneServer && segment.table().rowPerBucket(query.step())).toList();
         List<Segment> grouped = segments.stream().filter(segment -> !perRow.contains(segment)).toList();

@@ -46,10 +46,6 @@ final class SloShards {
         this.partitions = partitions;
     }
 
-    int partitions() {
-        return partitions;
-    }
-
     /** The partition an SLO is evaluated on: String.hashCode is specified, so every instance agrees. */
     static int of(String sloId, int partitions) {
         return Math.floorMod(sloId.hashCode(), partitions);
