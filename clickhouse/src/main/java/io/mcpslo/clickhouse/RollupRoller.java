@@ -31,10 +31,12 @@ import org.slf4j.LoggerFactory;
  * {@code call_rollups_1h_by_server} and {@code call_rollups_1d_by_server} (V010), for a server's and the fleet's charts
  * by the hour or day.
  *
- * <p>After a pass, {@code rollup_rolls} says up to where the hours may be used ({@code rolled_through}: whole hours
- * that ended {@link #SETTLE} before the pass began); a query reads minutes after that. A minute row arriving later
- * than that for an older hour (a late event, a back-fill, a replay) is in the hours from the next pass on, so until
- * then (at most one interval) a long-range answer may lack it.
+ * <p>After a pass, {@code rollup_rolls} says up to where the rolled tables may be used ({@code rolled_through}: the
+ * minutes that ended {@link #SETTLE} before the pass began); a query reads minutes after that. Minutes from there on
+ * stay out of every rolled table, so the hour the watermark falls in holds exactly its minutes before it; the next
+ * pass rolls the minutes this one left out, touched again or not. A minute row arriving later than that for an
+ * older minute (a late event, a back-fill, a replay) is in the rolled tables from the next pass on, so until then
+ * (at most one interval) a long-range answer may lack it.
  *
  * <p>The roller also keeps {@code call_rollups_1m_by_time} (the minutes sorted by time) complete for its last
  * {@code byTimeDays} days: on its first pass it copies those days from {@code call_rollups_1m}, as rows written
@@ -62,6 +64,7 @@ public final class RollupRoller {
     private static final int MAX_PAIRS_PER_DAY = 400;
     private static final int DAY = 86_400;
     private static final int HOUR = 3_600;
+    private static final int MINUTE = 60;
     private static final int FIVE_MINUTES = 300;
     private static final int CHUNK_DAYS = 7;
     /** How long a pass may spend compacting finished days (a day of 1,000 tools takes ~2 s); the rest wait. */
@@ -86,6 +89,7 @@ public final class RollupRoller {
     private final ClickHouseClient client;
     private final int byTimeDays;
     private final Duration overlap;
+    private final Duration settle;
 
     /**
      * @param byTimeDays    days of call_rollups_1m_by_time kept (ROLLUP_BY_TIME_DAYS)
@@ -95,12 +99,18 @@ public final class RollupRoller {
     }
 
     RollupRoller(ClickHouseClient client, int byTimeDays, Duration overlap) {
+        this(client, byTimeDays, overlap, SETTLE);
+    }
+
+    /** @param settle how long after a minute ends before the rolled tables hold it (tests move the watermark back) */
+    RollupRoller(ClickHouseClient client, int byTimeDays, Duration overlap, Duration settle) {
         if (byTimeDays < 1) {
             throw new IllegalArgumentException("retention must be at least a day");
         }
         this.client = client;
         this.byTimeDays = byTimeDays;
         this.overlap = overlap;
+        this.settle = settle;
     }
 
     private String table(String name) {
@@ -135,6 +145,7 @@ public final class RollupRoller {
         long revision = now * 1000 + (System.currentTimeMillis() % 1000);
         Optional<State> previous = state();
         dropStaleStages(now);
+        long rolledThrough = Math.floorDiv(now - settle.toSeconds(), MINUTE) * MINUTE;
         long byTimeCutoff = (Math.floorDiv(now, DAY) - byTimeDays + 1) * DAY;
         SortedMap<Long, Set<Pair>> work = new TreeMap<>();
         int pairs = 0;
@@ -155,6 +166,20 @@ public final class RollupRoller {
                 work.computeIfAbsent(Math.floorDiv(hour, DAY), d -> new HashSet<>())
                         .add(new Pair(hour, row.get("server").asText()));
                 pairs++;
+            }
+            // minutes the last pass left out (at or after its watermark, settled now), touched since or not
+            long caughtUpFrom = previous.get().rolledThrough().getEpochSecond();
+            if (caughtUpFrom < rolledThrough) {
+                for (JsonNode row : client.query("SELECT DISTINCT intDiv(toUInt32(window_start), " + HOUR + ") * "
+                        + HOUR + " AS hour, server FROM " + table(caughtUpFrom >= previous.get().byTimeFrom()
+                        .getEpochSecond() ? "call_rollups_1m_by_time" : "call_rollups_1m") + " WHERE window_start >= "
+                        + "toDateTime(" + caughtUpFrom + ") AND window_start < toDateTime(" + rolledThrough + ")")) {
+                    long hour = row.get("hour").asLong();
+                    if (work.computeIfAbsent(Math.floorDiv(hour, DAY), d -> new HashSet<>())
+                            .add(new Pair(hour, row.get("server").asText()))) {
+                        pairs++;
+                    }
+                }
             }
             // many servers touched: roll the day's touched hours for every server (a shorter IN list)
             work.replaceAll((day, touched) -> touched.size() <= MAX_PAIRS_PER_DAY ? touched
@@ -178,7 +203,7 @@ public final class RollupRoller {
                     + table("call_rollups_1d_by_server"));
             try {
                 for (List<Long> chunk : chunks(work, byTimeFrom)) {
-                    rollChunk(chunk, work, byTimeFrom, stages, revision);
+                    rollChunk(chunk, work, byTimeFrom, rolledThrough, stages, revision);
                 }
                 if (!fiveMinutes) {
                     if (previous.isPresent()) { // a first pass has just rolled every day, five minutes too
@@ -198,7 +223,6 @@ public final class RollupRoller {
                 client.execute("DROP TABLE IF EXISTS " + table(stages.serverDays()));
             }
         }
-        long rolledThrough = Math.floorDiv(now - SETTLE.toSeconds(), HOUR) * HOUR;
         int compacted = compactFinishedDays(Math.floorDiv(rolledThrough, DAY));
         State state = new State(Instant.ofEpochSecond(now), Instant.ofEpochSecond(rolledThrough),
                 Instant.ofEpochSecond(byTimeFrom), fiveMinutes);
@@ -308,8 +332,8 @@ public final class RollupRoller {
         return chunks;
     }
 
-    private void rollChunk(List<Long> days, Map<Long, Set<Pair>> work, long byTimeFrom, Stages stages,
-                           long revision) {
+    private void rollChunk(List<Long> days, Map<Long, Set<Pair>> work, long byTimeFrom, long rolledThrough,
+                           Stages stages, long revision) {
         String stage1h = stages.hours();
         String stage1d = stages.days();
         String stageServer = stages.serverMinutes();
@@ -348,14 +372,17 @@ public final class RollupRoller {
             conditions.add("(" + hourOf + ", server) IN (" + String.join(", ", pairs) + ")");
         }
         // (PREWHERE under FINAL: these name sort-key columns only, so a minute's revisions pass or fail together)
-        String rolled = String.join(" OR ", conditions);
+        // minutes from the watermark on stay out of every table (a later pass adds them), so the watermark's hour
+        // holds exactly its minutes before it, the row a query with one bucket reads (see RollupPlanner)
+        String touched = String.join(" OR ", conditions);
+        String rolled = "(" + touched + ") AND window_start < toDateTime(" + rolledThrough + ")";
         boolean partial = !hours.isEmpty() || !pairs.isEmpty();
         if (partial) {
             // the touched days' other hours and servers, as they are
             client.execute("INSERT INTO " + table(stage1h) + " SELECT * FROM " + table("call_rollups_1h") + " WHERE "
-                    + range + " AND NOT (" + rolled + ")");
+                    + range + " AND NOT (" + touched + ")");
             client.execute("INSERT INTO " + table(stageServer) + " SELECT * FROM " + table("call_rollups_1m_by_server")
-                    + " WHERE " + range + " AND NOT (" + rolled + ")");
+                    + " WHERE " + range + " AND NOT (" + touched + ")");
         }
         client.execute("INSERT INTO " + table(stageServer) + " SELECT window_start, server, '', '', " + MERGED + ", "
                 + revision + ", now() FROM " + table(source) + " FINAL PREWHERE " + range + " AND (" + rolled + ")"

@@ -105,7 +105,7 @@ class RollupRollerIT {
     void hoursAndDaysHoldTheLatestRevisionOfEveryMinuteOnce() {
         Random random = new Random(7);
         long from = (now / 86_400 - 2) * 86_400 + 1_800; // three UTC days, starting mid-hour
-        List<Row> rows = new ArrayList<>(MinuteRollups.fill(client, random, KEYS, from, now - 120, 3));
+        List<Row> rows = new ArrayList<>(MinuteRollups.fill(client, random, KEYS, from, now - 180, 3));
         settle();
 
         RollupRoller.Pass first = roller.rollOnce();
@@ -115,7 +115,8 @@ class RollupRollerIT {
         assertEquals(expected(rows, 86_400), stored("call_rollups_1d"));
         assertServerTables(rows);
         RollupRoller.State state = roller.state().orElseThrow();
-        assertEquals((now - RollupRoller.SETTLE.toSeconds()) / 3_600 * 3_600, state.rolledThrough().getEpochSecond());
+        assertTrue(state.rolledThrough().getEpochSecond() >= (now - RollupRoller.SETTLE.toSeconds()) / 60 * 60
+                && state.rolledThrough().getEpochSecond() % 60 == 0, "the watermark: a minute 2 min back");
 
         // nothing new: nothing rolled
         settle();
@@ -160,6 +161,33 @@ class RollupRollerIT {
                 + "' AND name LIKE '%stage%'").get(0).get("n").asLong(), "staging tables are dropped");
     }
 
+    @Test
+    void theWatermarksHourHoldsItsMinutesBeforeTheWatermarkAndTheNextPassAddsTheRest() {
+        // the last two hours' minutes, and four ahead (a client whose clock runs fast)
+        List<Row> rows = MinuteRollups.fill(client, new Random(9), KEYS, (now / 3_600 - 1) * 3_600, now / 60 * 60 + 240, 1);
+        settle();
+        RollupRoller lagging = new RollupRoller(client, 35, java.time.Duration.ZERO, java.time.Duration.ofMinutes(30));
+        lagging.rollOnce();
+        long watermark = lagging.state().orElseThrow().rolledThrough().getEpochSecond();
+        assertEquals(0, watermark % 60);
+        assertTrue(rows.stream().anyMatch(r -> r.minute() >= watermark), "minutes after the watermark exist");
+        List<Row> settled = rows.stream().filter(r -> r.minute() < watermark).toList();
+        assertEquals(expected(settled, 3_600), stored("call_rollups_1h"), "the watermark's hour: its minutes before it");
+        assertEquals(expected(settled, 86_400), stored("call_rollups_1d"));
+        assertServerTables(settled);
+
+        // nothing written since: the next pass rolls what the last one left out, up to its own watermark
+        settle();
+        RollupRoller.Pass next = roller.rollOnce();
+        long later = next.state().rolledThrough().getEpochSecond();
+        assertTrue(later >= watermark + 28 * 60, "the watermark moved on: " + watermark + " -> " + later);
+        List<Row> settledNow = rows.stream().filter(r -> r.minute() < later).toList();
+        assertTrue(settledNow.size() > settled.size() && settledNow.size() < rows.size());
+        assertEquals(expected(settledNow, 3_600), stored("call_rollups_1h"));
+        assertEquals(expected(settledNow, 86_400), stored("call_rollups_1d"));
+        assertServerTables(settledNow);
+    }
+
     private static boolean hasRow(List<Row> rows, String server, long minute) {
         return rows.stream().anyMatch(r -> r.server().equals(server) && r.minute() == minute);
     }
@@ -178,7 +206,7 @@ class RollupRollerIT {
         // minutes written before V007: straight into the table, the views not yet there
         client.execute("DROP TABLE " + client.database() + ".call_rollups_1m_by_time_mv");
         client.execute("DROP TABLE " + client.database() + ".call_rollups_touched_mv");
-        List<Row> rows = MinuteRollups.fill(client, new Random(3), KEYS, now - 3 * 3_600, now - 60, 2);
+        List<Row> rows = MinuteRollups.fill(client, new Random(3), KEYS, now - 3 * 3_600, now - 180, 2);
         assertEquals(0, client.query("SELECT count() AS n FROM " + client.database() + ".call_rollups_1m_by_time")
                 .get(0).get("n").asLong());
         roller.rollOnce();
@@ -191,7 +219,7 @@ class RollupRollerIT {
     void finishedDaysOfTheByTimeMinutesAreCompactedToOnePartWithTheSameFinalRows() {
         long today = now / 86_400;
         long from = (today - 2) * 86_400;
-        List<Row> rows = MinuteRollups.fill(client, new Random(11), KEYS, from, now - 120, 4);
+        List<Row> rows = MinuteRollups.fill(client, new Random(11), KEYS, from, now - 180, 4);
         // a late revision of yesterday's first minute, in a part of its own
         Row late = rows.stream().filter(r -> r.minute() >= (today - 1) * 86_400).findFirst().orElseThrow();
         MinuteRollups.insert(client, List.of(late));
@@ -212,7 +240,7 @@ class RollupRollerIT {
 
     @Test
     void aDatabaseRolledBeforeV011GetsItsFiveMinutesFilledByTheNextPass() {
-        List<Row> rows = MinuteRollups.fill(client, new Random(5), KEYS, (now / 86_400 - 1) * 86_400, now - 120, 3);
+        List<Row> rows = MinuteRollups.fill(client, new Random(5), KEYS, (now / 86_400 - 1) * 86_400, now - 180, 3);
         settle();
         roller.rollOnce();
         assertTrue(roller.state().orElseThrow().fiveMinutes(), "a first pass rolls the five minutes with the rest");

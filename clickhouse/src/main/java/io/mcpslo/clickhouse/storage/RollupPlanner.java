@@ -27,6 +27,12 @@ import java.util.Optional;
  *       {@code call_rollups_5m_by_server}, minutes only at the range's ragged ends and after the watermark.</li>
  * </ul>
  * Without a roller (no coverage) every query reads {@code call_rollups_1m}, as before.
+ *
+ * <p>The roller's watermark ({@link Coverage#rolledThrough()}) falls on a minute, not an hour: the hour it is in the
+ * middle of has a row in each hourly table too, holding that hour's minutes before the watermark. A query with one
+ * bucket (no step) reads that row as the segment [hour, watermark), and minutes only after it: an answer's unrolled
+ * tail is then a few minutes, not up to an hour of every tool. Queries with steps use whole hours only (a row per
+ * bucket must be a whole bucket).
  */
 public final class RollupPlanner {
 
@@ -83,7 +89,8 @@ public final class RollupPlanner {
     }
 
     /**
-     * What the roller has done: hours (and the days within) before {@code rolledThrough} are rolled; the by-time
+     * What the roller has done: minutes before {@code rolledThrough} (a minute) are rolled into every table, the
+     * hour it falls in included (that hour's row holds its minutes before {@code rolledThrough}); the by-time
      * minutes are complete from {@code byTimeFrom}; {@code fiveMinutes}: the servers' five minutes are rolled too (false
      * from V011 until the roller's first pass after it has filled them).
      */
@@ -129,15 +136,14 @@ public final class RollupPlanner {
         boolean hoursAnswer = stepSeconds == 0 || stepSeconds % HOUR == 0;
         boolean daysAnswer = stepSeconds == 0 || stepSeconds % DAY == 0;
         long byTimeFrom = fleetWide && coverage.isPresent() ? coverage.get().byTimeFrom().getEpochSecond() : Long.MAX_VALUE;
-        long serverMinutesTo = shape == Shape.SERVER && coverage.isPresent()
-                ? floor(coverage.get().rolledThrough().getEpochSecond(), HOUR) : Long.MIN_VALUE;
+        long rolled = coverage.map(c -> c.rolledThrough().getEpochSecond()).orElse(Long.MIN_VALUE);
+        long serverMinutesTo = shape == Shape.SERVER ? rolled : Long.MIN_VALUE;
         List<Segment> segments = new ArrayList<>();
         boolean fiveMinutesAnswer = perServer && stepSeconds != 0 && stepSeconds % FIVE_MINUTES == 0
                 && coverage.isPresent() && coverage.get().fiveMinutes();
         if (fiveMinutesAnswer && !hoursAnswer) {
             long fiveFrom = ceil(start, FIVE_MINUTES);
-            long fiveTo = Math.max(fiveFrom, Math.min(floor(end, FIVE_MINUTES),
-                    floor(coverage.get().rolledThrough().getEpochSecond(), HOUR)));
+            long fiveTo = Math.max(fiveFrom, Math.min(floor(end, FIVE_MINUTES), floor(rolled, FIVE_MINUTES)));
             minutes(segments, start, Math.min(fiveFrom, end), byTimeFrom, serverMinutesTo);
             add(segments, Table.SERVER_FIVE_MINUTES, fiveFrom, fiveTo);
             minutes(segments, Math.max(fiveTo, start), end, byTimeFrom, serverMinutesTo);
@@ -148,8 +154,10 @@ public final class RollupPlanner {
             return segments;
         }
         long hoursFrom = ceil(start, HOUR);
-        long hoursTo = Math.min(floor(end, HOUR), floor(coverage.get().rolledThrough().getEpochSecond(), HOUR));
-        if (hoursFrom >= hoursTo) {
+        long hoursTo = Math.min(floor(end, HOUR), floor(rolled, HOUR));
+        // one bucket: the row of the hour the watermark is in (its minutes before the watermark) counts too
+        long rowsTo = stepSeconds == 0 && rolled <= end && hoursFrom <= floor(rolled, HOUR) ? rolled : hoursTo;
+        if (hoursFrom >= rowsTo) {
             minutes(segments, start, end, byTimeFrom, serverMinutesTo);
             return segments;
         }
@@ -159,11 +167,11 @@ public final class RollupPlanner {
         if (daysAnswer && daysFrom < daysTo) {
             add(segments, hours, hoursFrom, daysFrom);
             add(segments, days, daysFrom, daysTo);
-            add(segments, hours, daysTo, hoursTo);
+            add(segments, hours, daysTo, rowsTo);
         } else {
-            add(segments, hours, hoursFrom, hoursTo);
+            add(segments, hours, hoursFrom, rowsTo);
         }
-        minutes(segments, hoursTo, end, byTimeFrom, serverMinutesTo);
+        minutes(segments, rowsTo, end, byTimeFrom, serverMinutesTo);
         return segments;
     }
 

@@ -151,11 +151,15 @@ class RollupPlanningIT {
         RollupQuery server = new RollupQuery(Optional.of("github"), Optional.empty(), Optional.empty(),
                 minutesAgo(4 * 1_440), minutesAgo(0), Optional.of(Duration.ofHours(1)));
         tables = planned.plan(server).stream().map(RollupPlanner.Segment::table).toList();
-        assertEquals(List.of(Table.SERVER_MINUTES, Table.SERVER_HOURS, Table.MINUTES), tables);
+        // the watermark is a minute: the server's rolled minutes reach from its hour (or five minutes) up to it
+        long watermark = RollupRoller.state(client).orElseThrow().rolledThrough().getEpochSecond();
+        assertEquals(watermark % 3_600 == 0 ? List.of(Table.SERVER_MINUTES, Table.SERVER_HOURS, Table.MINUTES)
+                : List.of(Table.SERVER_MINUTES, Table.SERVER_HOURS, Table.SERVER_MINUTES, Table.MINUTES), tables);
         RollupQuery serverByFiveMinutes = new RollupQuery(Optional.of("github"), Optional.empty(), Optional.empty(),
                 minutesAgo(2 * 1_440), minutesAgo(0), Optional.of(Duration.ofMinutes(5)));
         tables = planned.plan(serverByFiveMinutes).stream().map(RollupPlanner.Segment::table).toList();
-        assertEquals(List.of(Table.SERVER_MINUTES, Table.SERVER_FIVE_MINUTES, Table.MINUTES), tables);
+        assertEquals(watermark % 300 == 0 ? List.of(Table.SERVER_MINUTES, Table.SERVER_FIVE_MINUTES, Table.MINUTES)
+                : List.of(Table.SERVER_MINUTES, Table.SERVER_FIVE_MINUTES, Table.SERVER_MINUTES, Table.MINUTES), tables);
         assertTrue(rowsRead(planned, serverByFiveMinutes) < rowsRead(minutes, serverByFiveMinutes),
                 rowsRead(planned, serverByFiveMinutes) + " vs " + rowsRead(minutes, serverByFiveMinutes));
         assertTrue(rowsRead(planned, fleet) < rowsRead(minutes, fleet), rowsRead(planned, fleet) + " vs "
