@@ -151,26 +151,31 @@ public final class ClickHouseRollupStore implements RollupStore {
             return page;
         }
         Map<List<String>, ToolRow> withPercentiles = new HashMap<>();
-        for (ToolRow row : toolRows(query, " AND (server, tool, server_version) IN (" + page.rows().stream()
-                .map(row -> "(" + SqlLiteral.string(row.server()) + ", " + SqlLiteral.string(row.tool()) + ", "
-                        + SqlLiteral.string(row.serverVersion()) + ")").collect(Collectors.joining(", ")) + ")", true)) {
+        // one string per key: 18.16 checks a tuple IN list ~10 ms slower over a month's tables. A key that collides
+        // (a '\0' inside a name) only adds a row of its own to the answer, which the lookup below ignores.
+        for (ToolRow row : toolRows(query, " AND concat(server, '\\0', tool, '\\0', server_version) IN ("
+                + page.rows().stream().map(row -> SqlLiteral.string(row.server() + "\0" + row.tool() + "\0"
+                        + row.serverVersion())).collect(Collectors.joining(", ")) + ")", true)) {
             withPercentiles.put(List.of(row.server(), row.tool(), row.serverVersion()), row);
         }
         return new ToolsPage(page.total(), page.rows().stream().map(row -> withPercentiles.getOrDefault(
                 List.of(row.server(), row.tool(), row.serverVersion()), row)).toList());
     }
 
-    /** Every tool of the query (and the extra filter), summed over the range; with percentiles or without (nulls). */
+    /**
+     * Every tool of the query (and the extra filter), summed over the range; with percentiles or without (nulls). The
+     * percentiles of a tool's merged bins are read here by the Java sketch, not in SQL: the array expressions cost
+     * 18.16 ~8 ms for a page of 50 tools, more than sending the bins.
+     */
     private List<ToolRow> toolRows(RollupQuery query, String extraFilter, boolean withPercentiles) {
         String sql = withPercentiles
-                ? "SELECT server, tool, server_version, ok, tool_error, transport_error, denied, rate_limited"
-                        + PERCENTILE_COLUMNS + " FROM (SELECT server, tool, server_version, " + SUMS + " FROM "
-                        + rows(query, false, COLUMNS, extraFilter) + " GROUP BY server, tool, server_version)"
+                ? "SELECT server, tool, server_version, " + SUMS + " FROM " + rows(query, false, COLUMNS, extraFilter)
+                        + " GROUP BY server, tool, server_version"
                 : "SELECT server, tool, server_version, " + COUNT_SUMS + " FROM "
                         + rows(query, false, COUNT_COLUMNS, extraFilter) + " GROUP BY server, tool, server_version";
         List<ToolRow> rows = new ArrayList<>();
         for (JsonNode row : client.query(sql)) {
-            Double[] percentiles = withPercentiles ? percentiles(row) : new Double[QUANTILES.length];
+            Double[] percentiles = withPercentiles ? sketchPercentiles(row) : new Double[QUANTILES.length];
             rows.add(new ToolRow(row.get("server").asText(), row.get("tool").asText(),
                     row.get("server_version").asText(), counts(row), percentiles[0], percentiles[1], percentiles[2]));
         }
@@ -204,6 +209,17 @@ public final class ClickHouseRollupStore implements RollupStore {
         Double[] values = new Double[QUANTILES.length];
         for (int i = 0; i < QUANTILES.length; i++) {
             values[i] = n == 0 ? null : zero > QUANTILES[i] * (n - 1) ? 0.0 : binValue(row.get("q" + i).asInt());
+        }
+        return values;
+    }
+
+    /** The percentiles of a row's merged bins ({@link #SUMS}), by the Java sketch; nulls without latency. */
+    private static Double[] sketchPercentiles(JsonNode row) {
+        LatencySketch sketch = LatencySketch.of(sketchBins(row));
+        Double[] values = new Double[QUANTILES.length];
+        for (int i = 0; i < QUANTILES.length; i++) {
+            double value = sketch.quantile(QUANTILES[i]);
+            values[i] = Double.isNaN(value) ? null : value;
         }
         return values;
     }
@@ -283,6 +299,10 @@ public final class ClickHouseRollupStore implements RollupStore {
     }
 
     private static RollupBucket bucket(Instant start, JsonNode row) {
+        return new RollupBucket(start, counts(row), sketchBins(row));
+    }
+
+    private static SketchBins sketchBins(JsonNode row) {
         JsonNode bins = row.get("bins");
         int[] indexes = new int[bins.get(0).size()];
         long[] binCounts = new long[indexes.length];
@@ -290,7 +310,7 @@ public final class ClickHouseRollupStore implements RollupStore {
             indexes[i] = bins.get(0).get(i).asInt();
             binCounts[i] = bins.get(1).get(i).asLong();
         }
-        return new RollupBucket(start, counts(row), new SketchBins(indexes, binCounts, row.get("zero_count").asLong()));
+        return new SketchBins(indexes, binCounts, row.get("zero_count").asLong());
     }
 
     private static String within(Set<String> servers) {
