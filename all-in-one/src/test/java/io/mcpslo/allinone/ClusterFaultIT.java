@@ -20,6 +20,9 @@ import io.mcpslo.common.config.Settings;
 import io.mcpslo.kafka.EmbeddedKafkaCluster;
 import io.mcpslo.processor.ProcessorConfig;
 import io.mcpslo.processor.StreamProcessor;
+import io.mcpslo.processor.StreamProcessorMain;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,8 +37,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fault matrix's cluster row: the pipeline on a three-node Kafka cluster (replication factor 3, two replicas in
- * sync), a second processor instance joining and leaving with the same application id, and one broker stopped and
- * started again, all under load. Every acknowledged call is stored once and counted once; the simulator's incident on
+ * sync), three processor instances with the same application id (a second joining and leaving, a third in a JVM of
+ * its own killed with SIGKILL mid-run), and one broker stopped and started again, all under load. Every acknowledged call is stored once and counted once; the simulator's incident on
  * jira, burning while the SLO evaluation tasks move between the instances, pages once.
  */
 class ClusterFaultIT {
@@ -81,7 +84,7 @@ class ClusterFaultIT {
     }
 
     @Test
-    void everyCallAcknowledgedWhileABrokerStopsAndAProcessorJoinsAndLeavesIsStoredAndCountedOnce() throws Exception {
+    void everyCallAcknowledgedWhileABrokerStopsAndProcessorsJoinLeaveAndDieIsStoredAndCountedOnce() throws Exception {
         String server = "cluster";
         ResendingGateway gateway = new ResendingGateway(pipeline, server);
         Thread client = Thread.ofPlatform().name("resending-gateway").start(gateway);
@@ -96,6 +99,22 @@ class ClusterFaultIT {
                     "PROCESSOR_STATE_DIR", dataDir.resolve("second-processor").toString()))));
             try {
                 awaitMoreBatches(gateway, "with a second processor instance in the group");
+                StringBuffer thirdOutput = new StringBuffer();
+                Process third = startProcessorProcess(thirdOutput);
+                try {
+                    try {
+                        Await.until("three processor instances with partitions assigned", Duration.ofSeconds(120),
+                                () -> processorInstances() == 3);
+                    } catch (AssertionError e) {
+                        throw new AssertionError(e.getMessage() + " (instances: " + processorInstances()
+                                + ", third alive: " + third.isAlive() + "); its output:\n" + thirdOutput, e);
+                    }
+                    awaitMoreBatches(gateway, "with three processor instances");
+                } finally {
+                    third.destroyForcibly().waitFor(); // SIGKILL mid-run: no commit, no leave, a transaction open
+                }
+                assertEquals(137, third.exitValue(), "the third instance was killed, not stopped:\n" + thirdOutput);
+                awaitMoreBatches(gateway, "after the third processor instance was killed");
                 cluster.stopNode(1);
                 awaitMoreBatches(gateway, "with one broker of three stopped");
             } finally {
@@ -123,6 +142,44 @@ class ClusterFaultIT {
 
         new StoredOnceCheck(pipeline, clickHouse, cluster::bootstrapServers)
                 .assertStoredAndCountedOnce(server, gateway.acknowledged);
+    }
+
+    /** A processor instance in a JVM of its own (same application id), so that it can be killed with SIGKILL. */
+    private static Process startProcessorProcess(StringBuffer output) throws java.io.IOException {
+        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-XX:+UseSerialGC", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                StreamProcessorMain.class.getName()).redirectErrorStream(true);
+        builder.environment().putAll(settings.with(Map.of("PROCESSOR_STATE_DIR",
+                dataDir.resolve("third-processor").toString())).values());
+        Process process = builder.start();
+        Thread.ofPlatform().daemon().start(() -> {
+            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    output.append(line).append('\n');
+                }
+            } catch (java.io.IOException e) {
+                output.append(e).append('\n');
+            }
+        });
+        return process;
+    }
+
+    /**
+     * Processor instances with partitions assigned in the consumer group (the application id), as the group
+     * coordinator sees them: each instance's stream threads are members, named
+     * {@code <application id>-<process id>-StreamThread-<n>-consumer}.
+     */
+    private static long processorInstances() {
+        String group = settings.string("PROCESSOR_APPLICATION_ID", "");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+            return admin.describeConsumerGroups(java.util.List.of(group)).all().get(30, TimeUnit.SECONDS).get(group)
+                    .members().stream().filter(member -> !member.assignment().topicPartitions().isEmpty())
+                    .map(member -> member.clientId().replaceAll("-StreamThread-\\d+-consumer$", "")).distinct().count();
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     /** The PagerDuty triggers the local receiver got for jira-availability. */
