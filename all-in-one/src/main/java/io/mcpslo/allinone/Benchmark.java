@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.ClickHouseConfig;
 import io.mcpslo.clickhouse.tools.StoredTotals;
+import io.mcpslo.collector.CollectorConfig;
+import io.mcpslo.collector.CollectorMain;
 import io.mcpslo.common.config.Settings;
 import io.mcpslo.kafka.EmbeddedKafkaBroker;
 import io.mcpslo.schemas.EventCodec;
+import io.javalin.Javalin;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -275,6 +278,10 @@ public final class Benchmark {
             } finally {
                 clickHouse.execute("DROP DATABASE IF EXISTS " + database);
             }
+            double alone = collectorAlone(settings, warmup, traffic);
+            System.out.printf("  collector alone          %,12.0f events/s (the pipeline stopped: only the broker behind"
+                    + " it; HTTP batches of %,d, %d clients)%n", alone, BATCH, CLIENTS);
+            figures.put("collector_alone_accepted_per_s", Math.round(alone));
         }
         if (options.json() != null) {
             EventCodec.MAPPER.writerWithDefaultPrettyPrinter().writeValue(options.json().toFile(), figures);
@@ -437,10 +444,32 @@ public final class Benchmark {
         return post(pipeline, batches, "/v1/events", "application/x-ndjson");
     }
 
+    /**
+     * What ingest alone takes in: a collector with nothing but the broker behind it, after the pipeline has stopped
+     * (no stream, sink or ClickHouse load on the cores), warmed up, then sent the measured traffic again.
+     */
+    private static double collectorAlone(Settings settings, Traffic warmup, Traffic traffic) throws Exception {
+        Javalin collector = CollectorMain.start(CollectorConfig.from(settings));
+        try {
+            String token = LocalTokens.ensure(Path.of(settings.string("MCP_SLO_DATA_DIR", "")),
+                    CollectorConfig.tokensFile(settings)).gateway();
+            post(collector.port(), token, warmup.batches(), "/v1/events", "application/x-ndjson");
+            return traffic.distinctEvents() / post(collector.port(), token, traffic.batches(), "/v1/events",
+                    "application/x-ndjson");
+        } finally {
+            collector.stop();
+        }
+    }
+
     private static double post(Pipeline pipeline, List<byte[]> batches, String path, String contentType)
             throws Exception {
+        return post(pipeline.collectorPort(), pipeline.tokens().gateway(), batches, path, contentType);
+    }
+
+    private static double post(int port, String token, List<byte[]> batches, String path, String contentType)
+            throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        URI collector = URI.create("http://127.0.0.1:" + pipeline.collectorPort() + path);
+        URI collector = URI.create("http://127.0.0.1:" + port + path);
         AtomicInteger next = new AtomicInteger();
         long start = System.nanoTime();
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
@@ -452,7 +481,7 @@ public final class Benchmark {
                     while (true) {
                         HttpResponse<String> response = http.send(HttpRequest.newBuilder(collector)
                                 .header("Content-Type", contentType)
-                                .header("Authorization", "Bearer " + pipeline.tokens().gateway())
+                                .header("Authorization", "Bearer " + token)
                                 .POST(HttpRequest.BodyPublishers.ofByteArray(batches.get(index))).build(),
                                 HttpResponse.BodyHandlers.ofString());
                         if (response.statusCode() == 200) {
