@@ -151,19 +151,33 @@ class RollupPlanningIT {
         RollupQuery server = new RollupQuery(Optional.of("github"), Optional.empty(), Optional.empty(),
                 minutesAgo(4 * 1_440), minutesAgo(0), Optional.of(Duration.ofHours(1)));
         tables = planned.plan(server).stream().map(RollupPlanner.Segment::table).toList();
-        // the watermark is a minute: the server's rolled minutes reach from its hour (or five minutes) up to it
+        // the server's rolled minutes at a ragged start, and from the watermark's hour (or five minutes) up to the
+        // watermark, a minute; which of them there are depends on where now falls
         long watermark = RollupRoller.state(client).orElseThrow().rolledThrough().getEpochSecond();
-        assertEquals(watermark % 3_600 == 0 ? List.of(Table.SERVER_MINUTES, Table.SERVER_HOURS, Table.MINUTES)
-                : List.of(Table.SERVER_MINUTES, Table.SERVER_HOURS, Table.SERVER_MINUTES, Table.MINUTES), tables);
+        assertEquals(serverPlan(server.from().getEpochSecond(), watermark, 3_600, Table.SERVER_HOURS), tables);
         RollupQuery serverByFiveMinutes = new RollupQuery(Optional.of("github"), Optional.empty(), Optional.empty(),
                 minutesAgo(2 * 1_440), minutesAgo(0), Optional.of(Duration.ofMinutes(5)));
         tables = planned.plan(serverByFiveMinutes).stream().map(RollupPlanner.Segment::table).toList();
-        assertEquals(watermark % 300 == 0 ? List.of(Table.SERVER_MINUTES, Table.SERVER_FIVE_MINUTES, Table.MINUTES)
-                : List.of(Table.SERVER_MINUTES, Table.SERVER_FIVE_MINUTES, Table.SERVER_MINUTES, Table.MINUTES), tables);
+        assertEquals(serverPlan(serverByFiveMinutes.from().getEpochSecond(), watermark, 300, Table.SERVER_FIVE_MINUTES),
+                tables);
         assertTrue(rowsRead(planned, serverByFiveMinutes) < rowsRead(minutes, serverByFiveMinutes),
                 rowsRead(planned, serverByFiveMinutes) + " vs " + rowsRead(minutes, serverByFiveMinutes));
         assertTrue(rowsRead(planned, fleet) < rowsRead(minutes, fleet), rowsRead(planned, fleet) + " vs "
                 + rowsRead(minutes, fleet));
+    }
+
+    /** A server's chart over days ending now: its rolled rows of {@code unit}, rolled minutes at the ends, then minutes. */
+    private static List<Table> serverPlan(long from, long watermark, long unit, Table rolled) {
+        List<Table> tables = new java.util.ArrayList<>();
+        if (from % unit != 0) {
+            tables.add(Table.SERVER_MINUTES);
+        }
+        tables.add(rolled);
+        if (watermark % unit != 0) {
+            tables.add(Table.SERVER_MINUTES);
+        }
+        tables.add(Table.MINUTES);
+        return tables;
     }
 
     private static long rowsRead(ClickHouseRollupStore store, RollupQuery query) {
