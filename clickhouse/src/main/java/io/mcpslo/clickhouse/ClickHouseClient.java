@@ -106,6 +106,27 @@ public final class ClickHouseClient {
     }
 
     /**
+     * Runs a SELECT and hands its answer, in RowBinary, to {@code eachRow} once per row; the consumer reads exactly
+     * the row's columns, in the SELECT's order. RowBinary answers carry no statistics, so the read meter counts the
+     * rows and bytes returned: a lower bound of what ClickHouse read.
+     */
+    public void queryRowBinary(String sql, java.util.function.Consumer<RowBinaryReader> eachRow) {
+        byte[] answer = send(uri(null), HttpRequest.BodyPublishers.ofString(sql + "\nFORMAT RowBinary"), sql);
+        RowBinaryReader reader = new RowBinaryReader(answer);
+        long rows = 0;
+        try {
+            while (reader.hasMore()) {
+                eachRow.accept(reader);
+                rows++;
+            }
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new ClickHouseException("unreadable RowBinary answer (" + e.getMessage() + ") to: "
+                    + abbreviate(sql), 200, e);
+        }
+        ReadMeter.record(rows, answer.length);
+    }
+
+    /**
      * Runs a SELECT whose text ends in its own FORMAT clause and returns the answer as a stream, so a result
      * of any size passes through without being held in memory. The caller closes the stream.
      */

@@ -109,6 +109,25 @@ class ClickHouseClientIT {
     }
 
     @Test
+    void rowBinaryAnswersAreReadRowByRowAndMetered() {
+        List<String> rows = new java.util.ArrayList<>();
+        try (io.mcpslo.storage.ReadMeter meter = io.mcpslo.storage.ReadMeter.open()) {
+            client.queryRowBinary("SELECT toUInt32(number) AS n, toString(number) AS s,"
+                    + " CAST(range(number) AS Array(Int32)) AS bins, CAST(range(number) AS Array(UInt64)) AS counts"
+                    + " FROM system.numbers LIMIT 300", row -> rows.add(row.uint32() + ":" + row.string() + ":"
+                            + row.int32Array().length + ":" + row.uint64Array().length));
+            assertEquals(300, meter.rows(), "the rows returned stand in for the rows read");
+        }
+        assertEquals(300, rows.size());
+        assertEquals("299:299:299:299", rows.get(299));
+        var misread = assertThrows(ClickHouseException.class, () -> client.queryRowBinary(
+                "SELECT toUInt32(1) AS n", row -> row.uint64()));
+        assertTrue(misread.getMessage().contains("UInt64") && misread.getMessage().contains("SELECT toUInt32(1)"),
+                misread.getMessage());
+        assertThrows(ClickHouseException.class, () -> client.queryRowBinary("SELECT nonsense_function()", row -> { }));
+    }
+
+    @Test
     void refusedStatementCarriesClickHouseAnswer() {
         var error = assertThrows(ClickHouseException.class, () -> client.query("SELECT nonsense_function()"));
         assertTrue(error.getMessage().contains("nonsense_function"), error.getMessage());

@@ -10,8 +10,11 @@ import io.mcpslo.clickhouse.MinuteRollups;
 import io.mcpslo.clickhouse.MinuteRollups.Row;
 import io.mcpslo.clickhouse.RollupRoller;
 import io.mcpslo.clickhouse.storage.RollupPlanner.Table;
+import io.mcpslo.engine.rollup.OutcomeCounts;
 import io.mcpslo.engine.sketch.LatencySketch;
+import io.mcpslo.engine.sketch.SketchBins;
 import io.mcpslo.storage.ReadMeter;
+import io.mcpslo.storage.rollup.LatencyBucket;
 import io.mcpslo.storage.rollup.RollupBucket;
 import io.mcpslo.storage.rollup.RollupQuery;
 import io.mcpslo.storage.rollup.RollupStore.ToolRow;
@@ -20,7 +23,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -121,7 +126,20 @@ class RollupPlanningIT {
         List<RollupBucket> actual = planned.buckets(query);
         String context = query + " planned as " + planned.plan(query);
         assertEquals(minutes.counts(query), planned.counts(query), context + ": counts");
-        assertEquals(minutes.latency(query), planned.latency(query), context + ": percentiles");
+        List<LatencyBucket> latency = planned.latency(query);
+        assertEquals(minutes.latency(query), latency, context + ": percentiles");
+        // latency() merges in SQL or, for one tool, in Java; buckets() always with sumMap: the two must agree
+        Map<Instant, RollupBucket> byStart = new HashMap<>();
+        actual.forEach(bucket -> byStart.put(bucket.start(), bucket));
+        for (LatencyBucket bucket : latency) {
+            RollupBucket merged = byStart.getOrDefault(bucket.start(),
+                    new RollupBucket(bucket.start(), OutcomeCounts.ZERO, SketchBins.EMPTY));
+            LatencySketch sketch = LatencySketch.of(merged.latency());
+            Double[] quantiles = sketch.isEmpty() ? new Double[3]
+                    : new Double[] {sketch.quantile(0.5), sketch.quantile(0.95), sketch.quantile(0.99)};
+            assertEquals(new LatencyBucket(bucket.start(), merged.counts(), quantiles[0], quantiles[1], quantiles[2]),
+                    bucket, context + ": latency() against buckets() at " + bucket.start());
+        }
         assertEquals(expected.size(), actual.size(), context);
         for (int i = 0; i < expected.size(); i++) {
             RollupBucket e = expected.get(i);

@@ -121,9 +121,34 @@ public record SketchBins(int[] indexes, long[] counts, long zeroCount) {
         return count;
     }
 
-    /** The latency at quantile {@code q}, NaN without latencies. */
+    /**
+     * The latency at quantile {@code q}, NaN without latencies: what {@link LatencySketch#quantile} answers for these
+     * bins (DDSketch's rule: the first bin, after the zero bucket, whose cumulative count exceeds q·(n − 1)), without
+     * building the sketch, which cost more than the walk when a chart asks it of thousands of buckets.
+     */
     public double quantile(double q) {
-        return LatencySketch.of(this).quantile(q);
+        if (!(q >= 0 && q <= 1)) {
+            throw new IllegalArgumentException("quantile must be within [0, 1], was " + q);
+        }
+        double total = zeroCount;
+        for (long count : counts) {
+            total += count;
+        }
+        if (total == 0) {
+            return Double.NaN;
+        }
+        double rank = q * (total - 1);
+        double seen = zeroCount;
+        if (seen > rank) {
+            return 0;
+        }
+        for (int i = 0; i < indexes.length; i++) {
+            seen += counts[i];
+            if (seen > rank) {
+                return LatencySketch.binValue(indexes[i]);
+            }
+        }
+        throw new IllegalStateException("no bin holds rank " + rank + " of " + total);
     }
 
     public int size() {

@@ -38,4 +38,24 @@ class SketchBinsArithmeticTest {
         assertEquals(5, bins.countAtOrBelow(700));
         assertEquals(6, bins.countAtOrBelow(5000));
     }
+
+    @Test
+    void quantilesAreTheSketchsOwnWithoutBuildingIt() {
+        java.util.Random random = new java.util.Random(7);
+        for (int trial = 0; trial < 2_000; trial++) {
+            SketchBins bins = SketchBins.EMPTY;
+            int latencies = random.nextInt(40);
+            for (int i = 0; i < latencies; i++) {
+                bins = bins.plus(random.nextInt(5) == 0 ? 0 : Math.exp(random.nextDouble() * 9));
+            }
+            LatencySketch sketch = LatencySketch.of(bins);
+            for (double q : new double[] {0, 0.01, 0.5, 0.9, 0.95, 0.99, 0.999, 1}) {
+                assertEquals(sketch.quantile(q), bins.quantile(q), 0.0, bins + " at " + q);
+            }
+        }
+        assertEquals(Double.NaN, SketchBins.EMPTY.quantile(0.95));
+        assertEquals(0.0, of(0, 0, 0, 50).quantile(0.5), "the zero bucket holds the median");
+        assertThrows(IllegalArgumentException.class, () -> of(5).quantile(1.01));
+        assertThrows(IllegalArgumentException.class, () -> of(5).quantile(Double.NaN));
+    }
 }

@@ -174,6 +174,32 @@ public abstract class RollupStoreContract extends StoreContract {
     }
 
     @Test
+    public void oneToolsBucketsAreItsOwnMinutesMergedStepByStep() {
+        // two versions of github/search share a bucket; another tool and another server in the same minutes stay out
+        CallRollup first = rollup("github", "search", "1.0", minute(0), ok(50), latencies(1, 50));
+        CallRollup second = rollup("github", "search", "2.0", minute(3), ok(50), latencies(51, 100));
+        CallRollup later = rollup("github", "search", "1.0", minute(7), new OutcomeCounts(8, 1, 1, 0, 0), 0, 0, 0,
+                0, 0, 0, 0, 0, 0, 0);
+        write(first, second, later, rollup("github", "get", "1.0", minute(0), ok(20), latencies(900, 919)),
+                rollup("gitlab", "search", "1.0", minute(3), ok(20), latencies(900, 919)));
+        RollupQuery search = new RollupQuery(Optional.of("github"), Optional.of("search"), Optional.empty(), minute(0),
+                minute(15), Optional.of(Duration.ofMinutes(5)));
+
+        List<LatencyBucket> buckets = storage.rollups().latency(search);
+
+        assertEquals(List.of(minute(0), minute(5)), buckets.stream().map(LatencyBucket::start).toList());
+        LatencySketch merged = LatencySketch.of(first.latency().plus(second.latency()));
+        assertEquals(new LatencyBucket(minute(0), ok(100), merged.quantile(0.50), merged.quantile(0.95),
+                merged.quantile(0.99)), buckets.get(0));
+        assertNear(95, buckets.get(0).p95(), "p95 of the merged minutes");
+        assertEquals(new LatencyBucket(minute(5), new OutcomeCounts(8, 1, 1, 0, 0), 0.0, 0.0, 0.0), buckets.get(1));
+        List<LatencyBucket> whole = storage.rollups().latency(new RollupQuery(Optional.of("github"),
+                Optional.of("search"), Optional.empty(), minute(0), minute(15), Optional.empty()));
+        assertEquals(List.of(minute(0)), whole.stream().map(LatencyBucket::start).toList(), "no step: one bucket");
+        assertEquals(new OutcomeCounts(108, 1, 1, 0, 0), whole.get(0).counts());
+    }
+
+    @Test
     public void aToolsPercentilesComeFromItsSketchesMergedOverTheRange() {
         // the first minute alone would say p95 ≈ 48 ms, the second ≈ 98 ms; merged, the range's p95 is 95 ms
         write(rollup("github", "search", "1.0", minute(0), ok(50), latencies(1, 50)),
