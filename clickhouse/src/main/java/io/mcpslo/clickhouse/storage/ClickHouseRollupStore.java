@@ -128,11 +128,19 @@ public final class ClickHouseRollupStore implements RollupStore {
                     + " FROM " + rows(query, perRow, COLUMNS, "") + ")");
         }
         List<LatencyBucket> buckets = new ArrayList<>();
-        for (JsonNode row : client.query("SELECT * FROM (" + String.join(" UNION ALL ", selects) + ") ORDER BY bucket")) {
-            Double[] percentiles = percentiles(row);
-            buckets.add(new LatencyBucket(Instant.ofEpochSecond(row.get("bucket").asLong()), counts(row),
-                    percentiles[0], percentiles[1], percentiles[2]));
-        }
+        client.queryRowBinary("SELECT bucket, ok, tool_error, transport_error, denied, rate_limited, zero_count, n, q0,"
+                + " q1, q2 FROM (" + String.join(" UNION ALL ", selects) + ") ORDER BY bucket", row -> {
+                    Instant start = Instant.ofEpochSecond(row.uint64());
+                    OutcomeCounts counts = new OutcomeCounts(row.uint64(), row.uint64(), row.uint64(), row.uint64(),
+                            row.uint64());
+                    long zeroCount = row.uint64();
+                    long n = row.uint64();
+                    Double[] percentiles = new Double[QUANTILES.length];
+                    for (int i = 0; i < QUANTILES.length; i++) {
+                        percentiles[i] = percentile(QUANTILES[i], n, zeroCount, row.int32());
+                    }
+                    buckets.add(new LatencyBucket(start, counts, percentiles[0], percentiles[1], percentiles[2]));
+                });
         return buckets;
     }
 
@@ -237,7 +245,7 @@ public final class ClickHouseRollupStore implements RollupStore {
     }
 
     /**
-     * The columns {@link #percentiles} reads from a merged row ({@code bins}, {@code zero_count}): the total and,
+     * The columns {@link #percentile} reads from a merged row ({@code bins}, {@code zero_count}): the total and,
      * per quantile, the bin holding the rank q·(n − 1) as DDSketch finds it: the first whose cumulative count, with
      * the zero bucket's, exceeds the rank. Only the bin's index leaves ClickHouse; its value is computed by the Java
      * sketch's own mapping, so it equals what the sketch says for the same rollups.
@@ -251,26 +259,15 @@ public final class ClickHouseRollupStore implements RollupStore {
         return columns.toString();
     }
 
-    /** The percentiles of a row with {@link #PERCENTILE_COLUMNS}; nulls without latency, "0 ms" in the zero bucket. */
-    private static Double[] percentiles(JsonNode row) {
-        long n = row.get("n").asLong();
-        long zero = row.get("zero_count").asLong();
-        Double[] values = new Double[QUANTILES.length];
-        for (int i = 0; i < QUANTILES.length; i++) {
-            values[i] = n == 0 ? null : zero > QUANTILES[i] * (n - 1) ? 0.0 : binValue(row.get("q" + i).asInt());
-        }
-        return values;
+    /** A percentile read by {@link #PERCENTILE_COLUMNS}: null without latency, "0 ms" in the zero bucket. */
+    private static Double percentile(double quantile, long n, long zeroCount, int binIndex) {
+        return n == 0 ? null : zeroCount > quantile * (n - 1) ? 0.0 : LatencySketch.binValue(binIndex);
     }
 
     private static String bucketExpression(RollupQuery query) {
         return query.step()
                 .map(step -> "intDiv(toUInt32(window_start), " + step.toSeconds() + ") * " + step.toSeconds())
                 .orElse(String.valueOf(query.from().getEpochSecond()));
-    }
-
-    /** The latency a sketch bin stands for, by the same mapping the Java sketch uses. */
-    private static double binValue(int index) {
-        return LatencySketch.of(new SketchBins(new int[] {index}, new long[] {1}, 0)).quantile(0.5);
     }
 
     private String rows(RollupQuery query, boolean summedOverTools, String columns) {

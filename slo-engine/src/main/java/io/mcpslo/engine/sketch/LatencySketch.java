@@ -46,8 +46,11 @@ public final class LatencySketch {
                 : java.util.OptionalInt.empty();
     }
 
-    /** The latency a bin stands for (within the relative accuracy of every latency it counts). */
-    static double binValue(int index) {
+    /**
+     * The latency a bin stands for (within the relative accuracy of every latency it counts): what {@link #quantile}
+     * answers when the quantile falls in that bin.
+     */
+    public static double binValue(int index) {
         return MAPPING.value(index);
     }
 
