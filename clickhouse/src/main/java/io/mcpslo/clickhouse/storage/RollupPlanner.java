@@ -32,7 +32,9 @@ import java.util.Optional;
  * middle of has a row in each hourly table too, holding that hour's minutes before the watermark. A query with one
  * bucket (no step) reads that row as the segment [hour, watermark), and minutes only after it: an answer's unrolled
  * tail is then a few minutes, not up to an hour of every tool. Queries with steps use whole hours only (a row per
- * bucket must be a whole bucket).
+ * bucket must be a whole bucket). The same holds a level up: the day the watermark is in has a row in each daily table
+ * holding its hours before the watermark (the roller sums the day's hourly rows), so such a query reads its whole days
+ * and the watermark's day up to the watermark from the daily table, and no hours of that day at all.
  */
 public final class RollupPlanner {
 
@@ -164,7 +166,11 @@ public final class RollupPlanner {
         minutes(segments, start, hoursFrom, byTimeFrom, serverMinutesTo);
         long daysFrom = ceil(hoursFrom, DAY);
         long daysTo = floor(hoursTo, DAY);
-        if (daysAnswer && daysFrom < daysTo) {
+        if (stepSeconds == 0 && rowsTo == rolled && rolled % DAY != 0 && daysFrom <= floor(rolled, DAY)) {
+            // one bucket reaching the watermark's day: that day's row holds its minutes before the watermark too
+            add(segments, hours, hoursFrom, daysFrom);
+            add(segments, days, daysFrom, rolled);
+        } else if (daysAnswer && daysFrom < daysTo) {
             add(segments, hours, hoursFrom, daysFrom);
             add(segments, days, daysFrom, daysTo);
             add(segments, hours, daysTo, rowsTo);

@@ -83,8 +83,7 @@ class RollupPlannerTest {
         Instant from = Instant.parse("2026-11-20T10:30:00Z");
         List<Segment> expected = List.of(segment(MINUTES_BY_TIME, "2026-11-20T10:30:00Z", "2026-11-20T11:00:00Z"),
                 segment(SERVER_HOURS, "2026-11-20T11:00:00Z", "2026-11-21T00:00:00Z"),
-                segment(SERVER_DAYS, "2026-11-21T00:00:00Z", "2026-11-25T00:00:00Z"),
-                segment(SERVER_HOURS, "2026-11-25T00:00:00Z", "2026-11-25T14:00:00Z"),
+                segment(SERVER_DAYS, "2026-11-21T00:00:00Z", "2026-11-25T14:00:00Z"),
                 segment(MINUTES_BY_TIME, "2026-11-25T14:00:00Z", "2026-11-25T14:23:00Z"));
         assertEquals(expected, RollupPlanner.plan(from, NOW, ALL, RollupPlanner.Shape.FLEET_TOTAL, ROLLED));
         assertEquals(expected.stream().map(s -> new Segment(switch (s.table()) {
@@ -113,12 +112,11 @@ class RollupPlannerTest {
     }
 
     @Test
-    void oneBucketOverWeeksReadsDaysBetweenHours() {
+    void oneBucketOverWeeksReadsDaysFromItsFirstWholeOneToTheWatermark() {
         Instant from = Instant.parse("2026-10-26T14:23:00Z");
         assertEquals(List.of(segment(MINUTES, "2026-10-26T14:23:00Z", "2026-10-26T15:00:00Z"),
                         segment(HOURS, "2026-10-26T15:00:00Z", "2026-10-27T00:00:00Z"),
-                        segment(DAYS, "2026-10-27T00:00:00Z", "2026-11-25T00:00:00Z"),
-                        segment(HOURS, "2026-11-25T00:00:00Z", "2026-11-25T14:00:00Z"),
+                        segment(DAYS, "2026-10-27T00:00:00Z", "2026-11-25T14:00:00Z"),
                         segment(MINUTES, "2026-11-25T14:00:00Z", "2026-11-25T14:23:00Z")),
                 RollupPlanner.plan(from, NOW, ALL, false, ROLLED));
     }
@@ -128,8 +126,7 @@ class RollupPlannerTest {
         Instant from = Instant.parse("2026-10-26T14:23:00Z");
         assertEquals(List.of(segment(MINUTES, "2026-10-26T14:23:00Z", "2026-10-26T15:00:00Z"),
                         segment(HOURS, "2026-10-26T15:00:00Z", "2026-10-27T00:00:00Z"),
-                        segment(DAYS, "2026-10-27T00:00:00Z", "2026-11-25T00:00:00Z"),
-                        segment(HOURS, "2026-11-25T00:00:00Z", "2026-11-25T14:00:00Z"),
+                        segment(DAYS, "2026-10-27T00:00:00Z", "2026-11-25T14:00:00Z"),
                         segment(MINUTES_BY_TIME, "2026-11-25T14:00:00Z", "2026-11-25T14:23:00Z")),
                 RollupPlanner.plan(from, NOW, ALL, true, ROLLED));
         Instant dayAgo = NOW.minus(Duration.ofDays(1));
@@ -158,10 +155,24 @@ class RollupPlannerTest {
         Optional<Coverage> midHour = Optional.of(new Coverage(Instant.parse("2026-11-25T14:20:00Z"),
                 ROLLED.get().byTimeFrom(), true));
         Instant from = Instant.parse("2026-11-24T14:23:00Z");
+        // the watermark's day too: its row holds its hours before the watermark, so none of that day's hours are read
         assertEquals(List.of(segment(MINUTES, "2026-11-24T14:23:00Z", "2026-11-24T15:00:00Z"),
-                        segment(HOURS, "2026-11-24T15:00:00Z", "2026-11-25T14:20:00Z"),
+                        segment(HOURS, "2026-11-24T15:00:00Z", "2026-11-25T00:00:00Z"),
+                        segment(DAYS, "2026-11-25T00:00:00Z", "2026-11-25T14:20:00Z"),
                         segment(MINUTES, "2026-11-25T14:20:00Z", "2026-11-25T14:23:00Z")),
                 RollupPlanner.plan(from, NOW, ALL, false, midHour));
+        assertEquals(List.of(segment(MINUTES_BY_TIME, "2026-10-26T14:23:00Z", "2026-10-26T15:00:00Z"),
+                        segment(SERVER_HOURS, "2026-10-26T15:00:00Z", "2026-10-27T00:00:00Z"),
+                        segment(SERVER_DAYS, "2026-10-27T00:00:00Z", "2026-11-25T14:20:00Z"),
+                        segment(MINUTES_BY_TIME, "2026-11-25T14:20:00Z", "2026-11-25T14:23:00Z")),
+                RollupPlanner.plan(Instant.parse("2026-10-26T14:23:00Z"), NOW, ALL, RollupPlanner.Shape.FLEET_TOTAL,
+                        Optional.of(new Coverage(Instant.parse("2026-11-25T14:20:00Z"),
+                                Instant.parse("2026-10-01T00:00:00Z"), true))));
+        // a range starting inside the watermark's day reads its hours: the day's row holds hours before the range
+        assertEquals(List.of(segment(MINUTES, "2026-11-25T02:23:00Z", "2026-11-25T03:00:00Z"),
+                        segment(HOURS, "2026-11-25T03:00:00Z", "2026-11-25T14:20:00Z"),
+                        segment(MINUTES, "2026-11-25T14:20:00Z", "2026-11-25T14:23:00Z")),
+                RollupPlanner.plan(Instant.parse("2026-11-25T02:23:00Z"), NOW, ALL, false, midHour));
         assertEquals(List.of(segment(MINUTES_BY_TIME, "2026-11-25T13:30:00Z", "2026-11-25T14:00:00Z"),
                         segment(SERVER_HOURS, "2026-11-25T14:00:00Z", "2026-11-25T14:20:00Z"),
                         segment(MINUTES_BY_TIME, "2026-11-25T14:20:00Z", "2026-11-25T14:23:00Z")),
@@ -216,8 +227,8 @@ class RollupPlannerTest {
                                 "a server's table only for an answer summed over tools: " + context);
                         assertEquals(0, a % unit, context);
                         if (b % unit != 0) {
-                            // the watermark's hour, holding its minutes before the watermark: only for one bucket
-                            assertTrue(unit == 3_600 && step.isEmpty(), context);
+                            // the watermark's hour or day, holding its minutes before the watermark: for one bucket
+                            assertTrue(step.isEmpty(), context);
                             assertEquals(coverage.orElseThrow().rolledThrough(), segment.to(), context);
                         }
                         assertTrue(step.map(d -> d.toSeconds() % unit == 0).orElse(true), context);
