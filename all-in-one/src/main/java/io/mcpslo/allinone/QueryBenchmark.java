@@ -135,7 +135,7 @@ public final class QueryBenchmark {
     }
 
     /** A question's answers: milliseconds per ask and rows read per answer. */
-    record Timing(List<Double> millis, long rowsRead, int status, String error) {
+    record Timing(List<Double> millis, long rowsRead, boolean rowsExact, int status, String error) {
 
         double percentile(double q) {
             if (millis.isEmpty()) {
@@ -413,6 +413,7 @@ public final class QueryBenchmark {
     private static Timing ask(Javalin app, String token, Question question, int repeat, Duration budget) {
         List<Double> millis = new ArrayList<>();
         long rows = 0;
+        boolean rowsExact = true;
         long started = System.nanoTime();
         for (int i = 0; i <= repeat; i++) {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + question.path()))
@@ -422,17 +423,18 @@ public final class QueryBenchmark {
             try {
                 response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
-                return new Timing(millis, rows, 0, e.toString());
+                return new Timing(millis, rows, rowsExact, 0, e.toString());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return new Timing(millis, rows, 0, "interrupted");
+                return new Timing(millis, rows, rowsExact, 0, "interrupted");
             }
             double ms = (System.nanoTime() - t0) / 1e6;
             if (response.statusCode() != 200) {
-                return new Timing(millis, rows, response.statusCode(), response.body().length() > 200
+                return new Timing(millis, rows, rowsExact, response.statusCode(), response.body().length() > 200
                         ? response.body().substring(0, 200) : response.body());
             }
             rows = response.headers().firstValueAsLong("X-ClickHouse-Rows-Read").orElse(-1);
+            rowsExact = !response.headers().firstValue("X-ClickHouse-Rows-Read-Exact").orElse("true").equals("false");
             if (i > 0) {
                 millis.add(ms);
             }
@@ -440,7 +442,7 @@ public final class QueryBenchmark {
                 break;
             }
         }
-        return new Timing(millis, rows, 200, null);
+        return new Timing(millis, rows, rowsExact, 200, null);
     }
 
     /** A team's weekly report for the last whole week, generated (read, rendered, stored) three times. */
@@ -467,7 +469,7 @@ public final class QueryBenchmark {
             }
             millis.add((System.nanoTime() - t0) / 1e6);
         }
-        Timing timing = new Timing(millis, 0, 201, null);
+        Timing timing = new Timing(millis, 0, true, 201, null);
         System.out.printf("%n  weekly report for %s (its SLOs' week of minutes, tools, alerts; rendered and stored):"
                 + " %.0f ms median of 3%n", team, timing.percentile(0.5));
         row.put("p50_ms", round(timing.percentile(0.5)));
@@ -526,7 +528,7 @@ public final class QueryBenchmark {
                     System.out.printf("  %-44s failed: %s%n", name, error.replaceAll("\\s+", " "));
                     row.put("error", error);
                 } else {
-                    Timing timing = new Timing(millis, 0, 200, null);
+                    Timing timing = new Timing(millis, 0, true, 200, null);
                     System.out.printf("  %-44s %7.1f  %7.1f%n", name, timing.percentile(0.5), timing.percentile(0.95));
                     row.put("p50_ms", round(timing.percentile(0.5)));
                     row.put("p95_ms", round(timing.percentile(0.95)));
@@ -614,11 +616,12 @@ public final class QueryBenchmark {
                     row.put(mode + "_error", timing.status() + " " + timing.error());
                     continue;
                 }
-                line.append(String.format("%7.1f  %7.1f  %,10d %2d  ", timing.percentile(0.5), timing.percentile(0.95),
-                        timing.rowsRead(), timing.millis().size()));
+                line.append(String.format("%7.1f  %7.1f  %10s %2d  ", timing.percentile(0.5), timing.percentile(0.95),
+                        (timing.rowsExact() ? "" : "≥") + String.format("%,d", timing.rowsRead()), timing.millis().size()));
                 row.put(mode + "_p50_ms", round(timing.percentile(0.5)));
                 row.put(mode + "_p95_ms", round(timing.percentile(0.95)));
                 row.put(mode + "_rows_read", timing.rowsRead());
+                row.put(mode + "_rows_read_exact", timing.rowsExact());
                 row.put(mode + "_asked", timing.millis().size());
                 if (mode.equals("after") && timing.percentile(0.95) > worstAfter) {
                     worstAfter = timing.percentile(0.95);
@@ -634,6 +637,8 @@ public final class QueryBenchmark {
         }
         System.out.printf("%n  * asked by the built-in pages (the others: API clients, e.g. minute steps or 5-minute steps"
                 + " over days)%n");
+        System.out.printf("  ≥ rows read: a statement answered in RowBinary, which 18.16 sends without statistics; its rows"
+                + " returned are counted%n");
         System.out.printf("  slowest answer a page asks (after, p95): %.1f ms — %s%n", worstPageAfter, worstPageQuestion);
         System.out.printf("  slowest answer (after, p95): %.1f ms — %s%n", worstAfter, worstQuestion);
         figures.put("slowest_page_question_after_p95_ms", round(worstPageAfter));

@@ -15,6 +15,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * ClickHouse over its HTTP interface, the one every release (18.16 included) and ClickHouse Cloud share.
@@ -107,11 +108,13 @@ public final class ClickHouseClient {
 
     /**
      * Runs a SELECT and hands its answer, in RowBinary, to {@code eachRow} once per row; the consumer reads exactly
-     * the row's columns, in the SELECT's order. RowBinary answers carry no statistics, so the read meter counts the
-     * rows and bytes returned: a lower bound of what ClickHouse read.
+     * the row's columns, in the SELECT's order. What ClickHouse read goes to the read meter from its
+     * {@code X-ClickHouse-Summary} header; 18.16 sends none, and the rows and bytes returned stand in (a lower bound).
      */
     public void queryRowBinary(String sql, java.util.function.Consumer<RowBinaryReader> eachRow) {
-        byte[] answer = send(uri(null), HttpRequest.BodyPublishers.ofString(sql + "\nFORMAT RowBinary"), sql);
+        HttpResponse<byte[]> response = sendForResponse(uri(null),
+                HttpRequest.BodyPublishers.ofString(sql + "\nFORMAT RowBinary"), sql);
+        byte[] answer = response.body();
         RowBinaryReader reader = new RowBinaryReader(answer);
         long rows = 0;
         try {
@@ -123,7 +126,21 @@ public final class ClickHouseClient {
             throw new ClickHouseException("unreadable RowBinary answer (" + e.getMessage() + ") to: "
                     + abbreviate(sql), 200, e);
         }
-        ReadMeter.record(rows, answer.length);
+        Optional<JsonNode> summary = response.headers().firstValue("X-ClickHouse-Summary").flatMap(ClickHouseClient::json);
+        if (summary.isPresent() && summary.get().has("read_rows")) {
+            ReadMeter.record(summary.get().path("read_rows").asLong(), summary.get().path("read_bytes").asLong());
+        } else {
+            ReadMeter.recordReturned(rows, answer.length);
+        }
+    }
+
+    /** The summary's JSON; its numbers come quoted ({"read_rows":"123",…}), which asLong reads as well. */
+    private static Optional<JsonNode> json(String text) {
+        try {
+            return Optional.of(JSON.readTree(text));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -168,12 +185,16 @@ public final class ClickHouseClient {
     }
 
     private byte[] send(String uri, HttpRequest.BodyPublisher body, String sqlForErrors) {
+        return sendForResponse(uri, body, sqlForErrors).body();
+    }
+
+    private HttpResponse<byte[]> sendForResponse(String uri, HttpRequest.BodyPublisher body, String sqlForErrors) {
         try {
             HttpResponse<byte[]> response = http.send(request(uri, body), HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() != 200) {
                 throw refused(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8), sqlForErrors);
             }
-            return response.body();
+            return response;
         } catch (IOException e) {
             throw unreachable(e, sqlForErrors);
         } catch (InterruptedException e) {

@@ -116,7 +116,11 @@ class ClickHouseClientIT {
                     + " CAST(range(number) AS Array(Int32)) AS bins, CAST(range(number) AS Array(UInt64)) AS counts"
                     + " FROM system.numbers LIMIT 300", row -> rows.add(row.uint32() + ":" + row.string() + ":"
                             + row.int32Array().length + ":" + row.uint64Array().length));
-            assertEquals(300, meter.rows(), "the rows returned stand in for the rows read");
+            if (meter.exact()) { // a server that sends X-ClickHouse-Summary: what it read, at least the rows returned
+                assertTrue(meter.rows() >= 300, meter.rows() + " rows read");
+            } else { // 18.16: no statistics with a binary answer, the rows returned stand in
+                assertEquals(300, meter.rows());
+            }
         }
         assertEquals(300, rows.size());
         assertEquals("299:299:299:299", rows.get(299));

@@ -3,7 +3,9 @@ package io.mcpslo.storage;
 /**
  * Counts what the storage read (rows, bytes, queries) for the reads a thread runs while the meter is open: the query
  * API opens one per request and reports it in a header, the query benchmark prints it per question. The back end
- * reports its figures (ClickHouse: the {@code statistics} it appends to every JSON answer).
+ * reports its figures (ClickHouse: the {@code statistics} it appends to every JSON answer). Where a back end cannot
+ * say what it read (ClickHouse 18.16 sends no statistics with a binary answer), it reports what it returned, and the
+ * meter's figures are then a lower bound ({@link #exact()} false).
  */
 public final class ReadMeter implements AutoCloseable {
 
@@ -13,6 +15,7 @@ public final class ReadMeter implements AutoCloseable {
     private long rows;
     private long bytes;
     private int queries;
+    private boolean exact = true;
 
     private ReadMeter(ReadMeter outer) {
         this.outer = outer;
@@ -40,6 +43,14 @@ public final class ReadMeter implements AutoCloseable {
         }
     }
 
+    /** Called by a storage back end after a read whose rows read it cannot know: what it returned stands in. */
+    public static void recordReturned(long rowsReturned, long bytesReturned) {
+        record(rowsReturned, bytesReturned);
+        for (ReadMeter meter = CURRENT.get(); meter != null; meter = meter.outer) {
+            meter.exact = false;
+        }
+    }
+
     public long rows() {
         return rows;
     }
@@ -50,6 +61,11 @@ public final class ReadMeter implements AutoCloseable {
 
     public int queries() {
         return queries;
+    }
+
+    /** False when some read reported only what it returned: {@link #rows()} and {@link #bytes()} are a lower bound. */
+    public boolean exact() {
+        return exact;
     }
 
     @Override

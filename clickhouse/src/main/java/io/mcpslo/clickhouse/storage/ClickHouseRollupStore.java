@@ -8,6 +8,7 @@ import io.mcpslo.storage.rollup.RollupStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.RollupRoller;
+import io.mcpslo.clickhouse.RowBinaryReader;
 import io.mcpslo.clickhouse.SqlLiteral;
 import io.mcpslo.engine.rollup.OutcomeCounts;
 import io.mcpslo.engine.sketch.LatencySketch;
@@ -131,8 +132,7 @@ public final class ClickHouseRollupStore implements RollupStore {
         client.queryRowBinary("SELECT bucket, ok, tool_error, transport_error, denied, rate_limited, zero_count, n, q0,"
                 + " q1, q2 FROM (" + String.join(" UNION ALL ", selects) + ") ORDER BY bucket", row -> {
                     Instant start = Instant.ofEpochSecond(row.uint64());
-                    OutcomeCounts counts = new OutcomeCounts(row.uint64(), row.uint64(), row.uint64(), row.uint64(),
-                            row.uint64());
+                    OutcomeCounts counts = counts(row);
                     long zeroCount = row.uint64();
                     long n = row.uint64();
                     Double[] percentiles = new Double[QUANTILES.length];
@@ -156,10 +156,8 @@ public final class ClickHouseRollupStore implements RollupStore {
         client.queryRowBinary("SELECT toUInt32(window_start), ok, tool_error, transport_error, denied, rate_limited,"
                 + " latency_zero_count, latency_bins, latency_counts FROM " + rows(query, segments, COLUMNS, ""), row -> {
                     long bucket = query.bucketOf(Instant.ofEpochSecond(row.uint32())).getEpochSecond();
-                    OutcomeCounts rowCounts = new OutcomeCounts(row.uint64(), row.uint64(), row.uint64(), row.uint64(),
-                            row.uint64());
-                    long zeroCount = row.uint64();
-                    SketchBins rowBins = new SketchBins(row.int32Array(), row.uint64Array(), zeroCount);
+                    OutcomeCounts rowCounts = counts(row);
+                    SketchBins rowBins = bins(row);
                     counts.merge(bucket, rowCounts, OutcomeCounts::plus);
                     bins.merge(bucket, rowBins, SketchBins::plus);
                 });
@@ -222,10 +220,8 @@ public final class ClickHouseRollupStore implements RollupStore {
                         String server = row.string();
                         String tool = row.string();
                         String version = row.string();
-                        OutcomeCounts counts = new OutcomeCounts(row.uint64(), row.uint64(), row.uint64(),
-                                row.uint64(), row.uint64());
-                        long zeroCount = row.uint64();
-                        SketchBins bins = new SketchBins(row.int32Array(), row.uint64Array(), zeroCount);
+                        OutcomeCounts counts = counts(row);
+                        SketchBins bins = bins(row);
                         rows.add(new ToolRow(server, tool, version, counts, quantile(bins, 0), quantile(bins, 1),
                                 quantile(bins, 2)));
                     });
@@ -331,6 +327,17 @@ public final class ClickHouseRollupStore implements RollupStore {
     private static OutcomeCounts counts(JsonNode row) {
         return new OutcomeCounts(row.get("ok").asLong(), row.get("tool_error").asLong(),
                 row.get("transport_error").asLong(), row.get("denied").asLong(), row.get("rate_limited").asLong());
+    }
+
+    /** The five outcome counts, next in a RowBinary row (ok, tool_error, transport_error, denied, rate_limited). */
+    private static OutcomeCounts counts(RowBinaryReader row) {
+        return new OutcomeCounts(row.uint64(), row.uint64(), row.uint64(), row.uint64(), row.uint64());
+    }
+
+    /** A sketch, next in a RowBinary row: the zero count, the bin indexes, their counts. */
+    private static SketchBins bins(RowBinaryReader row) {
+        long zeroCount = row.uint64();
+        return new SketchBins(row.int32Array(), row.uint64Array(), zeroCount);
     }
 
     private static RollupBucket bucket(Instant start, JsonNode row) {

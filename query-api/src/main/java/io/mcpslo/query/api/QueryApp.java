@@ -187,6 +187,8 @@ public final class QueryApp {
             meter.close();
             ctx.header("X-ClickHouse-Rows-Read", String.valueOf(meter.rows()));
             ctx.header("X-ClickHouse-Queries", String.valueOf(meter.queries()));
+            // false: some statement's rows read were not reported (18.16, binary answers), its rows returned counted
+            ctx.header("X-ClickHouse-Rows-Read-Exact", String.valueOf(meter.exact()));
         }
     }
 
