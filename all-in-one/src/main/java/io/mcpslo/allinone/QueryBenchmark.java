@@ -6,6 +6,7 @@ import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.ClickHouseConfig;
 import io.mcpslo.clickhouse.RollupRoller;
 import io.mcpslo.clickhouse.SchemaMigrator;
+import io.mcpslo.clickhouse.SqlLiteral;
 import io.mcpslo.clickhouse.tools.SyntheticRollups;
 import io.mcpslo.common.auth.BearerAuth;
 import io.mcpslo.common.auth.Role;
@@ -185,6 +186,7 @@ public final class QueryBenchmark {
             System.out.printf("  roller pass: %d day(s) in %.1f s%n", pass.days(), pass.took().toMillis() / 1000.0);
         }
         compactFinishedDays(roller);
+        settleMerges(admin);
         System.out.printf("  rows: %s%n", new SyntheticRollups(admin).tableSizes());
 
         List<SloDefinition> slos = sloDefinitions(options.servers());
@@ -241,6 +243,33 @@ public final class QueryBenchmark {
         }
         System.out.printf("  roller compacted %d finished day(s) of by-time minutes in %.0f s%n", days,
                 (System.nanoTime() - began) / 1e9);
+    }
+
+    /**
+     * Waits (up to two minutes) until ClickHouse has no merge running in the bench's database. A fill or top-up writes
+     * hours of every tool at once, far more than a live sink's steady trickle, and the merges of that burst took a core
+     * from the first questions: the same question moved by half from one run to the next.
+     */
+    private static void settleMerges(ClickHouseClient admin) {
+        long began = System.nanoTime();
+        String running = "SELECT count() AS n FROM system.merges WHERE database = " + SqlLiteral.string(admin.database());
+        int quiet = 0;
+        while (quiet < 2 && System.nanoTime() - began < Duration.ofMinutes(2).toNanos()) {
+            quiet = admin.query(running).get(0).get("n").asLong() == 0 ? quiet + 1 : 0;
+            if (quiet < 2) {
+                sleep(Duration.ofSeconds(1));
+            }
+        }
+        System.out.printf(quiet >= 2 ? "  ClickHouse's merges settled in %.0f s%n"
+                : "  ClickHouse still merging after %.0f s; asking anyway%n", (System.nanoTime() - began) / 1e9);
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
