@@ -56,6 +56,16 @@ public final class RollupRoller {
      * it empty; the first pass after fills the days rolled before).
      */
     static final String FIVE_MINUTES_READY = "call_rollups_5m_by_server";
+    /**
+     * The row in {@code rollup_rolls} a pass writes before it swaps in the watermark's hour and day; a state row of a
+     * lower version than it means the swap is under way (see {@link State#swapping()}).
+     */
+    static final String SWAPPING = "call_rollups_swapping";
+    /**
+     * How long a pass waits after announcing its swap: above the query side's cache of the watermark (1 s) plus a
+     * dashboard query's run.
+     */
+    public static final Duration SWAP_GUARD = Duration.ofSeconds(3);
     /** How long after an hour ends before queries read it from call_rollups_1h. */
     public static final Duration SETTLE = Duration.ofMinutes(2);
     /** Touches are re-read this far back: an insert's touch is stamped when it starts, visible when it ends. */
@@ -77,8 +87,13 @@ public final class RollupRoller {
             + " sum(rate_limited), sum(latency_sum_ms), max(latency_max_ms), sum(latency_zero_count),"
             + " tupleElement(sumMap(latency_bins, latency_counts), 1), tupleElement(sumMap(latency_bins, latency_counts), 2)";
 
-    /** What a pass leaves behind: queries read hours before {@code rolledThrough}, by_time from {@code byTimeFrom}. */
-    public record State(Instant cursor, Instant rolledThrough, Instant byTimeFrom, boolean fiveMinutes) {
+    /**
+     * What a pass leaves behind: queries read hours before {@code rolledThrough}, by_time from {@code byTimeFrom}.
+     * {@code swapping}: a pass is about to swap in (or is swapping in) the watermark's hour and day, whose rows may
+     * then hold minutes after {@code rolledThrough}; until it writes its own state, readers use whole hours only.
+     */
+    public record State(Instant cursor, Instant rolledThrough, Instant byTimeFrom, boolean fiveMinutes,
+                        boolean swapping) {
     }
 
     /** One pass: the days rebuilt, the minute rows (or hours) they were rebuilt from, how long it took. */
@@ -90,20 +105,29 @@ public final class RollupRoller {
     private final int byTimeDays;
     private final Duration overlap;
     private final Duration settle;
+    private final Duration swapGuard;
 
     /**
      * @param byTimeDays    days of call_rollups_1m_by_time kept (ROLLUP_BY_TIME_DAYS)
      */
     public RollupRoller(ClickHouseClient client, int byTimeDays) {
-        this(client, byTimeDays, OVERLAP);
+        this(client, byTimeDays, OVERLAP, SETTLE, SWAP_GUARD);
     }
 
     RollupRoller(ClickHouseClient client, int byTimeDays, Duration overlap) {
-        this(client, byTimeDays, overlap, SETTLE);
+        this(client, byTimeDays, overlap, SETTLE, Duration.ZERO);
     }
 
-    /** @param settle how long after a minute ends before the rolled tables hold it (tests move the watermark back) */
     RollupRoller(ClickHouseClient client, int byTimeDays, Duration overlap, Duration settle) {
+        this(client, byTimeDays, overlap, settle, Duration.ZERO);
+    }
+
+    /**
+     * @param settle    how long after a minute ends before the rolled tables hold it (tests move the watermark back)
+     * @param swapGuard how long a pass waits between announcing its swap and making it: longer than readers keep the
+     *                  watermark cached plus a query's run, so none reads the new rows with the old watermark
+     */
+    RollupRoller(ClickHouseClient client, int byTimeDays, Duration overlap, Duration settle, Duration swapGuard) {
         if (byTimeDays < 1) {
             throw new IllegalArgumentException("retention must be at least a day");
         }
@@ -111,6 +135,7 @@ public final class RollupRoller {
         this.byTimeDays = byTimeDays;
         this.overlap = overlap;
         this.settle = settle;
+        this.swapGuard = swapGuard;
     }
 
     private String table(String name) {
@@ -126,16 +151,19 @@ public final class RollupRoller {
     public static Optional<State> state(ClickHouseClient client) {
         JsonNode row = client.query("SELECT count() AS n, toUInt32(argMax(cursor, version)) AS cursor,"
                 + " toUInt32(argMax(rolled_through, version)) AS rolled_through,"
-                + " toUInt32(argMax(by_time_from, version)) AS by_time_from,"
+                + " toUInt32(argMax(by_time_from, version)) AS by_time_from, max(version) AS state_version,"
                 + " (SELECT count() FROM " + client.database() + ".rollup_rolls WHERE name = "
-                + SqlLiteral.string(FIVE_MINUTES_READY) + ") AS five_minutes FROM " + client.database()
+                + SqlLiteral.string(FIVE_MINUTES_READY) + ") AS five_minutes,"
+                + " (SELECT max(version) FROM " + client.database() + ".rollup_rolls WHERE name = "
+                + SqlLiteral.string(SWAPPING) + ") AS swapping_version FROM " + client.database()
                 + ".rollup_rolls WHERE name = " + SqlLiteral.string(NAME)).get(0);
         if (row.get("n").asLong() == 0) {
             return Optional.empty();
         }
         return Optional.of(new State(Instant.ofEpochSecond(row.get("cursor").asLong()),
                 Instant.ofEpochSecond(row.get("rolled_through").asLong()),
-                Instant.ofEpochSecond(row.get("by_time_from").asLong()), row.get("five_minutes").asLong() > 0));
+                Instant.ofEpochSecond(row.get("by_time_from").asLong()), row.get("five_minutes").asLong() > 0,
+                row.get("swapping_version").asLong() > row.get("state_version").asLong()));
     }
 
     /** Rolls what was touched since the last pass (everything, on the first); returns what it did. */
@@ -201,6 +229,14 @@ public final class RollupRoller {
                     + table("call_rollups_1h_by_server"));
             client.execute("CREATE TABLE IF NOT EXISTS " + table(stages.serverDays()) + " AS "
                     + table("call_rollups_1d_by_server"));
+            if (previous.isPresent() && !work.isEmpty()) {
+                // readers stop using the watermark's hour and day rows before they change under the old watermark
+                client.execute("INSERT INTO " + table("rollup_rolls") + " (name, cursor, rolled_through,"
+                        + " by_time_from, rolled_at, version) VALUES (" + SqlLiteral.string(SWAPPING) + ", " + now
+                        + ", " + previous.get().rolledThrough().getEpochSecond() + ", " + byTimeFrom + ", " + now
+                        + ", " + revision + ")");
+                sleep(swapGuard);
+            }
             try {
                 for (List<Long> chunk : chunks(work, byTimeFrom)) {
                     rollChunk(chunk, work, byTimeFrom, rolledThrough, stages, revision);
@@ -223,12 +259,13 @@ public final class RollupRoller {
                 client.execute("DROP TABLE IF EXISTS " + table(stages.serverDays()));
             }
         }
-        int compacted = compactFinishedDays(Math.floorDiv(rolledThrough, DAY));
+        // the new watermark goes out right after the swaps (ending the swap announced above), before compaction
         State state = new State(Instant.ofEpochSecond(now), Instant.ofEpochSecond(rolledThrough),
-                Instant.ofEpochSecond(byTimeFrom), fiveMinutes);
+                Instant.ofEpochSecond(byTimeFrom), fiveMinutes, false);
         client.execute("INSERT INTO " + table("rollup_rolls") + " (name, cursor, rolled_through, by_time_from,"
                 + " rolled_at, version) VALUES (" + SqlLiteral.string(NAME) + ", " + now + ", " + rolledThrough + ", "
                 + byTimeFrom + ", " + now + ", " + revision + ")");
+        int compacted = compactFinishedDays(Math.floorDiv(rolledThrough, DAY));
         Pass pass = new Pass(Instant.ofEpochSecond(now), work.size(), pairs, previous.isEmpty(), compacted,
                 Duration.ofNanos(System.nanoTime() - started), state);
         if (!work.isEmpty()) {
@@ -432,6 +469,14 @@ public final class RollupRoller {
                     + " server_version, " + ROLLUP_COLUMNS + ", revision, updated_at FROM " + table("call_rollups_1m")
                     + " FINAL WHERE window_start >= toDateTime(" + from + ") AND window_start < toDateTime("
                     + (from + (long) CHUNK_DAYS * DAY) + ")");
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.mcpslo.clickhouse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -186,6 +187,41 @@ class RollupRollerIT {
         assertEquals(expected(settledNow, 3_600), stored("call_rollups_1h"));
         assertEquals(expected(settledNow, 86_400), stored("call_rollups_1d"));
         assertServerTables(settledNow);
+    }
+
+    @Test
+    void aPassAnnouncesItsSwapBeforeTheWatermarksRowsChangeAndEndsItWithTheNewWatermark() throws Exception {
+        List<Row> rows = MinuteRollups.fill(client, new Random(5), KEYS, (now / 3_600 - 1) * 3_600, now / 60 * 60 + 120, 1);
+        settle();
+        new RollupRoller(client, 35, java.time.Duration.ZERO, java.time.Duration.ofMinutes(30)).rollOnce();
+        RollupRoller.State before = RollupRoller.state(client).orElseThrow();
+        assertFalse(before.swapping(), "a finished pass leaves no swap announced");
+        long watermark = before.rolledThrough().getEpochSecond();
+        Map<String, String> hoursBefore = stored("call_rollups_1h");
+        assertEquals(expected(rows.stream().filter(r -> r.minute() < watermark).toList(), 3_600), hoursBefore);
+
+        settle();
+        RollupRoller guarded = new RollupRoller(client, 35, java.time.Duration.ZERO, RollupRoller.SETTLE,
+                java.time.Duration.ofSeconds(3));
+        var pass = java.util.concurrent.CompletableFuture.supplyAsync(guarded::rollOnce);
+        RollupRoller.State announced = null;
+        for (int i = 0; i < 100 && announced == null && !pass.isDone(); i++) {
+            RollupRoller.State seen = RollupRoller.state(client).orElseThrow();
+            if (seen.swapping()) {
+                announced = seen;
+            } else {
+                Thread.sleep(50);
+            }
+        }
+        assertNotNull(announced, "the swap was announced while the pass waited");
+        assertEquals(watermark, announced.rolledThrough().getEpochSecond(), "the old watermark still holds");
+        assertEquals(hoursBefore, stored("call_rollups_1h"), "nothing swapped in yet: the old rows under the old watermark");
+
+        RollupRoller.State after = pass.get(60, java.util.concurrent.TimeUnit.SECONDS).state();
+        assertFalse(RollupRoller.state(client).orElseThrow().swapping(), "the new state ends the swap");
+        assertTrue(after.rolledThrough().getEpochSecond() > watermark);
+        long later = after.rolledThrough().getEpochSecond();
+        assertEquals(expected(rows.stream().filter(r -> r.minute() < later).toList(), 3_600), stored("call_rollups_1h"));
     }
 
     private static boolean hasRow(List<Row> rows, String server, long minute) {

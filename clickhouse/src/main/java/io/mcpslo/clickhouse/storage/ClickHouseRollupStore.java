@@ -35,8 +35,13 @@ import java.util.stream.Collectors;
  */
 public final class ClickHouseRollupStore implements RollupStore {
 
-    /** How long the roller's watermark is reused before it is read again (it moves once a minute). */
-    private static final Duration COVERAGE_TTL = Duration.ofSeconds(5);
+    /**
+     * How long the roller's watermark is reused before it is read again (it moves once a minute). Below the roller's
+     * swap guard: a pass announces that it will swap in the watermark's hour and day, waits, then swaps, and every
+     * reader must have seen the announcement by then, or a one-bucket answer would count the minutes between the old
+     * and new watermark twice (in those rows and in the minutes after the old watermark). Reading it costs ~1 ms.
+     */
+    private static final Duration COVERAGE_TTL = Duration.ofSeconds(1);
     private static final String COLUMNS = "server, tool, server_version, window_start, ok, tool_error, transport_error,"
             + " denied, rate_limited, latency_zero_count, latency_bins, latency_counts";
     private static final String COUNT_COLUMNS = "server, tool, server_version, window_start, ok, tool_error,"
@@ -318,7 +323,8 @@ public final class ClickHouseRollupStore implements RollupStore {
         CachedCoverage current = cached;
         if (current == null || now - current.readAtNanos() > COVERAGE_TTL.toNanos()) {
             current = new CachedCoverage(RollupRoller.state(client)
-                    .map(state -> new Coverage(state.rolledThrough(), state.byTimeFrom(), state.fiveMinutes())), now);
+                    .map(state -> new Coverage(state.rolledThrough(), state.byTimeFrom(), state.fiveMinutes(),
+                            !state.swapping())), now);
             cached = current;
         }
         return current.coverage();

@@ -94,9 +94,16 @@ public final class RollupPlanner {
      * What the roller has done: minutes before {@code rolledThrough} (a minute) are rolled into every table, the
      * hour it falls in included (that hour's row holds its minutes before {@code rolledThrough}); the by-time
      * minutes are complete from {@code byTimeFrom}; {@code fiveMinutes}: the servers' five minutes are rolled too (false
-     * from V011 until the roller's first pass after it has filled them).
+     * from V011 until the roller's first pass after it has filled them); {@code partialRows}: the watermark's hour and
+     * day rows hold exactly their minutes before {@code rolledThrough} (false while a pass is swapping in newer ones:
+     * then only whole hours and days before the watermark's hour are read).
      */
-    public record Coverage(Instant rolledThrough, Instant byTimeFrom, boolean fiveMinutes) {
+    public record Coverage(Instant rolledThrough, Instant byTimeFrom, boolean fiveMinutes, boolean partialRows) {
+
+        /** Coverage whose watermark's hour and day rows may be read (no swap under way). */
+        public Coverage(Instant rolledThrough, Instant byTimeFrom, boolean fiveMinutes) {
+            this(rolledThrough, byTimeFrom, fiveMinutes, true);
+        }
     }
 
     /** What a query's filters select; the minutes that serve it best depend on it. */
@@ -158,7 +165,9 @@ public final class RollupPlanner {
         long hoursFrom = ceil(start, HOUR);
         long hoursTo = Math.min(floor(end, HOUR), floor(rolled, HOUR));
         // one bucket: the row of the hour the watermark is in (its minutes before the watermark) counts too
-        long rowsTo = stepSeconds == 0 && rolled <= end && hoursFrom <= floor(rolled, HOUR) ? rolled : hoursTo;
+        boolean toTheWatermark = stepSeconds == 0 && coverage.get().partialRows() && rolled <= end
+                && hoursFrom <= floor(rolled, HOUR);
+        long rowsTo = toTheWatermark ? rolled : hoursTo;
         if (hoursFrom >= rowsTo) {
             minutes(segments, start, end, byTimeFrom, serverMinutesTo);
             return segments;
@@ -166,7 +175,7 @@ public final class RollupPlanner {
         minutes(segments, start, hoursFrom, byTimeFrom, serverMinutesTo);
         long daysFrom = ceil(hoursFrom, DAY);
         long daysTo = floor(hoursTo, DAY);
-        if (stepSeconds == 0 && rowsTo == rolled && rolled % DAY != 0 && daysFrom <= floor(rolled, DAY)) {
+        if (toTheWatermark && rolled % DAY != 0 && daysFrom <= floor(rolled, DAY)) {
             // one bucket reaching the watermark's day: that day's row holds its minutes before the watermark too
             add(segments, hours, hoursFrom, daysFrom);
             add(segments, days, daysFrom, rolled);

@@ -168,6 +168,12 @@ class RollupPlannerTest {
                 RollupPlanner.plan(Instant.parse("2026-10-26T14:23:00Z"), NOW, ALL, RollupPlanner.Shape.FLEET_TOTAL,
                         Optional.of(new Coverage(Instant.parse("2026-11-25T14:20:00Z"),
                                 Instant.parse("2026-10-01T00:00:00Z"), true))));
+        // while a pass swaps in newer rows of the watermark's hour and day: whole hours before that hour only
+        assertEquals(List.of(segment(MINUTES, "2026-11-24T14:23:00Z", "2026-11-24T15:00:00Z"),
+                        segment(HOURS, "2026-11-24T15:00:00Z", "2026-11-25T14:00:00Z"),
+                        segment(MINUTES, "2026-11-25T14:00:00Z", "2026-11-25T14:23:00Z")),
+                RollupPlanner.plan(from, NOW, ALL, false, Optional.of(new Coverage(Instant.parse("2026-11-25T14:20:00Z"),
+                        ROLLED.get().byTimeFrom(), true, false))));
         // a range starting inside the watermark's day reads its hours: the day's row holds hours before the range
         assertEquals(List.of(segment(MINUTES, "2026-11-25T02:23:00Z", "2026-11-25T03:00:00Z"),
                         segment(HOURS, "2026-11-25T03:00:00Z", "2026-11-25T14:20:00Z"),
@@ -207,7 +213,8 @@ class RollupPlannerTest {
             long rolled = (NOW.getEpochSecond() - random.nextInt(45 * 86_400)) / 60 * 60;
             Optional<Coverage> coverage = random.nextInt(5) == 0 ? Optional.empty() : Optional.of(new Coverage(
                     Instant.ofEpochSecond(random.nextBoolean() ? rolled / 3_600 * 3_600 : rolled),
-                    Instant.ofEpochSecond(NOW.getEpochSecond() - random.nextInt(45 * 86_400)), random.nextBoolean()));
+                    Instant.ofEpochSecond(NOW.getEpochSecond() - random.nextInt(45 * 86_400)), random.nextBoolean(),
+                    random.nextInt(4) > 0));
             List<Segment> plan = RollupPlanner.plan(from, to, step, shape, coverage);
             String context = from + " " + to + " " + step + " " + shape + " " + coverage + " -> " + plan;
             assertEquals(from, plan.get(0).from(), context);
@@ -227,8 +234,9 @@ class RollupPlannerTest {
                                 "a server's table only for an answer summed over tools: " + context);
                         assertEquals(0, a % unit, context);
                         if (b % unit != 0) {
-                            // the watermark's hour or day, holding its minutes before the watermark: for one bucket
-                            assertTrue(step.isEmpty(), context);
+                            // the watermark's hour or day, holding its minutes before the watermark: for one bucket,
+                            // and never while a pass swaps in newer rows of them
+                            assertTrue(step.isEmpty() && coverage.orElseThrow().partialRows(), context);
                             assertEquals(coverage.orElseThrow().rolledThrough(), segment.to(), context);
                         }
                         assertTrue(step.map(d -> d.toSeconds() % unit == 0).orElse(true), context);

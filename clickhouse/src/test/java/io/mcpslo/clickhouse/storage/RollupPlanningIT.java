@@ -198,6 +198,31 @@ class RollupPlanningIT {
         return tables;
     }
 
+    @Test
+    void whileAPassSwapsInTheWatermarksRowsOneBucketReadsWholeHoursOnly() {
+        RollupQuery day = new RollupQuery(Optional.empty(), Optional.empty(), Optional.empty(), minutesAgo(3 * 1_440 + 7),
+                minutesAgo(0), Optional.empty());
+        long watermark = RollupRoller.state(client).orElseThrow().rolledThrough().getEpochSecond();
+        assertTrue(new ClickHouseRollupStore(client).plan(day).stream()
+                .anyMatch(segment -> segment.to().getEpochSecond() == watermark), "normally up to the watermark");
+        long version = client.query("SELECT max(version) AS v FROM " + client.database() + ".rollup_rolls")
+                .get(0).get("v").asLong();
+        // a pass announces its swap (as RollupRoller does), then ends it with its state
+        client.execute("INSERT INTO " + client.database() + ".rollup_rolls SELECT 'call_rollups_swapping', cursor,"
+                + " rolled_through, by_time_from, rolled_at, " + (version + 1) + " FROM " + client.database()
+                + ".rollup_rolls WHERE name = 'call_rollups' ORDER BY version DESC LIMIT 1");
+        List<RollupPlanner.Segment> during = new ClickHouseRollupStore(client).plan(day);
+        client.execute("INSERT INTO " + client.database() + ".rollup_rolls SELECT name, cursor, rolled_through,"
+                + " by_time_from, rolled_at, " + (version + 2) + " FROM " + client.database()
+                + ".rollup_rolls WHERE name = 'call_rollups' ORDER BY version DESC LIMIT 1");
+        assertTrue(during.stream().filter(segment -> segment.table() != Table.MINUTES
+                        && segment.table() != Table.MINUTES_BY_TIME)
+                .allMatch(segment -> segment.to().getEpochSecond() <= watermark / 3_600 * 3_600), during.toString());
+        assertEquals(minutes.buckets(day).get(0).counts(), new ClickHouseRollupStore(client).buckets(day).get(0).counts());
+        assertTrue(new ClickHouseRollupStore(client).plan(day).stream()
+                .anyMatch(segment -> segment.to().getEpochSecond() == watermark), "the swap ended");
+    }
+
     private static long rowsRead(ClickHouseRollupStore store, RollupQuery query) {
         try (ReadMeter meter = ReadMeter.open()) {
             store.buckets(query);
