@@ -11,6 +11,7 @@ import io.mcpslo.clickhouse.RollupRoller;
 import io.mcpslo.clickhouse.RowBinaryReader;
 import io.mcpslo.clickhouse.SqlLiteral;
 import io.mcpslo.engine.rollup.OutcomeCounts;
+import io.mcpslo.engine.rollup.RollupAggregate;
 import io.mcpslo.engine.sketch.LatencySketch;
 import io.mcpslo.engine.sketch.SketchBins;
 import io.mcpslo.clickhouse.storage.RollupPlanner.Coverage;
@@ -156,22 +157,16 @@ public final class ClickHouseRollupStore implements RollupStore {
      * minutes took ~240 ms that way, ~100 ms this way. A server's rows are ten times wider: they stay with sumMap.
      */
     private List<LatencyBucket> mergedInJava(RollupQuery query, List<Segment> segments) {
-        Map<Long, OutcomeCounts> counts = new HashMap<>();
-        Map<Long, SketchBins> bins = new HashMap<>();
+        Map<Long, RollupAggregate> merged = new HashMap<>();
         client.queryRowBinary("SELECT toUInt32(window_start), ok, tool_error, transport_error, denied, rate_limited,"
                 + " latency_zero_count, latency_bins, latency_counts FROM " + rows(query, segments, COLUMNS, ""), row -> {
                     long bucket = query.bucketOf(Instant.ofEpochSecond(row.uint32())).getEpochSecond();
-                    OutcomeCounts rowCounts = counts(row);
-                    SketchBins rowBins = bins(row);
-                    counts.merge(bucket, rowCounts, OutcomeCounts::plus);
-                    bins.merge(bucket, rowBins, SketchBins::plus);
+                    merged.merge(bucket, new RollupAggregate(counts(row), bins(row)), RollupAggregate::plus);
                 });
         List<LatencyBucket> buckets = new ArrayList<>();
-        counts.forEach((bucket, bucketCounts) -> {
-            SketchBins bucketBins = bins.get(bucket);
-            buckets.add(new LatencyBucket(Instant.ofEpochSecond(bucket), bucketCounts, quantile(bucketBins, 0),
-                    quantile(bucketBins, 1), quantile(bucketBins, 2)));
-        });
+        merged.forEach((bucket, aggregate) -> buckets.add(new LatencyBucket(Instant.ofEpochSecond(bucket),
+                aggregate.counts(), quantile(aggregate.latency(), 0), quantile(aggregate.latency(), 1),
+                quantile(aggregate.latency(), 2))));
         buckets.sort(Comparator.comparing(LatencyBucket::start));
         return buckets;
     }
