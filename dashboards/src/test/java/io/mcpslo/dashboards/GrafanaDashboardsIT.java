@@ -52,6 +52,7 @@ class GrafanaDashboardsIT {
     /** The last whole five minutes before NOW: the p95 panel's bucket the Java sketch is compared with. */
     private static final Instant P95_BUCKET = Instant.ofEpochSecond(Math.floorDiv(NOW.getEpochSecond(), 300) * 300 - 300);
     private static final LatencySketch SEARCH_V2 = LatencySketch.empty();
+    private static final Instant WHOLE_DAY = NOW.truncatedTo(java.time.temporal.ChronoUnit.DAYS).minus(Duration.ofDays(2));
     private static ClickHouseClient client;
 
     @BeforeAll
@@ -77,6 +78,20 @@ class GrafanaDashboardsIT {
                             && start.isBefore(P95_BUCKET.plus(Duration.ofMinutes(5)))) {
                         SEARCH_V2.record(latency);
                     }
+                }
+                rollups.add(rollup);
+            }
+        }
+        // and a whole UTC day two days back (before every 24-hour range here), which the roller rolls into a day row
+        for (int minute = 0; minute < 1_440; minute++) {
+            Instant start = WHOLE_DAY.plus(Duration.ofMinutes(minute));
+            for (String tool : List.of("search_code_v2", "search_code_v1")) {
+                CallRollup rollup = CallRollup.empty(new RollupKey("github", tool, "2.4.1", start));
+                for (int i = 0; i < 3; i++) {
+                    Outcome outcome = i == 0 && minute % 7 == 0 ? Outcome.TOOL_ERROR : Outcome.OK;
+                    var envelope = new EventEnvelope(UUID.randomUUID(), start.plusSeconds(i), "gw", "github", "2.4.1",
+                            tool, "tools/call", null, null, null, null, null, null);
+                    rollup = rollup.plus(new CallEvent(envelope, 40 + random.nextInt(200), outcome, null, null, null, null));
                 }
                 rollups.add(rollup);
             }
@@ -173,42 +188,96 @@ class GrafanaDashboardsIT {
     }
 
     /**
-     * The explorer reads whole rolled hours from call_rollups_1h and only the rest from minutes: once the roller has
-     * rolled, every panel answers exactly as it did from minutes alone (the sketches are merged, not re-estimated, so
-     * even the p95 is the same), at the minute, five-minute (a server's rolled five minutes) and hour intervals.
+     * The explorer reads whole rolled hours from call_rollups_1h (whole days from call_rollups_1d for the fleet's top
+     * failing tools) and only the rest from minutes: once the roller has rolled, every panel answers exactly as it did
+     * from minutes alone (the sketches are merged, not re-estimated, so even the p95 is the same), at the minute,
+     * five-minute (a server's rolled five minutes) and hour intervals, over a day and over a range holding a whole day.
+     * And while a pass swaps in the watermark's hour row (which then holds minutes the old watermark does not cover),
+     * the panels read whole hours only: the same answers again.
      */
     @Test
-    void explorerPanelsAnswerTheSameFromRolledHoursAsFromMinutes() throws IOException {
-        Instant from = NOW.minus(Duration.ofHours(24)).plusSeconds(17);
+    void explorerPanelsAnswerTheSameFromRolledHoursAndDaysAsFromMinutes() throws IOException {
         Instant to = NOW.plus(Duration.ofMinutes(1));
+        Map<String, Instant> ranges = Map.of("24 h", NOW.minus(Duration.ofHours(24)).plusSeconds(17),
+                "whole day", WHOLE_DAY.minus(Duration.ofHours(5)).plusSeconds(17));
         Map<String, String> variables = Map.of("server", "github", "tool", "search_code_v1");
         Map<String, List<JsonNode>> fromMinutes = new LinkedHashMap<>();
         JsonNode explorer = EventCodec.MAPPER.readTree(Path.of("grafana", "dashboards", "explorer.json").toFile());
-        for (long interval : List.of(60L, 300L, 3600L)) {
-            for (JsonNode panel : explorer.get("panels")) {
-                String sql = GrafanaQueries.expand(panel.get("targets").get(0).get("rawSql").asText(), from, to, interval,
-                        variables);
-                fromMinutes.put(panel.get("title").asText() + " @" + interval + "s", client.query(sql));
+        for (var range : ranges.entrySet()) {
+            for (long interval : List.of(60L, 300L, 3600L)) {
+                for (JsonNode panel : explorer.get("panels")) {
+                    String sql = GrafanaQueries.expand(panel.get("targets").get(0).get("rawSql").asText(),
+                            range.getValue(), to, interval, variables);
+                    fromMinutes.put(panel.get("title").asText() + " @" + interval + "s over " + range.getKey(),
+                            client.query(sql));
+                }
             }
         }
-        new RollupRoller(client, 35).rollOnce();
-        long rolledHours = client.query("SELECT count() AS n FROM " + client.database() + ".call_rollups_1h WHERE"
-                + " window_start < (SELECT argMax(rolled_through, version) FROM " + client.database() + ".rollup_rolls)")
-                .get(0).get("n").asLong();
+        RollupRoller roller = new RollupRoller(client, 35);
+        long watermark = roller.rollOnce().state().rolledThrough().getEpochSecond();
+        while (watermark % 3600 == 0) { // no partial hour row to swap: roll again in the next minute
+            sleep(Duration.ofSeconds(61 - Instant.now().getEpochSecond() % 60));
+            watermark = roller.rollOnce().state().rolledThrough().getEpochSecond();
+        }
+        long rolledHours = count("call_rollups_1h WHERE window_start < toDateTime(" + watermark + ")");
         assertTrue(rolledHours > 0, "the roller left no whole hour to read, so this test would prove nothing");
-        for (long interval : List.of(60L, 300L, 3600L)) {
-            for (JsonNode panel : explorer.get("panels")) {
-                String where = panel.get("title").asText() + " @" + interval + "s";
-                String sql = GrafanaQueries.expand(panel.get("targets").get(0).get("rawSql").asText(), from, to, interval,
-                        variables);
-                assertFalse(fromMinutes.get(where).isEmpty(), where + " returned no rows");
-                if (panel.get("title").asText().startsWith("Calls by outcome")) {
-                    // at 60, 300 and 3,600 s the buckets are that wide: proof the interval reached the SQL
-                    assertEquals(Duration.ofSeconds(interval), Duration.between(time(fromMinutes.get(where).get(1)),
-                            time(fromMinutes.get(where).get(2))), where + ": bucket width");
+        assertEquals(2, count("call_rollups_1d WHERE window_start = toDateTime(" + WHOLE_DAY.getEpochSecond() + ")"),
+                "the roller left no row of the whole day to read, so this test would prove nothing");
+        assertSameAsFromMinutes(explorer, ranges, to, variables, fromMinutes, List.of(60L, 300L, 3600L), "rolled");
+
+        // a pass announces its swap, then swaps in the watermark's hour grown by the minutes after the old watermark
+        // (here: the same row once more, which doubles it for readers that sum without FINAL)
+        long hour = Math.floorDiv(watermark, 3600) * 3600;
+        client.execute("INSERT INTO " + client.database() + ".rollup_rolls (name, cursor, rolled_through, by_time_from,"
+                + " rolled_at, version) SELECT 'call_rollups_swapping', cursor, rolled_through, by_time_from, rolled_at,"
+                + " version + 1 FROM " + client.database() + ".rollup_rolls FINAL WHERE name = 'call_rollups'");
+        client.execute("INSERT INTO " + client.database() + ".call_rollups_1h SELECT * FROM " + client.database()
+                + ".call_rollups_1h WHERE window_start = toDateTime(" + hour + ")");
+        assertTrue(count("call_rollups_1h WHERE window_start = toDateTime(" + hour + ")") >= 2,
+                "no watermark hour row to double: this part of the test would prove nothing");
+        try {
+            assertSameAsFromMinutes(explorer, ranges, to, variables, fromMinutes, List.of(3600L), "swapping");
+        } finally {
+            client.execute("OPTIMIZE TABLE " + client.database() + ".call_rollups_1h PARTITION "
+                    + Math.floorDiv(hour, 86_400) + " FINAL");
+            client.execute("INSERT INTO " + client.database() + ".rollup_rolls (name, cursor, rolled_through,"
+                    + " by_time_from, rolled_at, version) SELECT name, cursor, rolled_through, by_time_from, rolled_at,"
+                    + " version + 2 FROM " + client.database() + ".rollup_rolls FINAL WHERE name = 'call_rollups'");
+        }
+    }
+
+    private static void assertSameAsFromMinutes(JsonNode explorer, Map<String, Instant> ranges, Instant to,
+                                                Map<String, String> variables, Map<String, List<JsonNode>> fromMinutes,
+                                                List<Long> intervals, String when) {
+        for (var range : ranges.entrySet()) {
+            for (long interval : intervals) {
+                for (JsonNode panel : explorer.get("panels")) {
+                    String where = panel.get("title").asText() + " @" + interval + "s over " + range.getKey();
+                    String sql = GrafanaQueries.expand(panel.get("targets").get(0).get("rawSql").asText(),
+                            range.getValue(), to, interval, variables);
+                    assertFalse(fromMinutes.get(where).isEmpty(), where + " returned no rows");
+                    if (panel.get("title").asText().startsWith("Calls by outcome")) {
+                        // at 60, 300 and 3,600 s the buckets are that wide: proof the interval reached the SQL
+                        assertEquals(Duration.ofSeconds(interval), Duration.between(time(fromMinutes.get(where).get(1)),
+                                time(fromMinutes.get(where).get(2))), where + ": bucket width");
+                    }
+                    assertSameRows(fromMinutes.get(where), client.query(sql), where + " (" + when + ")");
                 }
-                assertSameRows(fromMinutes.get(where), client.query(sql), where);
             }
+        }
+    }
+
+    private static long count(String tableAndCondition) {
+        return client.query("SELECT count() AS n FROM " + client.database() + "." + tableAndCondition).get(0).get("n")
+                .asLong();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
         }
     }
 
