@@ -389,17 +389,19 @@ public final class QueryBenchmark {
             if (range.getKey().equals("1h") || range.getValue().toDays() > options.days()) {
                 continue;
             }
-            // the SLO page of a fleet-wide SLO asks the fleet's worst tools
-            questions.add(new Question("/tools fleet " + range.getKey() + " by failures",
-                    "/api/v1/tools?" + range(range.getValue()) + "&sort=failures&limit=100", true));
+            // the SLO page of a fleet-wide SLO asks the fleet's 20 worst tools (slo.js); an API client, a longer page
+            questions.add(new Question("/tools fleet " + range.getKey() + " by failures, 20 (SLO page)",
+                    "/api/v1/tools?" + range(range.getValue()) + "&sort=failures&limit=20", true));
+            questions.add(new Question("/tools fleet " + range.getKey() + " by failures, 100",
+                    "/api/v1/tools?" + range(range.getValue()) + "&sort=failures&limit=100"));
         }
         Duration longest = Duration.ofDays(Math.min(30, options.days()));
         questions.add(new Question("/tools fleet " + longest.toDays() + "d by p95, page 2",
                 "/api/v1/tools?" + range(longest) + "&sort=p95&limit=100&offset=100"));
         questions.add(new Question("/tools server " + longest.toDays() + "d by calls",
                 "/api/v1/tools?" + server + "&" + range(longest) + "&sort=calls"));
-        questions.add(new Question("/tools server 24h (SLO page)", "/api/v1/tools?" + server + "&" + range(Duration.ofHours(24)),
-                true));
+        questions.add(new Question("/tools server 24h (SLO page)", "/api/v1/tools?" + server + "&"
+                + range(Duration.ofHours(24)) + "&sort=failures&limit=20", true));
         String slo = slos.get(focus).id();
         questions.add(new Question("/slos (overview)", "/api/v1/slos", true));
         questions.add(new Question("/slos/{id} 24h by 5m (SLO page)", "/api/v1/slos/" + slo + "?" + range(Duration.ofHours(24))
@@ -528,7 +530,7 @@ public final class QueryBenchmark {
             }
             long to = Instant.now().getEpochSecond();
             long from = to - range.toSeconds();
-            long interval = Math.max(1, range.toSeconds() / 1_200);
+            long interval = grafanaInterval(range, 1_200);
             for (JsonNode panel : dashboard.get("panels")) {
                 String title = panel.get("title").asText().replaceAll(" \\(.*", "");
                 String sql = panel.get("targets").get(0).get("rawSql").asText()
@@ -566,6 +568,26 @@ public final class QueryBenchmark {
             }
         }
         return panels;
+    }
+
+    /**
+     * {@code $__interval_s} as Grafana computes it for a panel {@code points} wide: the range over the points, rounded
+     * to Grafana's nearest "nice" interval (its {@code roundInterval}: 1 min below 1.5 min, 2 min below 3.5, 5 below
+     * 7.5, 10 below 12.5, 15 below 17.5, 20 below 25, 30 below 45, 1 h below 1.5 h, …).
+     */
+    static long grafanaInterval(Duration range, int points) {
+        long millis = range.toMillis() / points;
+        long[][] steps = {{15, 10}, {35, 20}, {75, 50}, {150, 100}, {350, 200}, {750, 500}, {1_500, 1_000},
+                {3_500, 2_000}, {7_500, 5_000}, {12_500, 10_000}, {17_500, 15_000}, {25_000, 20_000}, {45_000, 30_000},
+                {90_000, 60_000}, {210_000, 120_000}, {450_000, 300_000}, {750_000, 600_000}, {1_050_000, 900_000},
+                {1_500_000, 1_200_000}, {2_700_000, 1_800_000}, {5_400_000, 3_600_000}, {9_000_000, 7_200_000},
+                {16_200_000, 10_800_000}, {32_400_000, 21_600_000}, {86_400_000, 43_200_000}};
+        for (long[] step : steps) {
+            if (millis < step[0]) {
+                return Math.max(1, step[1] / 1_000);
+            }
+        }
+        return 86_400;
     }
 
     /**
