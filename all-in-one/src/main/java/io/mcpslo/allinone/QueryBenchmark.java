@@ -43,6 +43,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -202,6 +203,13 @@ public final class QueryBenchmark {
             try {
                 System.out.printf("%n  asking %d questions %d times each (%s: %s)%n", questions.size(), options.repeat(),
                         mode, planned ? "the planner: days, hours, minutes" : "minutes only, as before");
+                int minuteOfHour = Instant.now().atZone(ZoneOffset.UTC).getMinute();
+                // a range ending now starts at the same minute of the hour: its ragged start, up to the next whole
+                // hour, is read from minute rows, so the same question costs most when asked just after the hour
+                System.out.printf("  asked from %s: the ranges start %d minutes into the hour (%d minute rows per tool"
+                        + " before their first whole hour; at most 59, asked at :01)%n",
+                        Instant.now().truncatedTo(ChronoUnit.SECONDS), minuteOfHour, (60 - minuteOfHour) % 60);
+                figures.put("asked_minute_of_hour", minuteOfHour);
                 Map<String, Timing> timings = new LinkedHashMap<>();
                 for (Question question : questions) {
                     Timing timing = ask(app, token, question, options.repeat(), planned ? null : BEFORE_BUDGET);
