@@ -82,8 +82,9 @@ class GrafanaDashboardsIT {
                 rollups.add(rollup);
             }
         }
-        // and a whole UTC day two days back (before every 24-hour range here), which the roller rolls into a day row
-        for (int minute = 0; minute < 1_440; minute++) {
+        // and a whole UTC day two days back (before every 24-hour range here), which the roller rolls into a day row,
+        // with the last six hours of the day before it: the partly covered first day of a range starting there
+        for (int minute = -360; minute < 1_440; minute++) {
             Instant start = WHOLE_DAY.plus(Duration.ofMinutes(minute));
             for (String tool : List.of("search_code_v2", "search_code_v1")) {
                 CallRollup rollup = CallRollup.empty(new RollupKey("github", tool, "2.4.1", start));
@@ -191,15 +192,20 @@ class GrafanaDashboardsIT {
      * The explorer reads whole rolled hours from call_rollups_1h (whole days from call_rollups_1d for the fleet's top
      * failing tools) and only the rest from minutes: once the roller has rolled, every panel answers exactly as it did
      * from minutes alone (the sketches are merged, not re-estimated, so even the p95 is the same), at the minute,
-     * five-minute (a server's rolled five minutes) and hour intervals, over a day and over a range holding a whole day.
+     * five-minute (a server's rolled five minutes) and hour intervals, over a day, over a range holding a whole day
+     * (starting in the partly covered day before it) and over one ending inside that day, long before the watermark.
      * And while a pass swaps in the watermark's hour row (which then holds minutes the old watermark does not cover),
      * the panels read whole hours only: the same answers again.
      */
     @Test
     void explorerPanelsAnswerTheSameFromRolledHoursAndDaysAsFromMinutes() throws IOException {
         Instant to = NOW.plus(Duration.ofMinutes(1));
-        Map<String, Instant> ranges = Map.of("24 h", NOW.minus(Duration.ofHours(24)).plusSeconds(17),
-                "whole day", WHOLE_DAY.minus(Duration.ofHours(5)).plusSeconds(17));
+        Instant dayBefore = WHOLE_DAY.minus(Duration.ofHours(5)).plusSeconds(17);
+        Map<String, Range> ranges = new LinkedHashMap<>();
+        ranges.put("24 h", new Range(NOW.minus(Duration.ofHours(24)).plusSeconds(17), to));
+        ranges.put("a whole day", new Range(dayBefore, to));
+        // ending inside the whole day, long before the watermark: hours and days end with the range, not the watermark
+        ranges.put("ending inside the whole day", new Range(dayBefore, WHOLE_DAY.plus(Duration.ofHours(20)).plusSeconds(30)));
         Map<String, String> variables = Map.of("server", "github", "tool", "search_code_v1");
         Map<String, List<JsonNode>> fromMinutes = new LinkedHashMap<>();
         JsonNode explorer = EventCodec.MAPPER.readTree(Path.of("grafana", "dashboards", "explorer.json").toFile());
@@ -207,7 +213,7 @@ class GrafanaDashboardsIT {
             for (long interval : List.of(60L, 300L, 3600L)) {
                 for (JsonNode panel : explorer.get("panels")) {
                     String sql = GrafanaQueries.expand(panel.get("targets").get(0).get("rawSql").asText(),
-                            range.getValue(), to, interval, variables);
+                            range.getValue().from(), range.getValue().to(), interval, variables);
                     fromMinutes.put(panel.get("title").asText() + " @" + interval + "s over " + range.getKey(),
                             client.query(sql));
                 }
@@ -223,21 +229,22 @@ class GrafanaDashboardsIT {
         assertTrue(rolledHours > 0, "the roller left no whole hour to read, so this test would prove nothing");
         assertEquals(2, count("call_rollups_1d WHERE window_start = toDateTime(" + WHOLE_DAY.getEpochSecond() + ")"),
                 "the roller left no row of the whole day to read, so this test would prove nothing");
-        assertSameAsFromMinutes(explorer, ranges, to, variables, fromMinutes, List.of(60L, 300L, 3600L), "rolled");
+        assertSameAsFromMinutes(explorer, ranges, variables, fromMinutes, List.of(60L, 300L, 3600L), "rolled");
 
-        // a pass announces its swap, then swaps in the watermark's hour grown by the minutes after the old watermark
-        // (here: the same row once more, which doubles it for readers that sum without FINAL)
+        // a pass announces its swap, then swaps in the watermark's hour grown by minutes after the old watermark
+        // (here: a newer revision of the row with 1,000 more calls, read beside the old row until a merge, alone after)
         long hour = Math.floorDiv(watermark, 3600) * 3600;
+        assertTrue(count("call_rollups_1h WHERE window_start = toDateTime(" + hour + ")") > 0,
+                "no row for the watermark's hour " + Instant.ofEpochSecond(hour) + " (the seeded minutes end at "
+                        + NOW.minus(Duration.ofMinutes(1)) + "): this part of the test would prove nothing");
         client.execute("INSERT INTO " + client.database() + ".rollup_rolls (name, cursor, rolled_through, by_time_from,"
                 + " rolled_at, version) SELECT 'call_rollups_swapping', cursor, rolled_through, by_time_from, rolled_at,"
                 + " version + 1 FROM " + client.database() + ".rollup_rolls FINAL WHERE name = 'call_rollups'");
-        client.execute("INSERT INTO " + client.database() + ".call_rollups_1h SELECT * FROM " + client.database()
-                + ".call_rollups_1h WHERE window_start = toDateTime(" + hour + ")");
-        assertTrue(count("call_rollups_1h WHERE window_start = toDateTime(" + hour + ")") >= 2,
-                "no watermark hour row to double: this part of the test would prove nothing");
+        grow(hour, 1_000);
         try {
-            assertSameAsFromMinutes(explorer, ranges, to, variables, fromMinutes, List.of(3600L), "swapping");
+            assertSameAsFromMinutes(explorer, ranges, variables, fromMinutes, List.of(3600L), "swapping");
         } finally {
+            grow(hour, -1_000);
             client.execute("OPTIMIZE TABLE " + client.database() + ".call_rollups_1h PARTITION "
                     + Math.floorDiv(hour, 86_400) + " FINAL");
             client.execute("INSERT INTO " + client.database() + ".rollup_rolls (name, cursor, rolled_through,"
@@ -246,7 +253,22 @@ class GrafanaDashboardsIT {
         }
     }
 
-    private static void assertSameAsFromMinutes(JsonNode explorer, Map<String, Instant> ranges, Instant to,
+    /** A range as Grafana sends it. */
+    private record Range(Instant from, Instant to) {
+    }
+
+    /** The hour's rows once more as a newer revision, with {@code calls} more calls, all ok. */
+    private static void grow(long hour, long calls) {
+        String columns = "window_start, server, tool, server_version, calls, ok, tool_error, transport_error, denied,"
+                + " rate_limited, latency_sum_ms, latency_max_ms, latency_zero_count, latency_bins, latency_counts,"
+                + " revision, rolled_at";
+        client.execute("INSERT INTO " + client.database() + ".call_rollups_1h (" + columns + ") SELECT "
+                + columns.replace("calls, ok,", "calls + (" + calls + "), ok + (" + calls + "),")
+                        .replace("revision,", "revision + 1,")
+                + " FROM " + client.database() + ".call_rollups_1h FINAL WHERE window_start = toDateTime(" + hour + ")");
+    }
+
+    private static void assertSameAsFromMinutes(JsonNode explorer, Map<String, Range> ranges,
                                                 Map<String, String> variables, Map<String, List<JsonNode>> fromMinutes,
                                                 List<Long> intervals, String when) {
         for (var range : ranges.entrySet()) {
@@ -254,7 +276,7 @@ class GrafanaDashboardsIT {
                 for (JsonNode panel : explorer.get("panels")) {
                     String where = panel.get("title").asText() + " @" + interval + "s over " + range.getKey();
                     String sql = GrafanaQueries.expand(panel.get("targets").get(0).get("rawSql").asText(),
-                            range.getValue(), to, interval, variables);
+                            range.getValue().from(), range.getValue().to(), interval, variables);
                     assertFalse(fromMinutes.get(where).isEmpty(), where + " returned no rows");
                     if (panel.get("title").asText().startsWith("Calls by outcome")) {
                         // at 60, 300 and 3,600 s the buckets are that wide: proof the interval reached the SQL
