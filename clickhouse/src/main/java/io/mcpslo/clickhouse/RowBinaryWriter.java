@@ -1,5 +1,6 @@
 package io.mcpslo.clickhouse;
 
+import io.mcpslo.common.text.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
@@ -28,24 +29,12 @@ public final class RowBinaryWriter {
      */
     public RowBinaryWriter string(String value) {
         int length = value.length();
-        int utf8Length = length;
-        for (int i = 0; i < length; i++) {
-            char c = value.charAt(i);
-            if (c >= 0x80) {
-                if (c < 0x800) {
-                    utf8Length += 1;
-                } else if (!Character.isSurrogate(c)) {
-                    utf8Length += 2;
-                } else if (Character.isHighSurrogate(c) && i + 1 < length
-                        && Character.isLowSurrogate(value.charAt(i + 1))) {
-                    utf8Length += 2; // two chars, four bytes
-                    i++;
-                } else {
-                    throw new IllegalArgumentException("a string holds a lone surrogate (U+"
-                            + Integer.toHexString(c).toUpperCase(Locale.ROOT) + ") at char " + i
-                            + ", which has no UTF-8 form");
-                }
-            }
+        int utf8Length = Utf8.length(value);
+        if (utf8Length == Utf8.LONE_SURROGATE) {
+            int at = Utf8.firstLoneSurrogate(value);
+            throw new IllegalArgumentException("a string holds a lone surrogate (U+"
+                    + Integer.toHexString(value.charAt(at)).toUpperCase(Locale.ROOT) + ") at char " + at
+                    + ", which has no UTF-8 form");
         }
         varint(utf8Length);
         ensure(utf8Length);

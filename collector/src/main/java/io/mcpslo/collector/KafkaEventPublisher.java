@@ -1,5 +1,6 @@
 package io.mcpslo.collector;
 
+import io.mcpslo.kafka.CallEventWire;
 import io.mcpslo.kafka.KafkaSettings;
 import io.mcpslo.kafka.Topics;
 import io.mcpslo.schemas.AuditEvent;
@@ -58,8 +59,7 @@ public final class KafkaEventPublisher implements EventPublisher {
         List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
         try {
             for (McpEvent event : events) {
-                acks.add(producer.send(new ProducerRecord<>(topicFor(event), event.partitionKey(),
-                        EventCodec.encodeBytes(event))));
+                acks.add(producer.send(new ProducerRecord<>(topicFor(event), event.partitionKey(), valueOf(event))));
             }
             for (Future<RecordMetadata> ack : acks) {
                 ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -74,6 +74,14 @@ public final class KafkaEventPublisher implements EventPublisher {
             Thread.currentThread().interrupt();
             throw new PublishFailedException("interrupted while waiting for Kafka", e);
         }
+    }
+
+    /** The event in its topic's wire format: calls binary ({@link CallEventWire}), audit events JSON. */
+    static byte[] valueOf(McpEvent event) {
+        return switch (event) {
+            case CallEvent call -> CallEventWire.encode(call);
+            case AuditEvent audit -> EventCodec.encodeBytes(audit);
+        };
     }
 
     static String topicFor(McpEvent event) {

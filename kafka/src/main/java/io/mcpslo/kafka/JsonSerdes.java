@@ -44,6 +44,11 @@ public final class JsonSerdes {
                 (topic, bytes) -> bytes == null ? null : decodeEvent(bytes, type));
     }
 
+    /** A call in the v1 contract's JSON, as {@code mcp.calls.v1} carried them before {@link CallEventWire}. */
+    static CallEvent decodeCall(byte[] bytes) {
+        return decodeEvent(bytes, CallEvent.class);
+    }
+
     private static <T extends McpEvent> T decodeEvent(byte[] bytes, Class<T> type) {
         try {
             McpEvent event = EventCodec.decodeTrusted(bytes);

@@ -22,9 +22,9 @@ public final class Topics {
     /** Events refused after acceptance, with the reason and the original bytes. */
     public static final Topic<String, byte[]> DEAD_LETTERS =
             new Topic<>("mcp.events.dlq.v1", Serdes.String(), Serdes.ByteArray());
-    /** Validated calls, keyed by server|tool (the rollup's partitioning). */
+    /** Validated calls, keyed by server|tool (the rollup's partitioning), in {@link CallEventWire}'s binary form. */
     public static final Topic<String, CallEvent> CALLS =
-            new Topic<>("mcp.calls.v1", Serdes.String(), JsonSerdes.callEvents());
+            new Topic<>("mcp.calls.v1", Serdes.String(), CallEventWire.serde());
     /** Validated audit events. */
     public static final Topic<String, AuditEvent> AUDIT =
             new Topic<>("mcp.audit.v1", Serdes.String(), JsonSerdes.auditEvents());
