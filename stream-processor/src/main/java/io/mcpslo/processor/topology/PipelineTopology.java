@@ -154,8 +154,10 @@ public final class PipelineTopology {
         // ids stay in a bucket of one horizon and are looked up in two, so the store holds up to three horizons;
         // no cache in front: every id is new, so a cache would only add a copy and its upkeep
         Duration seenRetention = options.dedupHorizon().multipliedBy(3);
-        builder.addStateStore(Stores.keyValueStoreBuilder(keyValueStore(options, RollupProcessor.WINDOWS_STORE),
-                Serdes.String(), RollupStateSerde.serde()).withCachingEnabled());
+        // a window is put once per call and written down once per commit
+        builder.addStateStore(WriteBehindStore.builder(Stores.keyValueStoreBuilder(
+                keyValueStore(options, RollupProcessor.WINDOWS_STORE), Serdes.String(), RollupStateSerde.serde())
+                .withCachingEnabled()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 keyValueStore(options, RollupProcessor.STREAM_TIME_STORE), Serdes.String(), Serdes.Long())
                 .withCachingEnabled());

@@ -10,10 +10,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -72,12 +70,6 @@ final class RollupProcessor implements Processor<String, CallEvent, String, Call
     private ProcessorContext<String, CallRollup> context;
     private KeyValueStore<String, CallRollup> windows;
     private final Set<String> dirty = new LinkedHashSet<>();
-    /**
-     * The rollups put since the last emit, as objects: a hot window is read from here rather than decoded from the
-     * store's bytes for every call. Every value here was also put into the store, so the two never differ; it is
-     * emptied at every emit, so it holds no more windows than {@link #dirty}.
-     */
-    private final Map<String, CallRollup> putSinceEmit = new HashMap<>();
     private WindowStore<String, Long> seen;
     private KeyValueStore<String, Long> streamTimeStore;
     private long streamTimeMs = Long.MIN_VALUE;
@@ -103,8 +95,6 @@ final class RollupProcessor implements Processor<String, CallEvent, String, Call
         this.windows = context.getStateStore(WINDOWS_STORE);
         this.seen = context.getStateStore(SEEN_STORE);
         this.streamTimeStore = context.getStateStore(STREAM_TIME_STORE);
-        // a task revived after an aborted transaction is initialised again, over stores restored from the changelog
-        putSinceEmit.clear();
         Long stored = streamTimeStore.get(STREAM_TIME_KEY);
         streamTimeMs = stored == null ? Long.MIN_VALUE : stored;
         Long dedupBucket = streamTimeStore.get(DEDUP_BUCKET_KEY);
@@ -147,13 +137,9 @@ final class RollupProcessor implements Processor<String, CallEvent, String, Call
         recentIds.remember(bucket, idHash);
         RollupKey key = CallRollup.keyOf(call);
         String storeKey = key.storeKey();
-        CallRollup current = putSinceEmit.get(storeKey);
-        if (current == null) {
-            current = windows.get(storeKey);
-        }
-        CallRollup updated = (current == null ? CallRollup.empty(key) : current).plus(call);
-        windows.put(storeKey, updated);
-        putSinceEmit.put(storeKey, updated);
+        // the store holds the windows put since the last commit as objects (WriteBehindStore)
+        CallRollup current = windows.get(storeKey);
+        windows.put(storeKey, (current == null ? CallRollup.empty(key) : current).plus(call));
         dirty.add(storeKey);
         rolledUp.increment();
     }
@@ -180,16 +166,12 @@ final class RollupProcessor implements Processor<String, CallEvent, String, Call
 
     private void emitDirtyAndExpire() {
         for (String storeKey : dirty) {
-            CallRollup rollup = putSinceEmit.get(storeKey);
-            if (rollup == null) {
-                rollup = windows.get(storeKey);
-            }
+            CallRollup rollup = windows.get(storeKey);
             if (rollup != null) {
                 context.forward(new Record<>(storeKey, rollup, rollup.windowStart().toEpochMilli()));
             }
         }
         dirty.clear();
-        putSinceEmit.clear();
         if (streamTimeMs != Long.MIN_VALUE) {
             streamTimeStore.put(STREAM_TIME_KEY, streamTimeMs);
             expireFinalWindows();
