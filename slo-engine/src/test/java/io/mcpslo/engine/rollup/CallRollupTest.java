@@ -55,6 +55,20 @@ class CallRollupTest {
         CallRollup rollup = CallRollup.empty(CallRollup.keyOf(first));
         assertThrows(IllegalArgumentException.class, () -> rollup.plus(call("2026-11-25T10:16:01Z", "a", 1, Outcome.OK)));
         assertThrows(IllegalArgumentException.class, () -> rollup.plus(call("2026-11-25T10:15:01Z", "b", 1, Outcome.OK)));
+        assertThrows(IllegalArgumentException.class, () -> rollup.plus(call("2026-11-25T10:14:59.999Z", "a", 1,
+                Outcome.OK)));
+        var otherServer = new EventEnvelope(UUID.randomUUID(), Instant.parse("2026-11-25T10:15:02Z"), "gw", "gitlab",
+                "2.0", "a", "tools/call", null, null, null, null, null, null);
+        assertThrows(IllegalArgumentException.class,
+                () -> rollup.plus(new CallEvent(otherServer, 1, Outcome.OK, null, null, null, null)));
+        var noVersion = new EventEnvelope(UUID.randomUUID(), Instant.parse("2026-11-25T10:15:02Z"), "gw", "github",
+                null, "a", "tools/call", null, null, null, null, null, null);
+        assertThrows(IllegalArgumentException.class,
+                () -> rollup.plus(new CallEvent(noVersion, 1, Outcome.OK, null, null, null, null)));
+        var noTool = new EventEnvelope(UUID.randomUUID(), Instant.parse("2026-11-25T10:15:02Z"), "gw", "github",
+                "2.0", null, "a", null, null, null, null, null, null);
+        assertEquals(1, rollup.plus(new CallEvent(noTool, 1, Outcome.OK, null, null, null, null)).counts().calls(),
+                "a call naming no tool rolls up under its method");
     }
 
     @Test

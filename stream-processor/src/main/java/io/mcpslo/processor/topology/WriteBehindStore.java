@@ -17,12 +17,15 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * beneath (serialised, cached, logged) only when Streams flushes its caches before committing. A value put many
  * times between two commits, as a busy minute's rollup is once per call, is serialised once per commit instead of
  * once per put; the changelog and the committed offsets stay one transaction, because Streams flushes every
- * store's cache before it sends the offsets. Reads see the pending values; a range or a scan first writes them
- * down. Values must not be changed after they are put (rollups are immutable records).
+ * store's cache before it sends the offsets. Reads see the pending values, then the ones written at the last
+ * commit (still as objects, so a busy window is not decoded again after every commit); a range or a scan first
+ * writes the pending ones down. Values must not be changed after they are put (rollups are immutable records).
  */
 final class WriteBehindStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>, K, V> implements KeyValueStore<K, V> {
 
-    private final Map<K, V> pending = new HashMap<>();
+    private Map<K, V> pending = new HashMap<>();
+    /** The values written down at the last commit, which the store beneath holds as bytes. */
+    private Map<K, V> written = new HashMap<>();
 
     private WriteBehindStore(KeyValueStore<K, V> inner) {
         super(inner);
@@ -81,6 +84,7 @@ final class WriteBehindStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>
     public void init(StateStoreContext context, StateStore root) {
         // a task revived after an aborted transaction starts again from the restored store
         pending.clear();
+        written.clear();
         super.init(context, root);
     }
 
@@ -99,6 +103,7 @@ final class WriteBehindStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>
     @Override
     public void close() {
         pending.clear();
+        written.clear();
         super.close();
     }
 
@@ -108,13 +113,17 @@ final class WriteBehindStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>
         }
         List<KeyValue<K, V>> entries = pending.entrySet().stream()
                 .map(entry -> KeyValue.pair(entry.getKey(), entry.getValue())).toList();
-        pending.clear();
+        written = pending;
+        pending = new HashMap<>();
         wrapped().putAll(entries);
     }
 
     @Override
     public V get(K key) {
         V value = pending.get(key);
+        if (value == null) {
+            value = written.get(key);
+        }
         return value != null ? value : wrapped().get(key);
     }
 
@@ -144,6 +153,7 @@ final class WriteBehindStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>
     @Override
     public V delete(K key) {
         V held = pending.remove(key);
+        written.remove(key);
         V stored = wrapped().delete(key);
         return held != null ? held : stored;
     }
