@@ -161,6 +161,16 @@ public final class EventCodec {
      * cost; any other text goes to {@link Instant#parse}, so the answer and the errors are the same.
      */
     public static Instant parseInstant(String text) {
+        Instant utc = parseUtcInstant(text);
+        return utc != null ? utc : Instant.parse(text);
+    }
+
+    /**
+     * The instant of a real UTC timestamp in the form {@link Instant#toString} writes for years 0000 to 9999, or
+     * null for any other text (other forms, offsets, impossible dates): the fast path that callers fall back from
+     * to their own parser, whose answers and errors stay theirs.
+     */
+    public static Instant parseUtcInstant(String text) {
         int length = text.length();
         if ((length == 20 || length == 24 || length == 27 || length == 30) && text.charAt(length - 1) == 'Z'
                 && text.charAt(4) == '-' && text.charAt(7) == '-' && text.charAt(10) == 'T' && text.charAt(13) == ':'
@@ -180,7 +190,7 @@ public final class EventCodec {
                 return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
             }
         }
-        return Instant.parse(text);
+        return null;
     }
 
     /** The decimal number in {@code text[from, to)}, or -1 if any of those characters is not a digit. */

@@ -85,7 +85,11 @@ public final class EventValidator {
         Instant ts = null;
         if (violations.stream().noneMatch(v -> v.field().equals("ts"))) {
             try {
-                ts = OffsetDateTime.parse(event.get("ts").asText()).toInstant();
+                String text = event.get("ts").asText();
+                ts = EventCodec.parseUtcInstant(text);
+                if (ts == null) {
+                    ts = OffsetDateTime.parse(text).toInstant();
+                }
                 Instant latestAllowed = clock.instant().plus(maxFutureSkew);
                 if (ts.isBefore(EARLIEST_TS)) {
                     violations.add(Violation.of("ts", "minimum", "ts " + ts + " is before 2000-01-01 (clock reset?)"));

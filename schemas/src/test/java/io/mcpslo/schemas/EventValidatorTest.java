@@ -112,6 +112,44 @@ class EventValidatorTest {
         assertInstanceOf(ValidationOutcome.Rejected.class, validator.validate(node));
     }
 
+    /**
+     * The validator reads ts as RFC 3339 (OffsetDateTime) does, whether its fast UTC path takes the text or not: an
+     * accepted event holds that instant, and text OffsetDateTime cannot read is refused naming ts. (The schema's
+     * date-time format refuses more, such as a lowercase 't'; the forms listed first must pass both.)
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"2026-11-25T10:15:30Z", "2026-11-25T10:15:30.123Z",
+            "2026-11-25T10:15:30.123456Z", "2026-11-25T10:15:30.123456789Z", "2026-11-25T10:15:30.1Z",
+            "2026-11-25T10:15:30.12345Z", "2026-11-25T11:15:30+01:00", "2026-11-25T10:15:30.5-02:30",
+            "2024-02-29T00:00:00Z", "2026-11-25t10:15:30z", "2026-02-29T10:15:30Z", "2026-04-31T10:15:30Z",
+            "2026-11-25T24:00:00Z", "2026-11-25T10:15:60Z", "2026-11-25T10:60:00Z", "2026-11-25 10:15:30Z",
+            "2026-11-25T10:15:30", "2026-11-25T10:15:3xZ", "1999-12-31T23:59:59Z", "+2026-11-25T10:15:30Z",
+            "2026-11-25T10:15:30.Z", "2026-11-25T10:15:30.1234567890Z", "Z", ""})
+    void timestampsAreReadAsRfc3339ReadsThem(String text) throws IOException {
+        ObjectNode node = (ObjectNode) EventCodec.parse(Files.readAllBytes(EXAMPLES.resolve("valid/call-ok.json")));
+        node.put("ts", text);
+        ValidationOutcome outcome = new EventValidator(Clock.fixed(Instant.parse("2026-11-25T13:00:00Z"),
+                ZoneOffset.UTC)).validate(node);
+        Instant expected;
+        try {
+            expected = java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (java.time.DateTimeException e) {
+            expected = null;
+        }
+        boolean mustPass = Set.of("2026-11-25T10:15:30Z", "2026-11-25T10:15:30.123Z", "2026-11-25T10:15:30.123456Z",
+                "2026-11-25T10:15:30.123456789Z", "2026-11-25T10:15:30.1Z", "2026-11-25T10:15:30.12345Z",
+                "2026-11-25T11:15:30+01:00", "2026-11-25T10:15:30.5-02:30", "2024-02-29T00:00:00Z").contains(text);
+        if (expected == null || expected.isBefore(Instant.parse("2000-01-01T00:00:00Z"))) {
+            var rejected = assertInstanceOf(ValidationOutcome.Rejected.class, outcome, text);
+            assertTrue(rejected.violations().stream().anyMatch(v -> v.field().equals("ts")), text);
+        } else if (mustPass) {
+            var accepted = assertInstanceOf(ValidationOutcome.Accepted.class, outcome, text);
+            assertEquals(expected, accepted.event().envelope().ts(), text);
+        } else if (outcome instanceof ValidationOutcome.Accepted accepted) {
+            assertEquals(expected, accepted.event().envelope().ts(), text);
+        }
+    }
+
     @Test
     void duplicateKeysAreMalformedJson() {
         org.junit.jupiter.api.Assertions.assertThrows(com.fasterxml.jackson.core.JsonProcessingException.class,
