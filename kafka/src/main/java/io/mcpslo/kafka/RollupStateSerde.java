@@ -13,9 +13,9 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * A compact binary form of {@link CallRollup} for the rollup state store, which is read and written once per
- * call; JSON stays the form on topics. Layout (version 1): strings as length-prefixed UTF-8, then window
- * start, five outcome counts, latency sum and max, zero count, and the sketch bins as (index, count) pairs.
+ * A compact binary form of {@link CallRollup} for the rollup state stores and the rollup topic. Layout (version
+ * 1): strings as length-prefixed UTF-8, then window start, five outcome counts, latency sum and max, zero count,
+ * and the sketch bins as (index, count) pairs.
  */
 public final class RollupStateSerde {
 
@@ -27,6 +27,16 @@ public final class RollupStateSerde {
     public static Serde<CallRollup> serde() {
         return Serdes.serdeFrom((topic, rollup) -> rollup == null ? null : encode(rollup),
                 (topic, bytes) -> bytes == null ? null : decode(bytes));
+    }
+
+    /**
+     * {@code mcp.rollups.1m.v1}'s values: the binary form, which the stream writes and the sink reads without a
+     * JSON tree either side; values written as JSON by earlier versions (they start with '{') are still read.
+     */
+    public static Serde<CallRollup> topicSerde() {
+        return Serdes.serdeFrom((topic, rollup) -> rollup == null ? null : encode(rollup),
+                (topic, bytes) -> bytes == null ? null
+                        : bytes.length > 0 && bytes[0] == '{' ? JsonSerdes.decodeRollup(bytes) : decode(bytes));
     }
 
     static byte[] encode(CallRollup rollup) {

@@ -30,7 +30,7 @@ public final class Topics {
             new Topic<>("mcp.audit.v1", Serdes.String(), JsonSerdes.auditEvents());
     /** One-minute call rollups, re-emitted as they grow; keyed by the rollup key. */
     public static final Topic<String, CallRollup> ROLLUPS =
-            new Topic<>("mcp.rollups.1m.v1", Serdes.String(), JsonSerdes.callRollups());
+            new Topic<>("mcp.rollups.1m.v1", Serdes.String(), RollupStateSerde.topicSerde());
 
     /** Alert state transitions (pending, firing, resolved), keyed by dedup key: the alert history and the pager feed. */
     public static final Topic<String, AlertTransition> ALERTS =

@@ -31,6 +31,21 @@ class RollupStateSerdeTest {
     }
 
     @Test
+    void theRollupTopicCarriesTheBinaryFormAndStillReadsJsonFromEarlierVersions() {
+        CallEvent first = call(0, Outcome.OK);
+        CallRollup rollup = CallRollup.empty(CallRollup.keyOf(first)).plus(first).plus(call(125.5, Outcome.TOOL_ERROR));
+        var topic = Topics.ROLLUPS.valueSerde();
+        byte[] written = topic.serializer().serialize(Topics.ROLLUPS.name(), rollup);
+        assertEquals(1, written[0], "the version byte of the binary form");
+        assertEquals(rollup, topic.deserializer().deserialize(Topics.ROLLUPS.name(), written));
+        assertEquals(rollup, topic.deserializer().deserialize(Topics.ROLLUPS.name(), JsonSerdes.encodeRollup(rollup)));
+        assertThrows(SerializationException.class,
+                () -> topic.deserializer().deserialize(Topics.ROLLUPS.name(), "{\"server\":1}".getBytes()));
+        assertThrows(SerializationException.class,
+                () -> topic.deserializer().deserialize(Topics.ROLLUPS.name(), new byte[] {7, 0}));
+    }
+
+    @Test
     void refusesForeignBytes() {
         var deserializer = RollupStateSerde.serde().deserializer();
         assertThrows(SerializationException.class, () -> deserializer.deserialize("s", new byte[] {9, 1, 2}));
