@@ -2,6 +2,7 @@ package io.mcpslo.allinone;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.management.GarbageCollectionNotificationInfo;
 import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.ClickHouseConfig;
 import io.mcpslo.clickhouse.tools.StoredTotals;
@@ -13,9 +14,11 @@ import io.mcpslo.schemas.EventCodec;
 import io.javalin.Javalin;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,6 +44,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -74,6 +80,12 @@ public final class Benchmark {
     private static final int CLIENTS = 4;
     private static final int SERVERS = 50;
     private static final int TOOLS_PER_SERVER = 20;
+    /** The warm-up posts fresh traffic in chunks of this many events until the JIT compiler is quiet. */
+    private static final int WARMUP_CHUNK = 200_000;
+    /** Quiet: the compiler busy for less than this share of a chunk's time. */
+    private static final double JIT_QUIET = 0.25;
+    /** How long the warm-up may go on while the compiler is busy (on two cores it compiles for minutes). */
+    private static final Duration WARMUP_TIME = Duration.ofSeconds(90);
 
     record Options(int events, int warmupEvents, int freshnessRate, Duration freshnessLength, Path json) {
 
@@ -125,52 +137,98 @@ public final class Benchmark {
         }
     }
 
-    /** Calls as gateways post them: batches of NDJSON, some resent unchanged, each event also on its own. */
-    record Traffic(List<byte[]> batches, List<byte[]> events, List<String> keys, int distinctEvents) {
+    /** The server|tool keys of the bench's tools: events name theirs by index, so traffic holds no key strings. */
+    private static final String[] KEYS = new String[SERVERS * TOOLS_PER_SERVER];
+
+    static {
+        for (int server = 0; server < SERVERS; server++) {
+            for (int tool = 0; tool < TOOLS_PER_SERVER; tool++) {
+                KEYS[server * TOOLS_PER_SERVER + tool] = "bench-" + server + "|tool_" + server + "_" + tool;
+            }
+        }
+    }
+
+    /** One HTTP body of NDJSON events, each line's key (an index into {@link #KEYS}), and whether it is a resend. */
+    record Batch(byte[] body, short[] keys, boolean resend) {
+    }
+
+    /**
+     * Calls as gateways post them: batches of NDJSON, some resent unchanged. Only the bodies are held (a resend
+     * shares its first sending's), so the traffic of millions of events does not crowd the heap it measures.
+     */
+    record Traffic(List<Batch> batchList, int distinctEvents) {
 
         static Traffic generate(int count, long seed) {
             Random random = new Random(seed);
             Instant now = Instant.now();
-            List<byte[]> events = new ArrayList<>(count);
-            List<String> keys = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                ObjectNode event = EventCodec.MAPPER.createObjectNode();
-                int server = random.nextInt(SERVERS);
-                String tool = "tool_" + server + "_" + random.nextInt(TOOLS_PER_SERVER);
-                event.put("event_id", new UUID(random.nextLong(), random.nextLong()).toString());
-                event.put("kind", "call");
-                // mostly now; one in fifty up to half an hour late
-                event.put("ts", (random.nextInt(50) == 0 ? now.minusMillis(random.nextInt(30 * 60_000))
-                        : now.plusMillis(random.nextInt(1_000))).toString());
-                event.put("source", LocalTokens.GATEWAY_ID);
-                event.put("server", "bench-" + server);
-                event.put("server_version", "1.0");
-                event.put("tool", tool);
-                event.put("method", "tools/call");
-                event.put("duration_ms", Math.round(Math.exp(4 + random.nextGaussian()) * 10) / 10.0);
-                int roll = random.nextInt(1000);
-                event.put("outcome", roll < 5 ? "transport_error" : roll < 15 ? "tool_error" : "ok");
-                try {
-                    events.add(EventCodec.MAPPER.writeValueAsBytes(event));
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-                keys.add("bench-" + server + "|" + tool);
-            }
-            List<byte[]> batches = new ArrayList<>();
+            List<Batch> batches = new ArrayList<>();
             for (int from = 0; from < count; from += BATCH) {
-                ByteArrayOutputStream body = new ByteArrayOutputStream();
-                for (byte[] event : events.subList(from, Math.min(count, from + BATCH))) {
-                    body.writeBytes(event);
+                int size = Math.min(BATCH, count - from);
+                ByteArrayOutputStream body = new ByteArrayOutputStream(size * 300);
+                short[] keys = new short[size];
+                for (int i = 0; i < size; i++) {
+                    ObjectNode event = EventCodec.MAPPER.createObjectNode();
+                    int server = random.nextInt(SERVERS);
+                    int toolIndex = random.nextInt(TOOLS_PER_SERVER);
+                    String tool = "tool_" + server + "_" + toolIndex;
+                    event.put("event_id", new UUID(random.nextLong(), random.nextLong()).toString());
+                    event.put("kind", "call");
+                    // mostly now; one in fifty up to half an hour late
+                    event.put("ts", (random.nextInt(50) == 0 ? now.minusMillis(random.nextInt(30 * 60_000))
+                            : now.plusMillis(random.nextInt(1_000))).toString());
+                    event.put("source", LocalTokens.GATEWAY_ID);
+                    event.put("server", "bench-" + server);
+                    event.put("server_version", "1.0");
+                    event.put("tool", tool);
+                    event.put("method", "tools/call");
+                    event.put("duration_ms", Math.round(Math.exp(4 + random.nextGaussian()) * 10) / 10.0);
+                    int roll = random.nextInt(1000);
+                    event.put("outcome", roll < 5 ? "transport_error" : roll < 15 ? "tool_error" : "ok");
+                    try {
+                        body.write(EventCodec.MAPPER.writeValueAsBytes(event));
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
                     body.write('\n');
+                    keys[i] = (short) (server * TOOLS_PER_SERVER + toolIndex);
                 }
-                batches.add(body.toByteArray());
+                Batch batch = new Batch(body.toByteArray(), keys, false);
+                batches.add(batch);
                 // about one batch in a hundred is sent again (its answer was lost): same ids, counted once
                 if (random.nextInt(100) == 0) {
-                    batches.add(body.toByteArray());
+                    batches.add(new Batch(batch.body(), keys, true));
                 }
             }
-            return new Traffic(batches, events, keys, count);
+            return new Traffic(batches, count);
+        }
+
+        /** The HTTP bodies in sending order, resends included. */
+        List<byte[]> batches() {
+            return batchList.stream().map(Batch::body).toList();
+        }
+
+        /** The bytes the traffic holds (a resent body once). */
+        long bytesHeld() {
+            return batchList.stream().filter(batch -> !batch.resend())
+                    .mapToLong(batch -> batch.body().length + 2L * batch.keys().length).sum();
+        }
+
+        /** Each distinct event on its own, with its key: what the raw Kafka baselines send. */
+        void forEachEvent(BiConsumer<String, byte[]> action) {
+            for (Batch batch : batchList) {
+                if (batch.resend()) {
+                    continue;
+                }
+                byte[] body = batch.body();
+                int lineStart = 0;
+                int line = 0;
+                for (int i = 0; i < body.length; i++) {
+                    if (body[i] == '\n') {
+                        action.accept(KEYS[batch.keys()[line++]], Arrays.copyOfRange(body, lineStart, i));
+                        lineStart = i + 1;
+                    }
+                }
+            }
         }
     }
 
@@ -190,19 +248,19 @@ public final class Benchmark {
         figures.put("events", options.events());
         figures.put("cores", Runtime.getRuntime().availableProcessors());
         figures.put("started", Instant.now().toString());
-        System.out.printf("benchmark: %,d events (after %,d to warm up), %d partitions, %d cores, %d servers × %d tools%n",
+        System.out.printf("benchmark: %,d events (after at least %,d to warm up), %d partitions, %d cores, %d servers × %d tools%n",
                 options.events(), options.warmupEvents(), PARTITIONS, Runtime.getRuntime().availableProcessors(),
                 SERVERS, TOOLS_PER_SERVER);
         Settings base = Settings.fromEnvironment();
         String database = "bench_" + System.currentTimeMillis();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            Traffic warmup = Traffic.generate(options.warmupEvents(), 1);
+            Traffic warmup = Traffic.generate(Math.min(options.warmupEvents(), WARMUP_CHUNK), 1);
             Traffic traffic = Traffic.generate(options.events(), 2);
             double produceRate = rawProduce(broker.bootstrapServers(), traffic);
             System.out.printf("  raw Kafka produce        %,12.0f events/s%n", produceRate);
-            double consumeRate = rawConsume(broker.bootstrapServers(), traffic.events().size());
+            double consumeRate = rawConsume(broker.bootstrapServers(), traffic.distinctEvents());
             System.out.printf("  raw Kafka consume        %,12.0f events/s%n", consumeRate);
-            double streamsRate = bareStreamsWindowedCount(broker.bootstrapServers(), traffic.events().size());
+            double streamsRate = bareStreamsWindowedCount(broker.bootstrapServers(), traffic.distinctEvents());
             System.out.printf("  bare Streams 1 m count   %,12.0f events/s (exactly-once, the same records)%n", streamsRate);
             figures.put("raw_kafka_produce_per_s", Math.round(produceRate));
             figures.put("raw_kafka_consume_per_s", Math.round(consumeRate));
@@ -217,19 +275,22 @@ public final class Benchmark {
                     .with(Map.of("SLO_DIR", sloDirectory(Path.of(base.string("SLO_DIR", "slos"))).toString()));
             ClickHouseClient clickHouse = new ClickHouseClient(ClickHouseConfig.from(settings));
             try (Pipeline pipeline = Pipeline.start(settings)) {
-                System.out.printf("  warming up with %,d events…%n", warmup.distinctEvents());
-                post(pipeline, warmup.batches());
-                awaitLanded(clickHouse, warmup.distinctEvents(), "warm-up");
+                long warmedUp = warmUp(pipeline, clickHouse, warmup, options.warmupEvents());
 
                 Map<String, Long> cpuBefore = cpuByThreadGroup();
                 resetHeapPeaks();
+                HeapAfterGc.resetPeak();
+                long compileMillisBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
                 long start = System.nanoTime();
                 double accepted = traffic.distinctEvents() / post(pipeline, traffic.batches());
-                awaitLanded(clickHouse, warmup.distinctEvents() + traffic.distinctEvents(), "measured run");
+                awaitLanded(clickHouse, warmedUp + traffic.distinctEvents(), "measured run");
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double endToEnd = traffic.distinctEvents() / seconds;
                 Map<String, Long> cpu = minus(cpuByThreadGroup(), cpuBefore);
                 long heapPeak = heapPeakBytes();
+                long liveHeapPeak = HeapAfterGc.peakBytes();
+                double compileSeconds = (ManagementFactory.getCompilationMXBean().getTotalCompilationTime()
+                        - compileMillisBefore) / 1e3;
 
                 System.out.printf("  collector accepted       %,12.0f events/s (HTTP batches of %,d, %d clients)%n",
                         accepted, BATCH, CLIENTS);
@@ -237,13 +298,22 @@ public final class Benchmark {
                         + "rollup is in ClickHouse, %.1f s)%n", endToEnd, seconds);
                 System.out.printf("  ratio end to end / bare Streams = %.2f, / raw produce = %.2f, / raw consume = %.2f%n",
                         endToEnd / streamsRate, endToEnd / produceRate, endToEnd / consumeRate);
-                System.out.printf("  heap peak during the run: %,d MB%n", heapPeak / (1024 * 1024));
+                System.out.printf("  heap peak during the run: %,d MB used, %s live after a full collection; the"
+                                + " bench's own traffic holds %,d MB of it (one JVM: broker, pipeline, bench)%n",
+                        heapPeak / (1024 * 1024), liveHeapPeak == 0 ? "no full collection, nothing known"
+                                : String.format("%,d MB", liveHeapPeak / (1024 * 1024)),
+                        (warmup.bytesHeld() + traffic.bytesHeld()) / (1024 * 1024));
+                System.out.printf("  JIT compilation during the run: %.1f s (high means the warm-up was too short to"
+                        + " measure a steady state)%n", compileSeconds);
                 printCpu(cpu, seconds);
                 figures.put("collector_accepted_per_s", Math.round(accepted));
                 figures.put("end_to_end_per_s", Math.round(endToEnd));
                 figures.put("end_to_end_seconds", seconds);
                 figures.put("ratio_to_bare_streams", endToEnd / streamsRate);
                 figures.put("heap_peak_bytes", heapPeak);
+                figures.put("heap_live_after_gc_peak_bytes", liveHeapPeak);
+                figures.put("bench_traffic_bytes", warmup.bytesHeld() + traffic.bytesHeld());
+                figures.put("jit_compile_seconds", compileSeconds);
                 Map<String, Double> cpuSeconds = new LinkedHashMap<>();
                 cpu.forEach((group, nanos) -> cpuSeconds.put(group, nanos / 1e9));
                 figures.put("cpu_seconds_by_thread_group", cpuSeconds);
@@ -299,12 +369,10 @@ public final class Benchmark {
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.BATCH_SIZE_CONFIG, 65536, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
                 new StringSerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < traffic.events().size(); i++) {
-                producer.send(new ProducerRecord<>("bench.raw", traffic.keys().get(i), traffic.events().get(i)));
-            }
+            traffic.forEachEvent((key, event) -> producer.send(new ProducerRecord<>("bench.raw", key, event)));
             producer.flush();
         }
-        return traffic.events().size() / seconds(start);
+        return traffic.distinctEvents() / seconds(start);
     }
 
     private static double rawConsume(String bootstrap, int events) {
@@ -442,6 +510,38 @@ public final class Benchmark {
 
     private static double post(Pipeline pipeline, List<byte[]> batches) throws Exception {
         return post(pipeline, batches, "/v1/events", "application/x-ndjson");
+    }
+
+    /**
+     * Posts the warm-up traffic, then fresh chunks, each once the one before has landed in ClickHouse, until at
+     * least {@code minimum} events went in and either the JIT compiler was quiet over the last chunk or
+     * {@link #WARMUP_TIME} has passed: on two cores C2 competes with the pipeline for a minute or more, and a run
+     * timed while it compiles measures the compiler. Returns the events posted.
+     */
+    private static long warmUp(Pipeline pipeline, ClickHouseClient clickHouse, Traffic first, int minimum)
+            throws Exception {
+        System.out.printf("  warming up: at least %,d events, then until the JIT compiler is quiet or %d s have"
+                + " passed…%n", minimum, WARMUP_TIME.toSeconds());
+        var compiler = ManagementFactory.getCompilationMXBean();
+        long started = System.nanoTime();
+        long posted = 0;
+        long seed = 1_000;
+        Traffic chunk = first;
+        while (true) {
+            long compilingBefore = compiler.getTotalCompilationTime();
+            long start = System.nanoTime();
+            post(pipeline, chunk.batches());
+            posted += chunk.distinctEvents();
+            awaitLanded(clickHouse, posted, "warm-up");
+            double seconds = seconds(start);
+            double compiling = (compiler.getTotalCompilationTime() - compilingBefore) / 1e3;
+            System.out.printf("    … warm-up: %,d events landed; the JIT compiled for %.1f s of the last %.1f s%n",
+                    posted, compiling, seconds);
+            if (posted >= minimum && (compiling < JIT_QUIET * seconds || seconds(started) >= WARMUP_TIME.toSeconds())) {
+                return posted;
+            }
+            chunk = Traffic.generate(WARMUP_CHUNK, seed++);
+        }
     }
 
     /**
@@ -697,6 +797,38 @@ public final class Benchmark {
         cpu.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
                 .forEach(entry -> System.out.printf("    %-34s %8.1f s  %5.1f %%%n", entry.getKey(),
                         entry.getValue() / 1e9, 100.0 * entry.getValue() / Math.max(1, total)));
+    }
+
+    /**
+     * The heap left after each full collection (what was live), and its peak; young collections leave the old
+     * generation's garbage in place, so they are not counted. Zero when no full collection ran.
+     */
+    private static final class HeapAfterGc {
+        private static final AtomicLong PEAK = new AtomicLong();
+
+        static {
+            for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+                ((NotificationEmitter) collector).addNotificationListener((notification, handback) -> {
+                    if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+                        var info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+                        if (!info.getGcAction().contains("major")) {
+                            return;
+                        }
+                        long after = info.getGcInfo().getMemoryUsageAfterGc().values().stream()
+                                .mapToLong(MemoryUsage::getUsed).sum();
+                        PEAK.accumulateAndGet(after, Math::max);
+                    }
+                }, null, null);
+            }
+        }
+
+        static void resetPeak() {
+            PEAK.set(0);
+        }
+
+        static long peakBytes() {
+            return PEAK.get();
+        }
     }
 
     private static void resetHeapPeaks() {
