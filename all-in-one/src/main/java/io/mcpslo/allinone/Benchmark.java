@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -181,6 +182,14 @@ public final class Benchmark {
                     event.put("server_version", "1.0");
                     event.put("tool", tool);
                     event.put("method", "tools/call");
+                    // what a gateway with sessions, sign-in and tracing sends: each of these is a copy of the call in
+                    // calls_by_correlation, most of ClickHouse's work per call
+                    event.put("session_id", "s-" + random.nextInt(20_000));
+                    event.put("user", "user-" + random.nextInt(2_000) + "@example.com");
+                    event.put("team", "team-" + server % 10);
+                    event.put("trace_id", HexFormat.of().toHexDigits(random.nextLong())
+                            + HexFormat.of().toHexDigits(random.nextLong()));
+                    event.put("span_id", HexFormat.of().toHexDigits(random.nextLong()));
                     event.put("duration_ms", Math.round(Math.exp(4 + random.nextGaussian()) * 10) / 10.0);
                     int roll = random.nextInt(1000);
                     event.put("outcome", roll < 5 ? "transport_error" : roll < 15 ? "tool_error" : "ok");
