@@ -128,6 +128,9 @@ public final class RollupStateSerde {
     private static SketchBins bins(ByteBuffer in) {
         long zeroCount = in.getLong();
         int size = in.getInt();
+        if (size < 0 || (long) size * 12 != in.remaining()) {
+            throw new IllegalArgumentException(size + " sketch bins in " + in.remaining() + " bytes");
+        }
         int[] indexes = new int[size];
         long[] binCounts = new long[size];
         for (int i = 0; i < size; i++) {
@@ -138,7 +141,11 @@ public final class RollupStateSerde {
     }
 
     private static String string(ByteBuffer in) {
-        byte[] bytes = new byte[in.getInt()];
+        int length = in.getInt();
+        if (length < 0 || length > in.remaining()) {
+            throw new IllegalArgumentException("a string of " + length + " bytes in " + in.remaining());
+        }
+        byte[] bytes = new byte[length];
         in.get(bytes);
         return new String(bytes, StandardCharsets.UTF_8);
     }

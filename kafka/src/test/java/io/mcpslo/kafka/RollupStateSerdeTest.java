@@ -50,5 +50,16 @@ class RollupStateSerdeTest {
         var deserializer = RollupStateSerde.serde().deserializer();
         assertThrows(SerializationException.class, () -> deserializer.deserialize("s", new byte[] {9, 1, 2}));
         assertThrows(SerializationException.class, () -> deserializer.deserialize("s", new byte[] {1, 0, 0}));
+        // a damaged length must be refused before anything that large is allocated
+        assertThrows(SerializationException.class,
+                () -> deserializer.deserialize("s", new byte[] {1, 0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 'x'}));
+        CallEvent first = call(1, Outcome.OK);
+        byte[] good = RollupStateSerde.encode(CallRollup.empty(CallRollup.keyOf(first)).plus(first));
+        byte[] hugeBins = good.clone();
+        int binCount = good.length - 12 - 4; // one bin: its count field sits before the last 12 bytes
+        hugeBins[binCount] = 0x7F;
+        assertThrows(SerializationException.class, () -> deserializer.deserialize("s", hugeBins));
+        byte[] trailing = java.util.Arrays.copyOf(good, good.length + 3);
+        assertThrows(SerializationException.class, () -> deserializer.deserialize("s", trailing));
     }
 }

@@ -94,6 +94,18 @@ final class WriteBehindStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>
         super.flushCache();
     }
 
+    /**
+     * Streams calls this when it recycles the task (active to standby and back) without initialising the store
+     * again; while it was a standby the store beneath took newer values from the changelog, so no object held here
+     * may answer for it any more.
+     */
+    @Override
+    public void clearCache() {
+        pending.clear();
+        written.clear();
+        super.clearCache();
+    }
+
     @Override
     public void flush() {
         writePending();

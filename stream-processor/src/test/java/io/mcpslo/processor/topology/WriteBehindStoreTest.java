@@ -37,7 +37,10 @@ class WriteBehindStoreTest {
     /** What the processor saw in the store at each record, as "key=value" after its put, and scans on request. */
     private final List<String> seen = new ArrayList<>();
 
-    /** Counts records per key in the store; a value "scan" lists the store, "drop" deletes the key. */
+    /**
+     * Counts records per key in the store; a value "scan" lists the store, "drop" deletes the key, "count-and-scan"
+     * counts and lists the store within the same record (before any commit).
+     */
     private final class Counting implements Processor<String, String, Void, Void> {
         private KeyValueStore<String, Long> counts;
 
@@ -49,12 +52,11 @@ class WriteBehindStoreTest {
         @Override
         public void process(Record<String, String> record) {
             switch (record.value()) {
-                case "scan" -> {
-                    Map<String, Long> all = new LinkedHashMap<>();
-                    try (KeyValueIterator<String, Long> entries = counts.all()) {
-                        entries.forEachRemaining(entry -> all.put(entry.key, entry.value));
-                    }
-                    seen.add("scan " + all);
+                case "scan" -> seen.add("scan " + scan());
+                case "count-and-scan" -> {
+                    Long current = counts.get(record.key());
+                    counts.put(record.key(), current == null ? 1 : current + 1);
+                    seen.add("scan " + scan());
                 }
                 case "drop" -> {
                     counts.delete(record.key());
@@ -66,6 +68,14 @@ class WriteBehindStoreTest {
                     seen.add(record.key() + "=" + counts.get(record.key()));
                 }
             }
+        }
+
+        private Map<String, Long> scan() {
+            Map<String, Long> all = new LinkedHashMap<>();
+            try (KeyValueIterator<String, Long> entries = counts.all()) {
+                entries.forEachRemaining(entry -> all.put(entry.key, entry.value));
+            }
+            return all;
         }
     }
 
@@ -115,5 +125,78 @@ class WriteBehindStoreTest {
         KeyValueStore<String, Long> store = driver.getKeyValueStore(STORE);
         assertEquals(1L, store.get("a"));
         assertNull(store.get("b"));
+    }
+
+    @Test
+    void aScanSeesWhatWasPutInTheSameRecord() {
+        input.pipeInput("a", "call");
+        input.pipeInput("c", "count-and-scan");
+        assertEquals(List.of("a=1", "scan {a=1, c=1}"), seen);
+    }
+
+    /**
+     * A task Streams recycles (active, standby, active again) is not initialised again, and while it was a standby
+     * the store beneath took newer values from the changelog: the objects held from before must not answer.
+     */
+    @Test
+    void aRecycledTaskReadsWhatTheStoreBeneathHoldsNow() {
+        KeyValueStore<String, Long> inner = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("recycled"),
+                Serdes.String(), Serdes.Long()).withLoggingDisabled().withCachingDisabled().build();
+        var store = (WriteBehindStore<String, Long>) WriteBehindStore.builder(new NamedBuilder<>(inner)).build();
+        var context = new org.apache.kafka.streams.processor.api.MockProcessorContext<Void, Void>();
+        store.init(context.getStateStoreContext(), store);
+        store.put("a", 1L);
+        store.flushCache();
+        assertEquals(1L, inner.get("a"), "written down at the commit");
+        inner.put("a", 5L); // what a standby restores from the changelog another instance wrote
+        store.put("b", 7L);
+        store.clearCache();
+        assertEquals(5L, store.get("a"));
+        assertNull(store.get("b"), "nothing put before the recycle and not committed survives it");
+        store.close();
+    }
+
+    /** A builder that hands out one given store: lets the test reach the store beneath the write-behind layer. */
+    private record NamedBuilder<K, V>(KeyValueStore<K, V> store)
+            implements org.apache.kafka.streams.state.StoreBuilder<KeyValueStore<K, V>> {
+        @Override
+        public NamedBuilder<K, V> withCachingEnabled() {
+            return this;
+        }
+
+        @Override
+        public NamedBuilder<K, V> withCachingDisabled() {
+            return this;
+        }
+
+        @Override
+        public NamedBuilder<K, V> withLoggingEnabled(Map<String, String> config) {
+            return this;
+        }
+
+        @Override
+        public NamedBuilder<K, V> withLoggingDisabled() {
+            return this;
+        }
+
+        @Override
+        public KeyValueStore<K, V> build() {
+            return store;
+        }
+
+        @Override
+        public Map<String, String> logConfig() {
+            return Map.of();
+        }
+
+        @Override
+        public boolean loggingEnabled() {
+            return false;
+        }
+
+        @Override
+        public String name() {
+            return store.name();
+        }
     }
 }
