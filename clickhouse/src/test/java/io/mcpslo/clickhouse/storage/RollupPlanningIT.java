@@ -164,7 +164,12 @@ class RollupPlanningIT {
         RollupQuery fleet = new RollupQuery(Optional.empty(), Optional.empty(), Optional.empty(),
                 minutesAgo(4 * 1_440), minutesAgo(0), Optional.empty());
         List<Table> tables = planned.plan(fleet).stream().map(RollupPlanner.Segment::table).toList();
-        assertTrue(tables.containsAll(List.of(Table.SERVER_DAYS, Table.SERVER_HOURS, Table.MINUTES_BY_TIME)),
+        // hours before the first whole day, unless the range starts in a day's last hour (then it starts with minutes
+        // and the next hour is a whole day)
+        boolean hoursBeforeTheFirstDay = RollupPlanner.ceil(fleet.from().getEpochSecond(), 3_600) % 86_400 != 0;
+        assertTrue(tables.containsAll(hoursBeforeTheFirstDay
+                        ? List.of(Table.SERVER_DAYS, Table.SERVER_HOURS, Table.MINUTES_BY_TIME)
+                        : List.of(Table.SERVER_DAYS, Table.MINUTES_BY_TIME)),
                 "the fleet summed reads the servers' days and hours: " + tables);
         RollupQuery server = new RollupQuery(Optional.of("github"), Optional.empty(), Optional.empty(),
                 minutesAgo(4 * 1_440), minutesAgo(0), Optional.of(Duration.ofHours(1)));
