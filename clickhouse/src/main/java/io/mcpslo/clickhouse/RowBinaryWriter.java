@@ -1,7 +1,6 @@
 package io.mcpslo.clickhouse;
 
 import io.mcpslo.common.text.Utf8;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.UUID;
@@ -28,7 +27,6 @@ public final class RowBinaryWriter {
      * it is refused (as ClickHouse refuses it in JSON), never replaced by '?'.
      */
     public RowBinaryWriter string(String value) {
-        int length = value.length();
         int utf8Length = Utf8.length(value);
         if (utf8Length == Utf8.LONE_SURROGATE) {
             int at = Utf8.firstLoneSurrogate(value);
@@ -38,15 +36,7 @@ public final class RowBinaryWriter {
         }
         varint(utf8Length);
         ensure(utf8Length);
-        if (utf8Length == length) {
-            for (int i = 0; i < length; i++) {
-                bytes[size++] = (byte) value.charAt(i);
-            }
-        } else {
-            byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-            System.arraycopy(utf8, 0, bytes, size, utf8.length);
-            size += utf8.length;
-        }
+        size = Utf8.write(value, utf8Length, bytes, size);
         return this;
     }
 

@@ -188,15 +188,7 @@ public final class CallEventWire {
             }
             varint(((long) utf8Length << 2) | UTF8);
             ensure(utf8Length);
-            if (utf8Length == length) {
-                for (int i = 0; i < length; i++) {
-                    bytes[size++] = (byte) value.charAt(i);
-                }
-            } else {
-                byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-                System.arraycopy(utf8, 0, bytes, size, utf8.length);
-                size += utf8.length;
-            }
+            size = Utf8.write(value, utf8Length, bytes, size);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.mcpslo.common.text;
 
+import java.nio.charset.StandardCharsets;
+
 /** UTF-8 lengths without encoding: binary writers size their output, and learn of text UTF-8 cannot carry. */
 public final class Utf8 {
 
@@ -30,6 +32,22 @@ public final class Utf8 {
             }
         }
         return utf8Length;
+    }
+
+    /**
+     * Writes the string's UTF-8 form, {@code utf8Length} bytes as {@link #length} counted them, into {@code into}
+     * at {@code at}; returns the position after it. ASCII is copied char by char, without an intermediate array.
+     */
+    public static int write(String value, int utf8Length, byte[] into, int at) {
+        if (utf8Length == value.length()) {
+            for (int i = 0; i < utf8Length; i++) {
+                into[at + i] = (byte) value.charAt(i);
+            }
+        } else {
+            byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+            System.arraycopy(utf8, 0, into, at, utf8.length);
+        }
+        return at + utf8Length;
     }
 
     /** The index of the string's first lone surrogate, or -1. */
