@@ -182,8 +182,8 @@ public final class Benchmark {
                     event.put("server_version", "1.0");
                     event.put("tool", tool);
                     event.put("method", "tools/call");
-                    // what a gateway with sessions, sign-in and tracing sends: each of these is a copy of the call in
-                    // calls_by_correlation, most of ClickHouse's work per call
+                    // what a gateway with sessions, sign-in and tracing sends: each of these is a row of
+                    // call_correlation_keys, a third of ClickHouse's work per call
                     event.put("session_id", "s-" + random.nextInt(20_000));
                     event.put("user", "user-" + random.nextInt(2_000) + "@example.com");
                     event.put("team", "team-" + server % 10);

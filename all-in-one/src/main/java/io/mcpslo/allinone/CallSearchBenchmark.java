@@ -98,8 +98,8 @@ public final class CallSearchBenchmark {
         }
         double fillSeconds = (System.nanoTime() - started) / 1e9;
         long stored = synthetic.rows("calls");
-        long copies = synthetic.rows("calls_by_correlation");
-        System.out.printf("filled %,d calls in %.1f s (%,.0f calls/s, the correlation copy fed by its view: %,d rows)%n",
+        long copies = synthetic.rows("call_correlation_keys");
+        System.out.printf("filled %,d calls in %.1f s (%,.0f calls/s, the correlation keys fed by their view: %,d rows)%n",
                 stored, fillSeconds, stored / fillSeconds, copies);
     }
 

@@ -29,6 +29,11 @@ public final class SchemaMigrator {
 
     /** Returns the versions applied by this call. */
     public List<String> migrate() {
+        return migrateThrough("V999");
+    }
+
+    /** Applies the versions up to and including {@code lastVersion} (e.g. "V011"): a database as an older release left it. */
+    public List<String> migrateThrough(String lastVersion) {
         String db = client.database();
         client.createDatabaseIfMissing();
         client.execute("CREATE TABLE IF NOT EXISTS " + db + ".schema_migrations (version String, applied_at DateTime)"
@@ -40,7 +45,7 @@ public final class SchemaMigrator {
         List<String> appliedNow = new ArrayList<>();
         for (String file : resource("index.txt").lines().map(String::trim).filter(l -> !l.isEmpty()).toList()) {
             String version = file.substring(0, file.indexOf("__"));
-            if (applied.contains(version)) {
+            if (applied.contains(version) || version.compareTo(lastVersion) > 0) {
                 continue;
             }
             for (String statement : statements(resource(file).replace("${database}", db))) {

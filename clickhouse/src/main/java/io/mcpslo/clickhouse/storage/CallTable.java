@@ -9,8 +9,11 @@ import java.util.List;
  * filter gives the same calls.
  */
 public enum CallTable {
-    /** Sorted by (kind of key, key, time): one session's, user's or trace's calls. */
-    CORRELATION("calls_by_correlation"),
+    /**
+     * Sorted by (kind of key, key, time): one session's, user's or trace's calls, as (time, id) pairs whose rows are
+     * read from {@link #TIME}.
+     */
+    CORRELATION("call_correlation_keys"),
     /** The calls themselves, sorted by (server, tool, time): a server's or a tool's calls. */
     SERVER_TOOL("calls"),
     /**

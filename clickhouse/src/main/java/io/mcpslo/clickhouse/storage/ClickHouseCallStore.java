@@ -28,8 +28,8 @@ import java.util.function.Function;
 
 /**
  * Calls in ClickHouse, each search read from the copy sorted for it ({@link CallTable#forFilter}): `calls` (sorted by
- * server, tool, time) serves searches by server and tool and the ledger; `calls_by_correlation` (sorted by session,
- * user or trace, then time) serves those lookups; `calls_by_time` (time first) serves fleet-wide searches. A call
+ * server, tool, time) serves searches by server and tool and the ledger; `call_correlation_keys` (sorted by session,
+ * user or trace, then time) finds the calls of those lookups, read from `calls_by_time`; `calls_by_time` (time first) serves fleet-wide searches. A call
  * stored twice (a replay, not yet merged away) is listed and counted once: reads keep one row per event id
  * ({@code LIMIT 1 BY}, which ClickHouse runs on all cores, where FINAL merges on one and took seconds for an hour of 10
  * million calls; or, in time order, where a replay's rows lie side by side, by skipping the repeats). Every value from
@@ -43,7 +43,7 @@ public final class ClickHouseCallStore implements CallStore {
             + ", duration_ms, outcome, error_code, retry, response_bytes";
     private static final String NEWEST_FIRST = " ORDER BY ts_ms DESC, event_id DESC";
     private static final String ONCE = " LIMIT 1 BY event_id";
-    /** Correlation column → its key kind in calls_by_correlation. */
+    /** Correlation column → its key kind in call_correlation_keys. */
     private static final Map<String, String> CORRELATION_KINDS = Map.of("trace_id", "trace", "session_id", "session",
             "user", "user");
     /** Ledger dimension → the column (or expression) it groups by. */
@@ -78,19 +78,29 @@ public final class ClickHouseCallStore implements CallStore {
         return client.database() + "." + table.table();
     }
 
-    /** The table and the start of its WHERE (for the correlation copy, the condition on its sort key). */
-    private String from(CallTable table, CallFilter filter) {
-        return name(table) + " WHERE " + keyCondition(table, filter);
+    /** The table whose rows a search of this copy reads: the correlation copy holds keys, its rows are by time. */
+    private String rowsOf(CallTable table) {
+        return name(table == CallTable.CORRELATION ? CallTable.TIME : table);
     }
 
-    private static String keyCondition(CallTable table, CallFilter filter) {
+    /** The rows' table and the start of its WHERE (for the correlation copy, the calls its key names). */
+    private String from(CallTable table, CallFilter filter) {
+        return rowsOf(table) + " WHERE " + keyCondition(table, filter);
+    }
+
+    /**
+     * For the correlation copy, the key's calls in the filter's range as (time, id) pairs: the sort key of the
+     * time-first copy, so ClickHouse reads there only the granules holding them.
+     */
+    private String keyCondition(CallTable table, CallFilter filter) {
         if (table != CallTable.CORRELATION) {
             return "";
         }
         String column = CallTable.CORRELATION_COLUMNS.stream().filter(filter.equals()::containsKey).findFirst()
                 .orElseThrow();
-        return "key_kind = '" + CORRELATION_KINDS.get(column) + "' AND key = " + SqlLiteral.string(filter.equals()
-                .get(column)) + " AND ";
+        return "(ts_ms, event_id) IN (SELECT ts_ms, event_id FROM " + name(table) + " WHERE key_kind = '"
+                + CORRELATION_KINDS.get(column) + "' AND key = " + SqlLiteral.string(filter.equals().get(column))
+                + " AND " + timeRange(filter.from(), filter.to()) + ") AND ";
     }
 
     private static String where(CallFilter filter) {
@@ -135,8 +145,8 @@ public final class ClickHouseCallStore implements CallStore {
         String where = keyCondition(table, filter) + where(filter) + keyset;
         // the page's ids from the sort columns alone, then the whole rows of just those: sorting every column of an
         // hour's calls to keep a hundred of them is what made a search without a server slow
-        return rows(client.query("SELECT " + COLUMNS + " FROM " + name(table) + " PREWHERE event_id IN (SELECT event_id"
-                + " FROM " + name(table) + " WHERE " + where + page + ") WHERE " + where + page));
+        return rows(client.query("SELECT " + COLUMNS + " FROM " + rowsOf(table) + " PREWHERE event_id IN (SELECT"
+                + " event_id FROM " + rowsOf(table) + " WHERE " + where + page + ") WHERE " + where + page));
     }
 
     /**
@@ -231,8 +241,8 @@ public final class ClickHouseCallStore implements CallStore {
     public InputStream export(CallFilter filter, ExportFormat format) {
         // FINAL here: it merges in sort-key order and streams, where LIMIT BY would hold every id of the export
         CallTable table = planner.apply(filter);
-        String sql = "SELECT toString(toDateTime(intDiv(ts_ms, 1000))) AS time_utc, " + COLUMNS + " FROM " + name(table)
-                + " FINAL WHERE " + keyCondition(table, filter) + where(filter) + NEWEST_FIRST;
+        String sql = "SELECT toString(toDateTime(intDiv(ts_ms, 1000))) AS time_utc, " + COLUMNS + " FROM "
+                + rowsOf(table) + " FINAL WHERE " + keyCondition(table, filter) + where(filter) + NEWEST_FIRST;
         // neutralised outside the filtering query: ClickHouse would read a WHERE on server as one on the alias
         return client.queryStream(format == ExportFormat.CSV
                 ? "SELECT time_utc, event_id, ts_ms, " + String.join(", ", TEXT_COLUMNS.stream()

@@ -1,0 +1,83 @@
+package io.mcpslo.clickhouse.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.mcpslo.clickhouse.ClickHouseClient;
+import io.mcpslo.clickhouse.ClickHouseTestSupport;
+import io.mcpslo.clickhouse.SchemaMigrator;
+import io.mcpslo.schemas.CallEvent;
+import io.mcpslo.schemas.EventEnvelope;
+import io.mcpslo.schemas.Outcome;
+import io.mcpslo.storage.calls.CallFilter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A database the release before V012 left (the full-width correlation copy) keeps every session, user and trace
+ * lookup of the calls it holds once V012 narrows that copy to keys, and calls written after are found the same way.
+ */
+class CorrelationKeysUpgradeIT {
+
+    private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    private static ClickHouseClient client;
+
+    @BeforeAll
+    static void upgradeWithCallsStoredBefore() {
+        client = ClickHouseTestSupport.freshDatabase("correlation_upgrade");
+        client.execute("DROP DATABASE " + client.database()); // as the release before V012 would have left it:
+        new SchemaMigrator(client).migrateThrough("V011");
+        store().writeCalls(List.of(call("before", "s-1", "alice", "t-1", 3), call("before", "s-1", "bob", "", 2)));
+        new SchemaMigrator(client).migrate();
+        store().writeCalls(List.of(call("after", "s-1", "alice", "t-2", 1)));
+    }
+
+    @AfterAll
+    static void drop() {
+        ClickHouseTestSupport.drop(client);
+    }
+
+    private static ClickHousePipelineStore store() {
+        return new ClickHousePipelineStore(client, Clock.systemUTC());
+    }
+
+    private static CallEvent call(String server, String session, String user, String trace, int minutesAgo) {
+        var envelope = new EventEnvelope(UUID.randomUUID(), NOW.minus(Duration.ofMinutes(minutesAgo)), "gw", server,
+                "1", "search", "tools/call", null, session, user, "team", trace, null);
+        return new CallEvent(envelope, 10, Outcome.OK, null, null, null, null);
+    }
+
+    private static List<String> servers(String column, String key) {
+        var filter = new CallFilter(Map.of(column, key), Set.of(), Optional.empty(), Optional.empty(),
+                Optional.empty(), NOW.minus(Duration.ofHours(1)), NOW.plusSeconds(1));
+        var store = ClickHouseCallStore.readingOnly(client, CallTable.CORRELATION);
+        assertEquals(store.page(filter, Optional.empty(), 10).size(), store.count(filter), "page and count agree");
+        return store.page(filter, Optional.empty(), 10).stream().map(row -> (String) row.get("server")).toList();
+    }
+
+    @Test
+    void callsStoredBeforeTheUpgradeAreFoundByTheirKeysBesideTheNewOnes() {
+        assertEquals(List.of("after", "before", "before"), servers("session_id", "s-1"), "newest first");
+        assertEquals(List.of("after", "before"), servers("user", "alice"));
+        assertEquals(List.of("before"), servers("user", "bob"));
+        assertEquals(List.of("before"), servers("trace_id", "t-1"));
+        assertEquals(List.of("after"), servers("trace_id", "t-2"));
+    }
+
+    @Test
+    void theFullWidthCopyIsGoneAndEachCallHasOneKeyRowPerKey() {
+        assertEquals(List.of(), client.query("SELECT name FROM system.tables WHERE database = '" + client.database()
+                + "' AND name LIKE 'calls_by_correlation%'"), "the old copy and its view are dropped");
+        assertEquals(8, client.query("SELECT count() AS n FROM " + client.database() + ".call_correlation_keys FINAL")
+                .get(0).get("n").asLong(), "3 + 2 keys before, 3 after");
+    }
+}
