@@ -25,6 +25,7 @@ ARRAY JOIN arrayFilter(pair -> pair.2 != '', [
 
 -- Keys of the calls stored before, from the old copy's rows; a call both copied here and by the view collapses like a
 -- replay. Then the old copy goes: the view first, so no insert into `calls` waits on a table being dropped.
+-- only while ${database}.calls_by_correlation exists (a service starting beside this one may have copied and dropped it)
 INSERT INTO ${database}.call_correlation_keys SELECT key_kind, key, ts, ts_ms, event_id
 FROM ${database}.calls_by_correlation;
 

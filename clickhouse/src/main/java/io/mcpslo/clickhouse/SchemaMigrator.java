@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +23,7 @@ public final class SchemaMigrator {
 
     private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
     private static final String DDL_DIR = "/clickhouse/ddl/";
+    private static final Pattern ONLY_WHILE = Pattern.compile("-- only while ([\\w.]+) exists\\b.*");
 
     private final ClickHouseClient client;
 
@@ -48,8 +52,8 @@ public final class SchemaMigrator {
             if (applied.contains(version) || version.compareTo(lastVersion) > 0) {
                 continue;
             }
-            for (String statement : statements(resource(file).replace("${database}", db))) {
-                client.execute(statement);
+            for (Statement statement : statements(resource(file).replace("${database}", db))) {
+                execute(statement);
             }
             client.execute("INSERT INTO " + db + ".schema_migrations VALUES (" + SqlLiteral.string(version) + ", now())");
             LOG.info("applied ClickHouse migration {} to database {}", file, db);
@@ -58,22 +62,54 @@ public final class SchemaMigrator {
         return appliedNow;
     }
 
-    static List<String> statements(String script) {
-        List<String> statements = new ArrayList<>();
+    /**
+     * A statement of a DDL file, and the table it reads that the same migration drops later, if any. Services migrate
+     * as they start, so two may run one migration at once: when such a statement fails because the other has dropped
+     * the table since, that other run did the statement's work first.
+     */
+    record Statement(String sql, Optional<String> onlyWhileTableExists) {
+    }
+
+    void execute(Statement statement) {
+        try {
+            client.execute(statement.sql());
+        } catch (ClickHouseException e) {
+            String table = statement.onlyWhileTableExists().orElse(null);
+            if (table == null || tableExists(table)) {
+                throw e;
+            }
+            LOG.info("skipped a statement reading {}: another run of the same migration dropped it ({})", table,
+                    e.getMessage());
+        }
+    }
+
+    private boolean tableExists(String qualifiedTable) {
+        return client.query("EXISTS TABLE " + qualifiedTable).get(0).get("result").asInt() == 1;
+    }
+
+    /** Comment lines are dropped; {@code -- only while DB.TABLE exists} marks the next statement. */
+    static List<Statement> statements(String script) {
+        List<Statement> statements = new ArrayList<>();
         StringBuilder current = new StringBuilder();
+        Optional<String> guard = Optional.empty();
         for (String line : script.lines().toList()) {
+            Matcher onlyWhile = ONLY_WHILE.matcher(line.trim());
+            if (onlyWhile.matches()) {
+                guard = Optional.of(onlyWhile.group(1));
+            }
             if (line.trim().startsWith("--")) {
                 continue;
             }
             current.append(line).append('\n');
             if (line.trim().endsWith(";")) {
                 String statement = current.toString().trim();
-                statements.add(statement.substring(0, statement.length() - 1));
+                statements.add(new Statement(statement.substring(0, statement.length() - 1), guard));
                 current.setLength(0);
+                guard = Optional.empty();
             }
         }
         if (!current.toString().isBlank()) {
-            statements.add(current.toString().trim());
+            statements.add(new Statement(current.toString().trim(), guard));
         }
         return statements;
     }

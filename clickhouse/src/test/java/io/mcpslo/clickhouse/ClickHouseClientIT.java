@@ -8,6 +8,7 @@ import io.mcpslo.common.config.Settings;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,24 @@ class ClickHouseClientIT {
     void hugeLiteralIsStillOneValue() {
         String big = "x'".repeat(5_000);
         assertEquals(big, client.query("SELECT " + SqlLiteral.string(big) + " AS v").get(0).get("v").asText());
+    }
+
+    @Test
+    void aStatementReadingATableItsMigrationDropsIsSkippedOnlyOnceThatTableIsGone() {
+        String db = client.database();
+        var migrator = new SchemaMigrator(client);
+        client.execute("CREATE TABLE " + db + ".copied_from (x UInt8) ENGINE = Memory");
+        client.execute("CREATE TABLE " + db + ".copied_to (x UInt8) ENGINE = Memory");
+        var copy = new SchemaMigrator.Statement("INSERT INTO " + db + ".copied_to SELECT x FROM " + db + ".copied_from",
+                Optional.of(db + ".copied_from"));
+        var broken = new SchemaMigrator.Statement("INSERT INTO " + db + ".copied_to SELECT y FROM " + db
+                + ".copied_from", Optional.of(db + ".copied_from"));
+        assertThrows(ClickHouseException.class, () -> migrator.execute(broken),
+                "a statement that fails while its table is there is an error");
+        client.execute("DROP TABLE " + db + ".copied_from");
+        migrator.execute(copy); // another run of the migration copied it and dropped it
+        assertThrows(ClickHouseException.class, () -> migrator.execute(new SchemaMigrator.Statement(copy.sql(),
+                Optional.empty())), "without the mark, the missing table is an error");
     }
 
     @Test
