@@ -25,6 +25,24 @@ class SketchBinsArithmeticTest {
     }
 
     @Test
+    void binsDerivedByAddingMergingAndRemovingKeepATrueTotalAndEqualTheirCheckedCopy() {
+        java.util.Random random = new java.util.Random(11);
+        SketchBins kept = SketchBins.EMPTY;
+        for (int step = 0; step < 3_000; step++) {
+            SketchBins before = kept;
+            kept = switch (random.nextInt(4)) {
+                case 0 -> kept.plus(of(0, random.nextInt(10_000), Math.exp(random.nextDouble() * 9)));
+                case 1 -> kept.size() == 0 ? kept : kept.minus(new SketchBins(new int[] {kept.indexAt(0)}, new long[] {1}, 0));
+                default -> kept.plus(random.nextInt(6) == 0 ? 0 : Math.exp(random.nextDouble() * 9));
+            };
+            // the public constructor checks the bins and sums them itself
+            SketchBins checked = new SketchBins(kept.indexes(), kept.counts(), kept.zeroCount());
+            assertEquals(checked.totalCount(), kept.totalCount(), "total after step " + step + " from " + before);
+            assertEquals(checked, kept);
+        }
+    }
+
+    @Test
     void removingLatenciesThatWereNeverAddedIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> of(5).minus(of(5, 5)));
         assertThrows(IllegalArgumentException.class, () -> of(5).minus(of(0)));
