@@ -7,9 +7,15 @@ import java.util.UUID;
 
 /**
  * An in-memory filter in front of the stored event ids that a rollup task deduplicates against: it says when an id
- * is certainly new, so only ids it may have seen (about 1 % of new ids, and every duplicate) are looked up in the
- * store. Ids are remembered in buckets of stream time (the store's buckets), one chain of Bloom filters per bucket,
- * about {@value #BYTES_PER_ID} bytes per id held.
+ * is certainly new, so only ids it may have seen (every duplicate, and a few % of new ids) are looked up in the
+ * store. Ids are remembered in buckets of stream time (the store's buckets), one chain of Bloom filters per bucket.
+ * A bucket's first filter is sized for the ids of the bucket before it (a quarter more), so at a steady rate a call
+ * probes one filter per bucket; when a bucket outgrows it, each further filter holds twice the ids of the chain so
+ * far with one bit per id more, so the chain stays short (log2 of the surge: 8 filters and ~4 % false positives for
+ * a hundredfold surge, ~1 % in one filter at a steady rate). (A chain of equal 1M-id filters at ~1 % each reached 43 filters and 35 % false positives
+ * per bucket at 50,000 calls/s over a 15-minute bucket.) Heap ({@link #bytes()}): at a steady rate
+ * {@value #STEADY_BYTES_PER_ID} bytes per id of the last two buckets; at most {@value #BYTES_PER_ID_BOUND}, after a
+ * surge, beyond {@value #MIN_FILTER_BYTES} bytes per bucket.
  *
  * <p>The filter knows only what this task added since it started. A bucket the store may already have been
  * written in before that (at or below the last bucket written before the start) is <em>incomplete</em>: for it
@@ -17,14 +23,27 @@ import java.util.UUID;
  */
 public final class RecentIds {
 
-    /** Heap per remembered id: the Bloom filters' 10 bits, rounded up. */
-    public static final double BYTES_PER_ID = BloomFilter.BITS_PER_ENTRY / 8.0;
-    static final int FILTER_CAPACITY = 1 << 20;
+    static final int MAX_BITS_PER_ENTRY = 16;
+    /** The first bucket after a start has no bucket before to size it: 1M ids (1.25 MB) grows little at 10k/s. */
+    static final int MIN_FILTER_CAPACITY = 1 << 20;
+    static final long MIN_FILTER_BYTES = (long) MIN_FILTER_CAPACITY * BloomFilter.MIN_BITS_PER_ENTRY / 8;
+    /** Heap per remembered id at a steady rate: one filter per bucket, sized a quarter above the ids it gets. */
+    public static final double STEADY_BYTES_PER_ID = 1.25 * BloomFilter.MIN_BITS_PER_ENTRY / 8;
+    /**
+     * Heap per remembered id, at most: a filter added to a chain holds as many ids as the whole chain before it, at
+     * up to {@value #MAX_BITS_PER_ENTRY} bits each, and is allocated whole when the chain is full (twice the chain's
+     * ids at that many bits, 4 bytes per id); and the next bucket's first filter is sized for the ids of this one
+     * (a quarter more, at 10 bits) before it gets any.
+     */
+    public static final double BYTES_PER_ID_BOUND = 2.0 * MAX_BITS_PER_ENTRY / 8 + STEADY_BYTES_PER_ID;
 
     private final long bucketMs;
     private final long firstCompleteBucket;
-    private final int filterCapacity;
-    private final TreeMap<Long, List<BloomFilter>> filtersByBucket = new TreeMap<>();
+    private final int minFilterCapacity;
+    private final TreeMap<Long, Chain> chainsByBucket = new TreeMap<>();
+    /** The last bucket remembered in and its chain: nearly every call remembers in and asks about the same one. */
+    private long currentBucket = Long.MIN_VALUE;
+    private Chain currentChain;
 
     /**
      * @param bucketMs            the store's bucket length
@@ -32,17 +51,17 @@ public final class RecentIds {
      *                            {@link Long#MIN_VALUE} when the store is empty
      */
     public RecentIds(long bucketMs, long lastBucketBeforeStart) {
-        this(bucketMs, lastBucketBeforeStart, FILTER_CAPACITY);
+        this(bucketMs, lastBucketBeforeStart, MIN_FILTER_CAPACITY);
     }
 
-    RecentIds(long bucketMs, long lastBucketBeforeStart, int filterCapacity) {
+    RecentIds(long bucketMs, long lastBucketBeforeStart, int minFilterCapacity) {
         if (bucketMs < 1) {
             throw new IllegalArgumentException("bucketMs must be >= 1, was " + bucketMs);
         }
         this.bucketMs = bucketMs;
         this.firstCompleteBucket = lastBucketBeforeStart == Long.MIN_VALUE ? Long.MIN_VALUE
                 : lastBucketBeforeStart + bucketMs;
-        this.filterCapacity = filterCapacity;
+        this.minFilterCapacity = minFilterCapacity;
     }
 
     /** The 64-bit hash of an event id that the filter keeps. */
@@ -59,36 +78,75 @@ public final class RecentIds {
         if (bucket < firstCompleteBucket) {
             return true;
         }
-        List<BloomFilter> chain = filtersByBucket.get(bucket);
-        if (chain == null) {
-            return false;
-        }
-        for (BloomFilter filter : chain) {
-            if (filter.mightContain(hash)) {
-                return true;
-            }
-        }
-        return false;
+        Chain chain = bucket == currentBucket ? currentChain : chainsByBucket.get(bucket);
+        return chain != null && chain.mightContain(hash);
     }
 
     /** Remembers an id in a bucket, and forgets buckets no lookup from this bucket on can reach. */
     public void remember(long bucket, long hash) {
-        List<BloomFilter> chain = filtersByBucket.get(bucket);
-        if (chain == null) {
-            chain = new ArrayList<>(1);
-            filtersByBucket.put(bucket, chain);
-            filtersByBucket.headMap(bucket - bucketMs).clear();
+        if (bucket != currentBucket) {
+            Chain chain = chainsByBucket.get(bucket);
+            if (chain == null) {
+                Chain before = chainsByBucket.get(bucket - bucketMs);
+                long expected = before == null ? 0 : before.ids + before.ids / 4;
+                chain = new Chain((int) Math.min(Integer.MAX_VALUE / 2, Math.max(minFilterCapacity, expected)));
+                chainsByBucket.put(bucket, chain);
+                chainsByBucket.headMap(bucket - bucketMs).clear();
+            }
+            currentBucket = bucket;
+            currentChain = chain;
         }
-        BloomFilter current = chain.isEmpty() ? null : chain.get(chain.size() - 1);
-        if (current == null || current.isFull()) {
-            current = new BloomFilter(filterCapacity);
-            chain.add(current);
-        }
-        current.add(hash);
+        currentChain.add(hash);
     }
 
     /** The heap the filters hold. */
     public long bytes() {
-        return filtersByBucket.values().stream().flatMap(List::stream).mapToLong(BloomFilter::bytes).sum();
+        return chainsByBucket.values().stream().mapToLong(Chain::bytes).sum();
+    }
+
+    /** The filters of one bucket, probed for each lookup there (for tests and the bound). */
+    int filtersIn(long bucket) {
+        Chain chain = chainsByBucket.get(bucket);
+        return chain == null ? 0 : chain.filters.size();
+    }
+
+    /** A bucket's filters: the first sized for the expected ids, each next one for as many as all before it. */
+    private static final class Chain {
+        private final List<BloomFilter> filters = new ArrayList<>(2);
+        private BloomFilter last;
+        private long capacity;
+        private long ids;
+
+        Chain(int firstCapacity) {
+            grow(firstCapacity, BloomFilter.MIN_BITS_PER_ENTRY);
+        }
+
+        private void grow(int filterCapacity, int bitsPerEntry) {
+            last = new BloomFilter(filterCapacity, bitsPerEntry);
+            filters.add(last);
+            capacity += filterCapacity;
+        }
+
+        void add(long hash) {
+            if (last.isFull()) {
+                grow((int) Math.min(Integer.MAX_VALUE / 2, capacity),
+                        Math.min(MAX_BITS_PER_ENTRY, BloomFilter.MIN_BITS_PER_ENTRY + filters.size()));
+            }
+            last.add(hash);
+            ids++;
+        }
+
+        boolean mightContain(long hash) {
+            for (int i = filters.size() - 1; i >= 0; i--) {
+                if (filters.get(i).mightContain(hash)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        long bytes() {
+            return filters.stream().mapToLong(BloomFilter::bytes).sum();
+        }
     }
 }

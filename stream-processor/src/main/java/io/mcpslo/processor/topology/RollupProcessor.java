@@ -42,9 +42,10 @@ import org.slf4j.LoggerFactory;
  * in buckets of one horizon), so a batch a gateway resends after a timeout or a 503 counts once. The horizon
  * bounds the state: about {@value #BYTES_PER_REMEMBERED_ID} bytes per id remembered, for up to two horizons of
  * traffic. A resend later than the horizon is counted again in rollups (the raw calls table still keeps it once).
- * A {@link RecentIds} filter in memory (about {@value RecentIds#BYTES_PER_ID} bytes per id of the last two
- * horizons) says when an id is certainly new, so the store is read only for the ids it may have seen: every
- * duplicate, about 1 % of new ids, and every id in a bucket the store was written in before the task started.
+ * A {@link RecentIds} filter in memory (about {@value RecentIds#STEADY_BYTES_PER_ID} bytes per id of the last two
+ * horizons at a steady rate, at most {@value RecentIds#BYTES_PER_ID_BOUND}) says when an id is certainly new, so the
+ * store is read only for the ids it may have seen: every duplicate, ~1 % of new ids, and every id in a bucket the
+ * store was written in before the task started.
  * The last bucket written is kept beside the stream time, in the same transaction as the ids.
  */
 final class RollupProcessor implements Processor<String, CallEvent, String, CallRollup> {
