@@ -23,12 +23,14 @@ ARRAY JOIN arrayFilter(pair -> pair.2 != '', [
     tuple(CAST('user' AS Enum8('session' = 1, 'user' = 2, 'trace' = 3)), user),
     tuple(CAST('trace' AS Enum8('session' = 1, 'user' = 2, 'trace' = 3)), trace_id)]) AS correlation;
 
--- Keys of the calls stored before, from the old copy's rows; a call both copied here and by the view collapses like a
--- replay. Then the old copy goes: the view first, so no insert into `calls` waits on a table being dropped.
+-- The old view goes first: dropping it waits for the inserts into `calls` that feed it, so from then on the old copy
+-- is complete and every new insert feeds the keys through the view above. Then the keys of the calls stored before
+-- come from the old copy's rows (a call both copied and fed by the view collapses like a replay), and the old copy
+-- goes. On a large database the copy takes minutes: the migrator waits up to 12 h for a statement.
+DROP TABLE IF EXISTS ${database}.calls_by_correlation_feed;
+
 -- only while ${database}.calls_by_correlation exists (a service starting beside this one may have copied and dropped it)
 INSERT INTO ${database}.call_correlation_keys SELECT key_kind, key, ts, ts_ms, event_id
 FROM ${database}.calls_by_correlation;
-
-DROP TABLE IF EXISTS ${database}.calls_by_correlation_feed;
 
 DROP TABLE IF EXISTS ${database}.calls_by_correlation;

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,8 +31,18 @@ public final class ClickHouseClient {
     private final HttpClient http;
 
     public ClickHouseClient(ClickHouseConfig config) {
+        this(config, HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build());
+    }
+
+    private ClickHouseClient(ClickHouseConfig config, HttpClient http) {
         this.config = config;
-        this.http = HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build();
+        this.http = http;
+    }
+
+    /** This client waiting up to {@code timeout} for each answer; connecting still times out as configured. */
+    public ClickHouseClient withRequestTimeout(Duration timeout) {
+        return new ClickHouseClient(new ClickHouseConfig(config.url(), config.user(), config.password(),
+                config.database(), timeout), http);
     }
 
     public ClickHouseConfig config() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,12 +24,16 @@ public final class SchemaMigrator {
 
     private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
     private static final String DDL_DIR = "/clickhouse/ddl/";
+    private static final Duration MIGRATION_TIMEOUT = Duration.ofHours(12);
     private static final Pattern ONLY_WHILE = Pattern.compile("-- only while ([\\w.]+) exists\\b.*");
 
     private final ClickHouseClient client;
 
     public SchemaMigrator(ClickHouseClient client) {
-        this.client = client;
+        // a migration that copies stored rows (V006, V008, V012) takes minutes on a large database, far beyond a
+        // query's timeout; a timed-out copy would still run on the server and start again with the next service start
+        this.client = client.config().requestTimeout().compareTo(MIGRATION_TIMEOUT) >= 0 ? client
+                : client.withRequestTimeout(MIGRATION_TIMEOUT);
     }
 
     /** Returns the versions applied by this call. */
@@ -52,6 +57,7 @@ public final class SchemaMigrator {
             if (applied.contains(version) || version.compareTo(lastVersion) > 0) {
                 continue;
             }
+            LOG.info("applying ClickHouse migration {} to database {}", file, db);
             for (Statement statement : statements(resource(file).replace("${database}", db))) {
                 execute(statement);
             }

@@ -66,6 +66,13 @@ class ClickHouseClientIT {
     }
 
     @Test
+    void migrationsWaitForStatementsLongerThanAQuery() {
+        var impatient = client.withRequestTimeout(java.time.Duration.ofSeconds(1));
+        assertThrows(ClickHouseException.class, () -> impatient.execute("SELECT sleep(2)"), "a query times out");
+        new SchemaMigrator(impatient).execute(new SchemaMigrator.Statement("SELECT sleep(2)", Optional.empty()));
+    }
+
+    @Test
     void migrationIsIdempotentAndRecorded() {
         assertEquals(List.of(), new SchemaMigrator(client).migrate());
         var versions = client.query("SELECT version FROM " + client.database() + ".schema_migrations FINAL");

@@ -29,8 +29,8 @@ import java.util.function.Function;
 /**
  * Calls in ClickHouse, each search read from the copy sorted for it ({@link CallTable#forFilter}): `calls` (sorted by
  * server, tool, time) serves searches by server and tool and the ledger; `call_correlation_keys` (sorted by session,
- * user or trace, then time) finds the calls of those lookups, read from `calls_by_time`; `calls_by_time` (time first) serves fleet-wide searches. A call
- * stored twice (a replay, not yet merged away) is listed and counted once: reads keep one row per event id
+ * user or trace, then time) finds the calls of those lookups, whose rows are read from `calls_by_time`; that copy,
+ * time first, also serves fleet-wide searches. A call stored twice (a replay, not yet merged away) is listed and counted once: reads keep one row per event id
  * ({@code LIMIT 1 BY}, which ClickHouse runs on all cores, where FINAL merges on one and took seconds for an hour of 10
  * million calls; or, in time order, where a replay's rows lie side by side, by skipping the repeats). Every value from
  * a caller enters SQL as an escaped literal.
@@ -93,6 +93,11 @@ public final class ClickHouseCallStore implements CallStore {
      * time-first copy, so ClickHouse reads there only the granules holding them.
      */
     private String keyCondition(CallTable table, CallFilter filter) {
+        return keyCondition(table, filter, filter.to());
+    }
+
+    /** The same, for the part of the filter's range before {@code to} (a later page's keys are not read). */
+    private String keyCondition(CallTable table, CallFilter filter, Instant to) {
         if (table != CallTable.CORRELATION) {
             return "";
         }
@@ -100,7 +105,7 @@ public final class ClickHouseCallStore implements CallStore {
                 .orElseThrow();
         return "(ts_ms, event_id) IN (SELECT ts_ms, event_id FROM " + name(table) + " WHERE key_kind = '"
                 + CORRELATION_KINDS.get(column) + "' AND key = " + SqlLiteral.string(filter.equals().get(column))
-                + " AND " + timeRange(filter.from(), filter.to()) + ") AND ";
+                + " AND " + timeRange(filter.from(), to) + ") AND ";
     }
 
     private static String where(CallFilter filter) {
@@ -142,7 +147,9 @@ public final class ClickHouseCallStore implements CallStore {
             return newestByTime(filter, after, keyset, limit);
         }
         String page = NEWEST_FIRST + ONCE + " LIMIT " + limit;
-        String where = keyCondition(table, filter) + where(filter) + keyset;
+        Instant pageEnd = after.map(c -> Instant.ofEpochMilli(c.tsMs() + 1)).filter(end -> end.isBefore(filter.to()))
+                .orElse(filter.to());
+        String where = keyCondition(table, filter, pageEnd) + where(filter) + keyset;
         // the page's ids from the sort columns alone, then the whole rows of just those: sorting every column of an
         // hour's calls to keep a hundred of them is what made a search without a server slow
         return rows(client.query("SELECT " + COLUMNS + " FROM " + rowsOf(table) + " PREWHERE event_id IN (SELECT"
