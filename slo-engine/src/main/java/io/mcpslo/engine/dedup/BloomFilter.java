@@ -36,7 +36,7 @@ final class BloomFilter {
         int block = firstWordOfBlock(hash);
         long h2 = mix(hash);
         int step = (int) (h2 >>> 32) | 1;
-        int position = (int) h2;
+        int position = (int) (h2 >>> 16); // not bit 0, which mix() sets
         for (int i = 0; i < probes; i++, position += step) {
             int bit = position & (BLOCK_BITS - 1);
             words[block + (bit >>> 6)] |= 1L << bit;
@@ -48,7 +48,7 @@ final class BloomFilter {
         int block = firstWordOfBlock(hash);
         long h2 = mix(hash);
         int step = (int) (h2 >>> 32) | 1;
-        int position = (int) h2;
+        int position = (int) (h2 >>> 16);
         for (int i = 0; i < probes; i++, position += step) {
             int bit = position & (BLOCK_BITS - 1);
             if ((words[block + (bit >>> 6)] & (1L << bit)) == 0) {
