@@ -85,13 +85,16 @@ public final class Benchmark {
     private static final int WARMUP_CHUNK = 200_000;
     /** Quiet: the compiler busy for less than this share of a chunk's time. */
     private static final double JIT_QUIET = 0.25;
-    /** How long the warm-up may go on while the compiler is busy (on two cores it compiles for minutes). */
-    private static final Duration WARMUP_TIME = Duration.ofSeconds(90);
+    /**
+     * How long the warm-up may go on while the compiler is busy: on two cores C2 compiles broker, client and HTTP code
+     * for three to four minutes, and at 90 s it still took a fifth of the machine through the run.
+     */
+    private static final Duration WARMUP_TIME = Duration.ofSeconds(180);
 
     record Options(int events, int warmupEvents, int freshnessRate, Duration freshnessLength, Path json) {
 
         static Options parse(String[] args) {
-            int events = 1_000_000;
+            int events = 2_000_000;
             Integer warmup = null;
             int freshnessRate = 20_000;
             Duration freshnessLength = Duration.ofSeconds(30);
