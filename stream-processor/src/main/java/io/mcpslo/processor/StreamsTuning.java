@@ -9,6 +9,13 @@ import java.time.Duration;
  */
 public record StreamsTuning(int streamThreads, Duration commitInterval, long cacheBytes, int standbyReplicas) {
 
+    /**
+     * One transaction a second: at 500 ms the transactions' markers, offsets and flushes were half the broker's work
+     * on two cores (7.5 s of broker CPU per 2M calls against 3.9 s), for freshness p95 2.4 s instead of 3.0 s at
+     * 20,000 calls/s.
+     */
+    static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
+
     public StreamsTuning {
         if (streamThreads < 1) {
             throw new IllegalArgumentException("PROCESSOR_STREAM_THREADS must be >= 1, was " + streamThreads);
@@ -28,7 +35,7 @@ public record StreamsTuning(int streamThreads, Duration commitInterval, long cac
     public static StreamsTuning from(Settings settings) {
         return new StreamsTuning(
                 settings.integer("PROCESSOR_STREAM_THREADS", Runtime.getRuntime().availableProcessors(), 1, 64),
-                settings.duration("PROCESSOR_COMMIT_INTERVAL", Duration.ofMillis(500)),
+                settings.duration("PROCESSOR_COMMIT_INTERVAL", DEFAULT_COMMIT_INTERVAL),
                 settings.integer("PROCESSOR_CACHE_MB", 64, 0, 16_384) * 1024L * 1024L,
                 settings.integer("PROCESSOR_STANDBY_REPLICAS", 0, 0, 8));
     }
