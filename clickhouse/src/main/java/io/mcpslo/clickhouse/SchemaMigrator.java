@@ -41,7 +41,10 @@ public final class SchemaMigrator {
         return migrateThrough("V999");
     }
 
-    /** Applies the versions up to and including {@code lastVersion} (e.g. "V011"): a database as an older release left it. */
+    /**
+     * Applies the versions up to and including {@code lastVersion} (e.g. "V011"): a database as an older release
+     * left it.
+     */
     public List<String> migrateThrough(String lastVersion) {
         String db = client.database();
         client.createDatabaseIfMissing();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpslo.common.config.Settings;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,7 +68,7 @@ class ClickHouseClientIT {
 
     @Test
     void migrationsWaitForStatementsLongerThanAQuery() {
-        var impatient = client.withRequestTimeout(java.time.Duration.ofSeconds(1));
+        var impatient = client.withRequestTimeout(Duration.ofSeconds(1));
         assertThrows(ClickHouseException.class, () -> impatient.execute("SELECT sleep(2)"), "a query times out");
         new SchemaMigrator(impatient).execute(new SchemaMigrator.Statement("SELECT sleep(2)", Optional.empty()));
     }

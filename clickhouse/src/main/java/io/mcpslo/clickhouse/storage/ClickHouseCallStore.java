@@ -30,9 +30,9 @@ import java.util.function.Function;
  * Calls in ClickHouse, each search read from the copy sorted for it ({@link CallTable#forFilter}): `calls` (sorted by
  * server, tool, time) serves searches by server and tool and the ledger; `call_correlation_keys` (sorted by session,
  * user or trace, then time) finds the calls of those lookups, whose rows are read from `calls_by_time`; that copy,
- * time first, also serves fleet-wide searches. A call stored twice (a replay, not yet merged away) is listed and counted once: reads keep one row per event id
- * ({@code LIMIT 1 BY}, which ClickHouse runs on all cores, where FINAL merges on one and took seconds for an hour of 10
- * million calls; or, in time order, where a replay's rows lie side by side, by skipping the repeats). Every value from
+ * time first, also serves fleet-wide searches. A call stored twice (a replay, not yet merged away) is listed and
+ * counted once: reads keep one row per event id ({@code LIMIT 1 BY}, which ClickHouse runs on all cores, where
+ * FINAL merges on one and took seconds for an hour of 10 million calls; or, in time order, where a replay's rows lie side by side, by skipping the repeats). Every value from
  * a caller enters SQL as an escaped literal.
  */
 public final class ClickHouseCallStore implements CallStore {

@@ -66,10 +66,6 @@ final class BloomFilter {
         return size >= capacity;
     }
 
-    int capacity() {
-        return capacity;
-    }
-
     long bytes() {
         return words.length * 8L;
     }

@@ -12,9 +12,9 @@ import java.util.UUID;
  * A bucket's first filter is sized for the ids of the bucket before it (a quarter more), so at a steady rate a call
  * probes one filter per bucket; when a bucket outgrows it, each further filter holds twice the ids of the chain so
  * far with one bit per id more, so the chain stays short (log2 of the surge: 8 filters and ~4 % false positives for
- * a hundredfold surge, ~1 % in one filter at a steady rate). (A chain of equal 1M-id filters at ~1 % each reached 43 filters and 35 % false positives
- * per bucket at 50,000 calls/s over a 15-minute bucket.) Heap ({@link #bytes()}): at a steady rate
- * {@value #STEADY_BYTES_PER_ID} bytes per id of the last two buckets; at most {@value #BYTES_PER_ID_BOUND} bytes per
+ * a hundredfold surge, ~1 % in one filter at a steady rate). A chain of equal 1M-id filters at ~1 % each reached 43
+ * filters and 35 % false positives per bucket at 50,000 calls/s over a 15-minute bucket. Heap ({@link #bytes()}):
+ * at a steady rate {@value #STEADY_BYTES_PER_ID} bytes per id of the last two buckets; at most {@value #BYTES_PER_ID_BOUND} bytes per
  * id remembered over the last three (a bucket's first filter is sized by the one before), beyond
  * {@value #MIN_FILTER_BYTES} bytes per bucket.
  *

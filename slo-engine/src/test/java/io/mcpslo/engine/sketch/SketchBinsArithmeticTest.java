@@ -32,7 +32,8 @@ class SketchBinsArithmeticTest {
             SketchBins before = kept;
             kept = switch (random.nextInt(4)) {
                 case 0 -> kept.plus(of(0, random.nextInt(10_000), Math.exp(random.nextDouble() * 9)));
-                case 1 -> kept.size() == 0 ? kept : kept.minus(new SketchBins(new int[] {kept.indexAt(0)}, new long[] {1}, 0));
+                case 1 -> kept.size() == 0 ? kept
+                        : kept.minus(new SketchBins(new int[] {kept.indexAt(0)}, new long[] {1}, 0));
                 default -> kept.plus(random.nextInt(6) == 0 ? 0 : Math.exp(random.nextDouble() * 9));
             };
             // the public constructor checks the bins and sums them itself
