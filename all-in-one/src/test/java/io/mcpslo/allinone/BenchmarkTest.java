@@ -1,6 +1,7 @@
 package io.mcpslo.allinone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,6 +82,11 @@ class BenchmarkTest {
                 if (sent++ % 97 == 0) {
                     assertTrue(validator.validate(event) instanceof io.mcpslo.schemas.ValidationOutcome.Accepted,
                             () -> "the collector would refuse " + line);
+                    try (var parser = EventCodec.MAPPER.createParser(line)) {
+                        parser.nextToken();
+                        assertNotNull(validator.readCertainlyValidCall(parser),
+                                () -> "the collector would read this by its slow path, not the one measured: " + line);
+                    }
                 }
                 ids.add(event.get("event_id").asText());
                 tools.add(event.get("server").asText() + "|" + event.get("tool").asText());

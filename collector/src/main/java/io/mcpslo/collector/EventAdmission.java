@@ -52,35 +52,43 @@ final class EventAdmission {
      */
     Verdict admit(JsonNode json, String gatewayId, WriteScope scope) {
         return switch (validator.validate(json)) {
-            case ValidationOutcome.Accepted ok -> {
-                String eventId = ok.event().envelope().eventId().toString();
-                String source = ok.event().envelope().source();
-                Instant ts = ok.event().envelope().ts();
-                if (gatewayId != null && !gatewayId.equals(source)) {
-                    yield new Refused(eventId, List.of(Violation.of("source", "gateway", "this token may only send"
-                            + " events of source \"" + gatewayId + "\", not \"" + abbreviate(source) + "\"")));
-                }
-                String server = ok.event().envelope().server();
-                if (!scope.allowsServer(server)) {
-                    yield new OutsideScope(eventId, server, Violation.of("server", "gateway_scope", "this token may"
-                            + " send events of " + scope.serversText() + " only, not \"" + abbreviate(server) + "\""));
-                }
-                if (!scope.allowsKind(kind(ok.event()))) {
-                    yield new OutsideScope(eventId, server, Violation.of("kind", "gateway_scope", "this token may send "
-                            + scope.kindsText() + " events only, not " + kind(ok.event())));
-                }
-                if (ok.event() instanceof AuditEvent && ts.isBefore(clock.instant().minus(config.allowedLateness()))) {
-                    yield new Refused(eventId, List.of(Violation.of("ts", "audit_lateness", "an audit act must arrive"
-                            + " within " + DurationText.format(config.allowedLateness()) + " (ALLOWED_LATENESS) of"
-                            + " happening; " + ts + " is older (a back-dated act would land in a partition retention"
-                            + " may already have dropped)")));
-                }
-                yield new Admitted(ok.event());
-            }
+            case ValidationOutcome.Accepted ok -> admitValid(ok.event(), gatewayId, scope);
             case ValidationOutcome.Rejected refused -> new Refused(json != null && json.isObject()
                     && json.path("event_id").isTextual() ? abbreviate(json.get("event_id").asText()) : null,
                     refused.violations());
         };
+    }
+
+    /** {@link #admit} for an event that already passed {@link EventValidator}: the sender's rights and lateness. */
+    Verdict admitValid(McpEvent event, String gatewayId, WriteScope scope) {
+        String eventId = event.envelope().eventId().toString();
+        String source = event.envelope().source();
+        Instant ts = event.envelope().ts();
+        if (gatewayId != null && !gatewayId.equals(source)) {
+            return new Refused(eventId, List.of(Violation.of("source", "gateway", "this token may only send"
+                    + " events of source \"" + gatewayId + "\", not \"" + abbreviate(source) + "\"")));
+        }
+        String server = event.envelope().server();
+        if (!scope.allowsServer(server)) {
+            return new OutsideScope(eventId, server, Violation.of("server", "gateway_scope", "this token may"
+                    + " send events of " + scope.serversText() + " only, not \"" + abbreviate(server) + "\""));
+        }
+        if (!scope.allowsKind(kind(event))) {
+            return new OutsideScope(eventId, server, Violation.of("kind", "gateway_scope", "this token may send "
+                    + scope.kindsText() + " events only, not " + kind(event)));
+        }
+        if (event instanceof AuditEvent && ts.isBefore(clock.instant().minus(config.allowedLateness()))) {
+            return new Refused(eventId, List.of(Violation.of("ts", "audit_lateness", "an audit act must arrive"
+                    + " within " + DurationText.format(config.allowedLateness()) + " (ALLOWED_LATENESS) of"
+                    + " happening; " + ts + " is older (a back-dated act would land in a partition retention"
+                    + " may already have dropped)")));
+        }
+        return new Admitted(event);
+    }
+
+    /** The validator both ways in share, so that the batch parser's streaming read holds events to the same clock. */
+    EventValidator validator() {
+        return validator;
     }
 
     private static String kind(McpEvent event) {

@@ -51,7 +51,7 @@ final class IngestHandler implements Handler {
         this.registry = registry;
         this.admission = new EventAdmission(config, clock);
         this.publisher = publisher;
-        this.parser = new BatchParser(config.maxEventsPerBatch(), config.maxBodyBytes());
+        this.parser = new BatchParser(config.maxEventsPerBatch(), config.maxBodyBytes(), admission.validator());
         this.accepted = Counter.builder("mcp_collector_events").tag("result", "accepted")
                 .description("Events accepted and acknowledged by Kafka").register(registry);
         this.rejected = Counter.builder("mcp_collector_events").tag("result", "rejected")
@@ -101,7 +101,10 @@ final class IngestHandler implements Handler {
                 errors.add(new IngestResult.EventError(item.index(), null, "$", "json", item.parseError()));
                 continue;
             }
-            switch (admission.admit(item.json(), gatewayId, scope)) {
+            EventAdmission.Verdict verdict = item.validCall() != null
+                    ? admission.admitValid(item.validCall(), gatewayId, scope)
+                    : admission.admit(item.json(), gatewayId, scope);
+            switch (verdict) {
                 case EventAdmission.Admitted admitted -> valid.add(admitted.event());
                 case EventAdmission.OutsideScope outside -> {
                     deniedServers.merge(outside.server(), 1, Integer::sum);

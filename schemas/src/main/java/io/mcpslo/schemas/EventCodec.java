@@ -32,8 +32,12 @@ public final class EventCodec {
     }
 
     public static JsonNode parse(byte[] json) throws JsonProcessingException {
+        return parse(json, 0, json.length);
+    }
+
+    public static JsonNode parse(byte[] json, int offset, int length) throws JsonProcessingException {
         try {
-            return MAPPER.readTree(json);
+            return MAPPER.readTree(json, offset, length);
         } catch (JsonProcessingException e) {
             throw e;
         } catch (IOException e) {

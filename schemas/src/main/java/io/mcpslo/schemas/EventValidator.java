@@ -1,5 +1,9 @@
 package io.mcpslo.schemas;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -11,6 +15,7 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,6 +31,9 @@ public final class EventValidator {
     public static final String SCHEMA_BASE_URI = "https://schemas.mcp-slo.io/v1/";
     public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofMinutes(5);
     static final Instant EARLIEST_TS = Instant.parse("2000-01-01T00:00:00Z");
+    /** The shared mapper's limits, without its duplicate detection: {@link #readCertainlyValidCall} has its own. */
+    private static final JsonFactory STREAMING = EventCodec.MAPPER.getFactory().copy()
+            .disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final JsonSchema callSchema;
     private final JsonSchema auditSchema;
@@ -107,6 +115,41 @@ public final class EventValidator {
             return new ValidationOutcome.Rejected(violations);
         }
         return new ValidationOutcome.Accepted(EventCodec.decodeValid(event, ts));
+    }
+
+    /**
+     * The call whose START_OBJECT the parser is on, read in one pass without a tree, when {@link #validate} would
+     * certainly accept it; null when it might not (or is no ordinary call), with the parser left inside the object:
+     * the caller then reads the event again as a tree and validates that, which words any violation. The parser need
+     * not detect duplicate fields: an event with one is never read here.
+     */
+    public CallEvent readCertainlyValidCall(JsonParser parser) throws IOException {
+        CallEvent call = CallSchemaFastPath.readCertainlyValid(parser);
+        if (call == null) {
+            return null;
+        }
+        Instant ts = call.envelope().ts();
+        return ts.isBefore(EARLIEST_TS) || ts.isAfter(clock.instant().plus(maxFutureSkew)) ? null : call;
+    }
+
+    /**
+     * {@code validate(EventCodec.parse(json))} for the event in {@code json[offset, offset + length)}: an ordinary
+     * call in one streaming pass, anything else through the tree, so the answer and the parse errors are the same.
+     */
+    public ValidationOutcome validate(byte[] json, int offset, int length) throws JsonProcessingException {
+        try (JsonParser parser = STREAMING.createParser(json, offset, length)) {
+            if (parser.nextToken() == JsonToken.START_OBJECT) {
+                CallEvent call = readCertainlyValidCall(parser);
+                if (call != null && parser.nextToken() == null) {
+                    return new ValidationOutcome.Accepted(call);
+                }
+            }
+        } catch (JsonProcessingException e) {
+            // the tree path below gives this input's error
+        } catch (IOException e) {
+            throw new IllegalStateException("reading from a byte array cannot fail with IO", e);
+        }
+        return validate(EventCodec.parse(json, offset, length));
     }
 
     /** What the full call schema alone says of an event, without the fast path: the reference it is held to. */

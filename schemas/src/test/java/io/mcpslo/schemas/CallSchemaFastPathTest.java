@@ -1,12 +1,20 @@
 package io.mcpslo.schemas;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -55,6 +63,77 @@ class CallSchemaFastPathTest {
         int passed = fast;
         assertTrue(passed > variants.size() / 10, () -> "only " + passed + " of " + variants.size()
                 + " variants took the fast path; the test would prove little");
+    }
+
+    @Test
+    void theStreamingReadGivesWhatTheTreeGivesForEveryVariant() throws IOException {
+        List<byte[]> inputs = new ArrayList<>();
+        for (ObjectNode call : validCalls()) {
+            inputs.add(EventCodec.MAPPER.writeValueAsBytes(call));
+            for (JsonNode variant : mutations(call)) {
+                inputs.add(EventCodec.MAPPER.writeValueAsBytes(variant));
+            }
+        }
+        for (Path example : Files.list(EXAMPLES.resolve("invalid")).sorted().toList()) {
+            inputs.add(Files.readAllBytes(example));
+        }
+        int streamed = 0;
+        for (byte[] input : inputs) {
+            String text = new String(input, StandardCharsets.UTF_8);
+            JsonNode tree = EventCodec.parse(input);
+            ValidationOutcome byTree = validator.validate(tree);
+            assertEquals(byTree, validator.validate(input, 0, input.length), () -> "for " + text);
+            CallEvent read = readStreaming(input);
+            if (read != null) {
+                streamed++;
+                assertEquals(new ValidationOutcome.Accepted(read), byTree, () -> "streamed " + text);
+            }
+        }
+        int taken = streamed;
+        assertTrue(taken > inputs.size() / 10, () -> "only " + taken + " of " + inputs.size()
+                + " inputs were read by streaming; the test would prove little");
+    }
+
+    @Test
+    void everyValidCallExampleIsReadByStreaming() throws IOException {
+        for (ObjectNode call : validCalls()) {
+            byte[] input = EventCodec.MAPPER.writeValueAsBytes(call);
+            CallEvent read = readStreaming(input);
+            assertEquals(validator.validate(call), new ValidationOutcome.Accepted(read), () -> "for " + call);
+        }
+    }
+
+    @Test
+    void aRepeatedFieldAnOutOfRangeTimestampOrTrailingContentIsLeftToTheTree() throws IOException {
+        String call = new String(EventCodec.MAPPER.writeValueAsBytes(validCalls().get(0)), StandardCharsets.UTF_8);
+        String repeated = call.replaceFirst("\\{", "{\"server\":\"again\",");
+        assertNull(readStreaming(repeated.getBytes(StandardCharsets.UTF_8)), repeated);
+        byte[] repeatedBytes = repeated.getBytes(StandardCharsets.UTF_8);
+        JsonProcessingException error = assertThrows(JsonProcessingException.class,
+                () -> validator.validate(repeatedBytes, 0, repeatedBytes.length));
+        assertTrue(error.getOriginalMessage().contains("Duplicate field 'server'"), error.getOriginalMessage());
+
+        for (String ts : List.of("2099-01-01T00:00:00Z", "1999-12-31T23:59:59Z", "2026-02-30T12:00:00Z",
+                "2026-02-30T12:00:00+01:00")) {
+            ObjectNode changed = validCalls().get(0).put("ts", ts);
+            byte[] input = EventCodec.MAPPER.writeValueAsBytes(changed);
+            assertNull(readStreaming(input), ts);
+            assertEquals(validator.validate(changed), validator.validate(input, 0, input.length), ts);
+        }
+
+        byte[] trailing = (call + " {}").getBytes(StandardCharsets.UTF_8);
+        assertEquals(validator.validate(EventCodec.parse(trailing)), validator.validate(trailing, 0, trailing.length));
+        byte[] framed = ("xx" + call + "yy").getBytes(StandardCharsets.UTF_8);
+        assertInstanceOf(ValidationOutcome.Accepted.class, validator.validate(framed, 2, framed.length - 4));
+    }
+
+    /** What the streaming read makes of one event, from a parser that, like the collector's, detects no duplicates. */
+    private CallEvent readStreaming(byte[] input) throws IOException {
+        try (JsonParser parser = EventCodec.MAPPER.getFactory().copy()
+                .disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).createParser(input)) {
+            parser.nextToken();
+            return validator.readCertainlyValidCall(parser);
+        }
     }
 
     private static List<ObjectNode> validCalls() throws IOException {

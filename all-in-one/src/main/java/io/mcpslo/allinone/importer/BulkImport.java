@@ -6,7 +6,6 @@ import io.mcpslo.engine.rollup.RollupKey;
 import io.mcpslo.storage.pipeline.PipelineStore;
 import io.mcpslo.schemas.AuditEvent;
 import io.mcpslo.schemas.CallEvent;
-import io.mcpslo.schemas.EventCodec;
 import io.mcpslo.schemas.EventValidator;
 import io.mcpslo.schemas.ValidationOutcome;
 import java.io.BufferedReader;
@@ -99,7 +98,8 @@ public final class BulkImport {
             }
             String problem;
             try {
-                switch (validator.validate(EventCodec.parse(line.getBytes(java.nio.charset.StandardCharsets.UTF_8)))) {
+                byte[] json = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                switch (validator.validate(json, 0, json.length)) {
                     case ValidationOutcome.Accepted accepted when accepted.event() instanceof CallEvent call -> {
                         if (!call.envelope().ts().isBefore(openFrom)) {
                             tooRecent++;
