@@ -317,6 +317,8 @@ public final class Benchmark {
                 long warmedUp = warmUp(pipeline, clickHouse, warmup, options.warmupEvents());
 
                 Map<String, Long> cpuBefore = cpuByThreadGroup();
+                Path clickHousePid = ProcessCpu.defaultClickHousePidFile();
+                ProcessCpu processCpuBefore = ProcessCpu.now(clickHousePid);
                 resetHeapPeaks();
                 HeapAfterGc.resetPeak();
                 long compileMillisBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
@@ -326,6 +328,7 @@ public final class Benchmark {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double endToEnd = traffic.distinctEvents() / seconds;
                 Map<String, Long> cpu = minus(cpuByThreadGroup(), cpuBefore);
+                ProcessCpu.Spent spent = ProcessCpu.now(clickHousePid).since(processCpuBefore);
                 long heapPeak = heapPeakBytes();
                 long liveHeapPeak = HeapAfterGc.peakBytes();
                 double compileSeconds = (ManagementFactory.getCompilationMXBean().getTotalCompilationTime()
@@ -345,6 +348,7 @@ public final class Benchmark {
                 System.out.printf("  JIT compilation during the run: %.1f s (high means the warm-up was too short to"
                         + " measure a steady state)%n", compileSeconds);
                 printCpu(cpu, seconds);
+                printCpuPerMillion(spent, traffic.distinctEvents(), clickHousePid);
                 figures.put("collector_accepted_per_s", Math.round(accepted));
                 figures.put("end_to_end_per_s", Math.round(endToEnd));
                 figures.put("end_to_end_seconds", seconds);
@@ -356,6 +360,12 @@ public final class Benchmark {
                 Map<String, Double> cpuSeconds = new LinkedHashMap<>();
                 cpu.forEach((group, nanos) -> cpuSeconds.put(group, nanos / 1e9));
                 figures.put("cpu_seconds_by_thread_group", cpuSeconds);
+                double millions = traffic.distinctEvents() / 1e6;
+                figures.put("jvm_cpu_seconds_per_million", spent.jvmSeconds() < 0 ? null : spent.jvmSeconds() / millions);
+                figures.put("clickhouse_cpu_seconds_per_million", spent.clickHouseSeconds() < 0 ? null
+                        : spent.clickHouseSeconds() / millions);
+                figures.put("gc_pause_seconds", spent.gcPauseSeconds());
+                figures.put("machine_busy_percent", spent.machineBusyPercent() < 0 ? null : spent.machineBusyPercent());
 
                 if (options.freshnessRate() > 0) {
                     double[] freshness = freshness(pipeline, options.freshnessRate(), options.freshnessLength());
@@ -836,6 +846,19 @@ public final class Benchmark {
         cpu.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
                 .forEach(entry -> System.out.printf("    %-34s %8.1f s  %5.1f %%%n", entry.getKey(),
                         entry.getValue() / 1e9, 100.0 * entry.getValue() / Math.max(1, total)));
+    }
+
+    /** The whole cost per million events: what to compare two runs by on a saturated machine. */
+    private static void printCpuPerMillion(ProcessCpu.Spent spent, long events, Path clickHousePid) {
+        double millions = events / 1e6;
+        System.out.printf("  CPU per million events over the run: JVM %s (all its threads: GC, JIT and native ones too;"
+                        + " GC paused it %.1f s in all), ClickHouse %s; the machine was %s busy of %d %%%n",
+                spent.jvmSeconds() < 0 ? "unknown (no /proc)" : String.format("%.1f s", spent.jvmSeconds() / millions),
+                spent.gcPauseSeconds(),
+                spent.clickHouseSeconds() < 0 ? "unknown (no local server's pid in " + clickHousePid + ")"
+                        : String.format("%.1f s", spent.clickHouseSeconds() / millions),
+                spent.machineBusyPercent() < 0 ? "?" : String.format("%.0f %%", spent.machineBusyPercent()),
+                100 * Runtime.getRuntime().availableProcessors());
     }
 
     /**
