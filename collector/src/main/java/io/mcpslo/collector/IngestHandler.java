@@ -64,7 +64,7 @@ final class IngestHandler implements Handler {
 
     @Override
     public void handle(Context ctx) throws IOException {
-        byte[] body = readBounded(ctx.bodyInputStream(), config.maxBodyBytes());
+        byte[] body = readBounded(ctx.bodyInputStream(), config.maxBodyBytes(), ctx.contentLength());
         if (body == null) {
             answer(ctx, HttpStatus.CONTENT_TOO_LARGE, new IngestResult(0, 0, "request body larger than "
                     + config.maxBodyBytes() + " bytes (COLLECTOR_MAX_BODY_BYTES); split the batch", "body", List.of()));
@@ -196,6 +196,24 @@ final class IngestHandler implements Handler {
     static byte[] readBounded(InputStream in, int limit) throws IOException {
         byte[] bytes = in.readNBytes(limit + 1);
         return bytes.length > limit ? null : bytes;
+    }
+
+    /**
+     * {@link #readBounded(InputStream, int)} for a body whose length the request declared (Content-Length; -1 when
+     * it did not): read into one array of that size, where reading to the limit gathers chunks and copies them
+     * into a second array (a batch's body was the collector's largest allocation). A declared length over the
+     * limit is refused before anything is read.
+     */
+    static byte[] readBounded(InputStream in, int limit, long declaredLength) throws IOException {
+        if (declaredLength < 0) {
+            return readBounded(in, limit);
+        }
+        if (declaredLength > limit) {
+            return null;
+        }
+        byte[] bytes = new byte[(int) declaredLength];
+        int read = in.readNBytes(bytes, 0, bytes.length);
+        return read == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, read);
     }
 
     private static boolean isNdjson(String contentType) {

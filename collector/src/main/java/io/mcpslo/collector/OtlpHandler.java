@@ -83,7 +83,7 @@ final class OtlpHandler implements Handler {
                     + contentEncoding + "\" not supported: send gzip or no encoding");
             return;
         }
-        byte[] body = IngestHandler.readBounded(ctx.bodyInputStream(), config.maxBodyBytes());
+        byte[] body = IngestHandler.readBounded(ctx.bodyInputStream(), config.maxBodyBytes(), ctx.contentLength());
         if (body != null && gzip) {
             try {
                 body = IngestHandler.readBounded(new GZIPInputStream(new ByteArrayInputStream(body)), config.maxBodyBytes());

@@ -35,6 +35,12 @@ public final class CallEventWire {
     private static final Outcome[] OUTCOMES = {Outcome.OK, Outcome.TOOL_ERROR, Outcome.TRANSPORT_ERROR, Outcome.DENIED,
         Outcome.RATE_LIMITED};
 
+    /** Each thread encodes into its own buffer, so a call costs one array, of its exact size; an event with
+     * huge strings grows the buffer for itself only. */
+    private static final int WRITER_BYTES = 1024;
+    private static final int KEPT_WRITER_BYTES = 64 * 1024;
+    private static final ThreadLocal<Writer> WRITERS = ThreadLocal.withInitial(() -> new Writer(WRITER_BYTES));
+
     private CallEventWire() {
     }
 
@@ -45,7 +51,8 @@ public final class CallEventWire {
 
     public static byte[] encode(CallEvent call) {
         EventEnvelope envelope = call.envelope();
-        Writer out = new Writer(160);
+        Writer out = WRITERS.get();
+        out.size = 0;
         out.bytes[out.size++] = VERSION;
         out.putLong(envelope.eventId().getMostSignificantBits());
         out.putLong(envelope.eventId().getLeastSignificantBits());
@@ -76,7 +83,11 @@ public final class CallEventWire {
             out.bytes[out.size++] = 1;
             out.putLong(call.responseBytes());
         }
-        return Arrays.copyOf(out.bytes, out.size);
+        byte[] encoded = Arrays.copyOf(out.bytes, out.size);
+        if (out.bytes.length > KEPT_WRITER_BYTES) {
+            out.bytes = new byte[WRITER_BYTES];
+        }
+        return encoded;
     }
 
     private static byte outcomeCode(Outcome outcome) {

@@ -46,6 +46,18 @@ class CallEventWireTest {
     }
 
     @Test
+    void anEncodingIsTheSameBeforeAndAfterAHugeOneOnTheSameThread() {
+        CallEvent small = call("search_code", Outcome.OK, null, null, null, null);
+        byte[] first = CallEventWire.encode(small);
+        CallEvent huge = call("h".repeat(200_000), Outcome.OK, null, null, null, null);
+        assertEquals(huge, CallEventWire.decode(CallEventWire.encode(huge)));
+        byte[] again = CallEventWire.encode(small);
+        assertTrue(Arrays.equals(first, again), "the same call, the same bytes: " + first.length + " vs "
+                + again.length);
+        assertEquals(small, CallEventWire.decode(again));
+    }
+
+    @Test
     void anyTextCrossesExactlyEvenWhereUtf8CannotCarryIt() {
         for (String tool : new String[] {"é", "日本語のツール", "emoji 😀 pair", "x\ud800", "\udc00 lone low", "\ud800\ud800",
                 "nul\u0000inside", "m".repeat(500_000)}) {

@@ -12,15 +12,78 @@ import java.util.Arrays;
  * busy window gains one latency per call, and checking its ~150 bins and summing them again each time was a fifth
  * of the stream thread. The constructor takes the arrays over rather than copying them (every caller builds them
  * for it and lets go); the accessors still hand out copies, so no holder of a SketchBins can change it.
+ *
+ * <p>A latency added by {@link #plus(double)} is not copied into new bins at once: copying ~150 bins per call was the
+ * stream's largest allocation (1.2 KB a call). It is kept aside as a link of a chain, and the chain is folded into new
+ * bins when it grows to a quarter of the bins (at least {@value #MIN_UNFOLDED}), or when the bins are first read; a
+ * read keeps the folded bins for the next one. Two readers racing may both fold; they compute the same bins, and each
+ * representation is immutable, so either may win.
  */
 public final class SketchBins {
 
     public static final SketchBins EMPTY = new SketchBins(new int[0], new long[0], 0);
+    private static final int MIN_UNFOLDED = 16;
 
-    private final int[] indexes;
-    private final long[] counts;
     private final long zeroCount;
     private final long totalCount;
+    /** {@link Bins}, or bins with latencies not folded in yet; replaced by the folded bins on the first read. */
+    private Representation representation;
+
+    private sealed interface Representation permits Bins, Unfolded {
+    }
+
+    private record Bins(int[] indexes, long[] counts) implements Representation {
+    }
+
+    /** {@code base} and the bin indexes of {@code count} more latencies, the newest first. */
+    private record Unfolded(Bins base, Link added, int count) implements Representation {
+
+        Bins fold() {
+            int[] addedIndexes = new int[count];
+            int n = 0;
+            for (Link link = added; link != null; link = link.next) {
+                addedIndexes[n++] = link.index;
+            }
+            Arrays.sort(addedIndexes);
+            int[] baseIndexes = base.indexes();
+            long[] baseCounts = base.counts();
+            int[] indexes = new int[baseIndexes.length + count];
+            long[] counts = new long[indexes.length];
+            int size = 0;
+            int mine = 0;
+            int theirs = 0;
+            while (mine < baseIndexes.length || theirs < count) {
+                if (theirs >= count || (mine < baseIndexes.length && baseIndexes[mine] < addedIndexes[theirs])) {
+                    indexes[size] = baseIndexes[mine];
+                    counts[size++] = baseCounts[mine++];
+                    continue;
+                }
+                int index = addedIndexes[theirs];
+                long binCount = 0;
+                while (theirs < count && addedIndexes[theirs] == index) {
+                    binCount++;
+                    theirs++;
+                }
+                if (mine < baseIndexes.length && baseIndexes[mine] == index) {
+                    binCount += baseCounts[mine++];
+                }
+                indexes[size] = index;
+                counts[size++] = binCount;
+            }
+            return new Bins(Arrays.copyOf(indexes, size), Arrays.copyOf(counts, size));
+        }
+    }
+
+    /** One link of the chain of added latencies: a class, not a record, so that nothing walks it recursively. */
+    private static final class Link {
+        private final int index;
+        private final Link next;
+
+        Link(int index, Link next) {
+            this.index = index;
+            this.next = next;
+        }
+    }
 
     public SketchBins(int[] indexes, long[] counts, long zeroCount) {
         if (indexes.length != counts.length) {
@@ -40,18 +103,27 @@ public final class SketchBins {
             }
             total += counts[i];
         }
-        this.indexes = indexes;
-        this.counts = counts;
+        this.representation = new Bins(indexes, counts);
         this.zeroCount = zeroCount;
         this.totalCount = total;
     }
 
     /** Bins derived here from valid bins, valid by construction. */
-    private SketchBins(int[] indexes, long[] counts, long zeroCount, long totalCount) {
-        this.indexes = indexes;
-        this.counts = counts;
+    private SketchBins(Representation representation, long zeroCount, long totalCount) {
+        this.representation = representation;
         this.zeroCount = zeroCount;
         this.totalCount = totalCount;
+    }
+
+    /** The bins with every added latency folded in, kept for the next read. */
+    private Bins bins() {
+        Representation current = representation;
+        if (current instanceof Bins bins) {
+            return bins;
+        }
+        Bins folded = ((Unfolded) current).fold();
+        representation = folded;
+        return folded;
     }
 
     public long zeroCount() {
@@ -59,35 +131,25 @@ public final class SketchBins {
     }
 
     public int[] indexes() {
-        return indexes.clone();
+        return bins().indexes().clone();
     }
 
     public long[] counts() {
-        return counts.clone();
+        return bins().counts().clone();
     }
 
     /** These bins with one more latency; equal to recording it in a {@link LatencySketch}, without building one. */
     public SketchBins plus(double durationMs) {
         var index = LatencySketch.binIndexOf(durationMs);
+        Representation current = representation;
         if (index.isEmpty()) {
-            return new SketchBins(indexes, counts, zeroCount + 1, totalCount + 1);
+            return new SketchBins(current, zeroCount + 1, totalCount + 1);
         }
-        int position = Arrays.binarySearch(indexes, index.getAsInt());
-        if (position >= 0) {
-            long[] grown = counts.clone();
-            grown[position]++;
-            return new SketchBins(indexes, grown, zeroCount, totalCount + 1);
-        }
-        int insertAt = -position - 1;
-        int[] newIndexes = new int[indexes.length + 1];
-        long[] newCounts = new long[counts.length + 1];
-        System.arraycopy(indexes, 0, newIndexes, 0, insertAt);
-        System.arraycopy(counts, 0, newCounts, 0, insertAt);
-        newIndexes[insertAt] = index.getAsInt();
-        newCounts[insertAt] = 1;
-        System.arraycopy(indexes, insertAt, newIndexes, insertAt + 1, indexes.length - insertAt);
-        System.arraycopy(counts, insertAt, newCounts, insertAt + 1, counts.length - insertAt);
-        return new SketchBins(newIndexes, newCounts, zeroCount, totalCount + 1);
+        Unfolded grown = current instanceof Unfolded unfolded
+                ? new Unfolded(unfolded.base(), new Link(index.getAsInt(), unfolded.added()), unfolded.count() + 1)
+                : new Unfolded((Bins) current, new Link(index.getAsInt(), null), 1);
+        boolean foldNow = grown.count() >= Math.max(MIN_UNFOLDED, grown.base().indexes().length / 4);
+        return new SketchBins(foldNow ? grown.fold() : grown, zeroCount, totalCount + 1);
     }
 
     /** These bins and {@code other}'s together, as if every latency had been recorded in one sketch. */
@@ -101,24 +163,28 @@ public final class SketchBins {
     }
 
     private SketchBins combine(SketchBins other, int sign) {
-        int[] mergedIndexes = new int[indexes.length + other.indexes.length];
+        int[] indexes = bins().indexes();
+        long[] counts = bins().counts();
+        int[] otherIndexes = other.bins().indexes();
+        long[] otherCounts = other.bins().counts();
+        int[] mergedIndexes = new int[indexes.length + otherIndexes.length];
         long[] mergedCounts = new long[mergedIndexes.length];
         int size = 0;
         int mine = 0;
         int theirs = 0;
-        while (mine < indexes.length || theirs < other.indexes.length) {
+        while (mine < indexes.length || theirs < otherIndexes.length) {
             int index;
             long count;
-            if (theirs >= other.indexes.length
-                    || (mine < indexes.length && indexes[mine] < other.indexes[theirs])) {
+            if (theirs >= otherIndexes.length
+                    || (mine < indexes.length && indexes[mine] < otherIndexes[theirs])) {
                 index = indexes[mine];
                 count = counts[mine++];
-            } else if (mine >= indexes.length || other.indexes[theirs] < indexes[mine]) {
-                index = other.indexes[theirs];
-                count = sign * other.counts[theirs++];
+            } else if (mine >= indexes.length || otherIndexes[theirs] < indexes[mine]) {
+                index = otherIndexes[theirs];
+                count = sign * otherCounts[theirs++];
             } else {
                 index = indexes[mine];
-                count = counts[mine++] + sign * other.counts[theirs++];
+                count = counts[mine++] + sign * otherCounts[theirs++];
             }
             if (count < 0) {
                 throw new IllegalArgumentException("cannot remove more latencies than bin " + index + " holds");
@@ -132,12 +198,14 @@ public final class SketchBins {
         if (zeros < 0) {
             throw new IllegalArgumentException("cannot remove more zero latencies than these bins hold");
         }
-        return new SketchBins(Arrays.copyOf(mergedIndexes, size), Arrays.copyOf(mergedCounts, size), zeros,
+        return new SketchBins(new Bins(Arrays.copyOf(mergedIndexes, size), Arrays.copyOf(mergedCounts, size)), zeros,
                 totalCount + sign * other.totalCount);
     }
 
     /** How many latencies were at most {@code thresholdMs}, judged by each bin's value (1 % accurate). */
     public long countAtOrBelow(double thresholdMs) {
+        int[] indexes = bins().indexes();
+        long[] counts = bins().counts();
         long count = zeroCount;
         for (int i = 0; i < indexes.length && LatencySketch.binValue(indexes[i]) <= thresholdMs; i++) {
             count += counts[i];
@@ -163,6 +231,8 @@ public final class SketchBins {
         if (seen > rank) {
             return 0;
         }
+        int[] indexes = bins().indexes();
+        long[] counts = bins().counts();
         for (int i = 0; i < indexes.length; i++) {
             seen += counts[i];
             if (seen > rank) {
@@ -173,15 +243,15 @@ public final class SketchBins {
     }
 
     public int size() {
-        return indexes.length;
+        return bins().indexes().length;
     }
 
     public int indexAt(int position) {
-        return indexes[position];
+        return bins().indexes()[position];
     }
 
     public long countAt(int position) {
-        return counts[position];
+        return bins().counts()[position];
     }
 
     public long totalCount() {
@@ -190,17 +260,19 @@ public final class SketchBins {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof SketchBins that && zeroCount == that.zeroCount
-                && Arrays.equals(indexes, that.indexes) && Arrays.equals(counts, that.counts);
+        return other instanceof SketchBins that && zeroCount == that.zeroCount && totalCount == that.totalCount
+                && Arrays.equals(bins().indexes(), that.bins().indexes())
+                && Arrays.equals(bins().counts(), that.bins().counts());
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * Arrays.hashCode(indexes) + Arrays.hashCode(counts)) + Long.hashCode(zeroCount);
+        return 31 * (31 * Arrays.hashCode(bins().indexes()) + Arrays.hashCode(bins().counts()))
+                + Long.hashCode(zeroCount);
     }
 
     @Override
     public String toString() {
-        return "SketchBins[" + indexes.length + " bins, zeroCount=" + zeroCount + ", total=" + totalCount() + "]";
+        return "SketchBins[" + size() + " bins, zeroCount=" + zeroCount + ", total=" + totalCount() + "]";
     }
 }

@@ -44,6 +44,44 @@ class SketchBinsArithmeticTest {
     }
 
     @Test
+    void latenciesAddedUnreadAndForkedFromOneAnotherEachEqualTheirOwnSketch() {
+        java.util.Random random = new java.util.Random(3);
+        java.util.List<double[]> histories = new java.util.ArrayList<>();
+        java.util.List<SketchBins> derived = new java.util.ArrayList<>();
+        histories.add(new double[0]);
+        derived.add(SketchBins.EMPTY);
+        for (int step = 0; step < 4_000; step++) {
+            // add to any earlier bins, read or not, so that chains are shared, forked and folded at any point
+            int from = random.nextInt(derived.size());
+            double latency = random.nextInt(8) == 0 ? 0 : Math.exp(random.nextDouble() * 9);
+            double[] history = java.util.Arrays.copyOf(histories.get(from), histories.get(from).length + 1);
+            history[history.length - 1] = latency;
+            SketchBins bins = derived.get(from).plus(latency);
+            if (random.nextInt(50) == 0) {
+                bins.quantile(0.5);
+            }
+            histories.add(history);
+            derived.add(bins);
+            if (derived.size() > 400) {
+                histories.remove(0);
+                derived.remove(0);
+            }
+        }
+        for (int i = 0; i < derived.size(); i++) {
+            LatencySketch sketch = LatencySketch.empty();
+            for (double latency : histories.get(i)) {
+                sketch.record(latency);
+            }
+            SketchBins expected = sketch.toBins();
+            SketchBins bins = derived.get(i);
+            assertEquals(histories.get(i).length, bins.totalCount());
+            assertEquals(expected, bins, "after " + histories.get(i).length + " latencies");
+            assertEquals(java.util.Arrays.toString(expected.counts()), java.util.Arrays.toString(bins.counts()));
+            assertEquals(expected.quantile(0.95), bins.quantile(0.95), 0.0);
+        }
+    }
+
+    @Test
     void removingLatenciesThatWereNeverAddedIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> of(5).minus(of(5, 5)));
         assertThrows(IllegalArgumentException.class, () -> of(5).minus(of(0)));
