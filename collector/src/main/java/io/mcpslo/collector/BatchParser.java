@@ -134,6 +134,10 @@ final class BatchParser {
         }
         skipRestOfObject(parser);
         long end = parser.currentLocation().getByteOffset();
+        if (start < 0 || end < 0) {
+            // Jackson read the body as UTF-16 or UTF-32 (valid UTF-8 bytes too) and knows no byte offsets
+            return null;
+        }
         return Item.json(index, mapper.readTree(body, (int) start, (int) (end - start)));
     }
 

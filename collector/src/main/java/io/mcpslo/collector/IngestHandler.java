@@ -33,6 +33,8 @@ final class IngestHandler implements Handler {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestHandler.class);
     static final int RETRY_AFTER_SECONDS = 5;
+    /** The largest body read into an array of its declared size before it has arrived (a batch of ~2,500 calls). */
+    static final int PREALLOCATED_BODY_BYTES = 1 << 20;
 
     private final CollectorConfig config;
     private final Clock clock;
@@ -201,15 +203,17 @@ final class IngestHandler implements Handler {
     /**
      * {@link #readBounded(InputStream, int)} for a body whose length the request declared (Content-Length; -1 when
      * it did not): read into one array of that size, where reading to the limit gathers chunks and copies them
-     * into a second array (a batch's body was the collector's largest allocation). A declared length over the
-     * limit is refused before anything is read.
+     * into a second array (a batch's body was the collector's largest allocation); up to 1 MiB, so that stalled
+     * clients cannot pin much memory. A declared length over the limit is refused before anything is read.
      */
     static byte[] readBounded(InputStream in, int limit, long declaredLength) throws IOException {
-        if (declaredLength < 0) {
-            return readBounded(in, limit);
-        }
         if (declaredLength > limit) {
             return null;
+        }
+        if (declaredLength < 0 || declaredLength > PREALLOCATED_BODY_BYTES) {
+            // a larger body is gathered as it arrives: a client that declares megabytes and stalls pins only what
+            // it sent
+            return readBounded(in, limit);
         }
         byte[] bytes = new byte[(int) declaredLength];
         int read = in.readNBytes(bytes, 0, bytes.length);

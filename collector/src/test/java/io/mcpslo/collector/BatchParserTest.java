@@ -61,6 +61,14 @@ class BatchParserTest {
     }
 
     @Test
+    void aUtf16BodyWithoutByteOffsetsIsReadWholeAsBefore() throws Exception {
+        String body = "[" + call(1, "") + "," + AUDIT + "]";
+        List<BatchParser.Item> items = parser.parse(body.getBytes(StandardCharsets.UTF_16BE), false);
+        assertEquals(2, items.size());
+        assertEquals(EventCodec.parse(bytes(AUDIT)), items.get(1).json());
+    }
+
+    @Test
     void aSingleObjectBodyIsOneItem() throws Exception {
         List<BatchParser.Item> items = parser.parse(bytes(call(1, "")), false);
         assertEquals(1, items.size());

@@ -53,41 +53,43 @@ public final class CallEventWire {
         EventEnvelope envelope = call.envelope();
         Writer out = WRITERS.get();
         out.size = 0;
-        out.bytes[out.size++] = VERSION;
-        out.putLong(envelope.eventId().getMostSignificantBits());
-        out.putLong(envelope.eventId().getLeastSignificantBits());
-        out.putLong(envelope.ts().getEpochSecond());
-        out.putInt(envelope.ts().getNano());
-        out.string(envelope.source());
-        out.string(envelope.server());
-        out.string(envelope.serverVersion());
-        out.string(envelope.tool());
-        out.string(envelope.method());
-        out.string(envelope.protocolVersion());
-        out.string(envelope.sessionId());
-        out.string(envelope.user());
-        out.string(envelope.team());
-        out.string(envelope.traceId());
-        out.string(envelope.spanId());
-        out.putLong(Double.doubleToRawLongBits(call.durationMs()));
-        out.ensure(1);
-        out.bytes[out.size++] = outcomeCode(call.outcome());
-        out.nullableInt(call.errorCode());
-        out.string(call.errorType());
-        out.nullableInt(call.retry());
-        if (call.responseBytes() == null) {
+        try {
+            out.bytes[out.size++] = VERSION;
+            out.putLong(envelope.eventId().getMostSignificantBits());
+            out.putLong(envelope.eventId().getLeastSignificantBits());
+            out.putLong(envelope.ts().getEpochSecond());
+            out.putInt(envelope.ts().getNano());
+            out.string(envelope.source());
+            out.string(envelope.server());
+            out.string(envelope.serverVersion());
+            out.string(envelope.tool());
+            out.string(envelope.method());
+            out.string(envelope.protocolVersion());
+            out.string(envelope.sessionId());
+            out.string(envelope.user());
+            out.string(envelope.team());
+            out.string(envelope.traceId());
+            out.string(envelope.spanId());
+            out.putLong(Double.doubleToRawLongBits(call.durationMs()));
             out.ensure(1);
-            out.bytes[out.size++] = 0;
-        } else {
-            out.ensure(1);
-            out.bytes[out.size++] = 1;
-            out.putLong(call.responseBytes());
+            out.bytes[out.size++] = outcomeCode(call.outcome());
+            out.nullableInt(call.errorCode());
+            out.string(call.errorType());
+            out.nullableInt(call.retry());
+            if (call.responseBytes() == null) {
+                out.ensure(1);
+                out.bytes[out.size++] = 0;
+            } else {
+                out.ensure(1);
+                out.bytes[out.size++] = 1;
+                out.putLong(call.responseBytes());
+            }
+            return Arrays.copyOf(out.bytes, out.size);
+        } finally {
+            if (out.bytes.length > KEPT_WRITER_BYTES) {
+                out.bytes = new byte[WRITER_BYTES];
+            }
         }
-        byte[] encoded = Arrays.copyOf(out.bytes, out.size);
-        if (out.bytes.length > KEPT_WRITER_BYTES) {
-            out.bytes = new byte[WRITER_BYTES];
-        }
-        return encoded;
     }
 
     private static byte outcomeCode(Outcome outcome) {

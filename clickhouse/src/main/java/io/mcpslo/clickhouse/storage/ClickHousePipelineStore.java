@@ -67,7 +67,8 @@ public final class ClickHousePipelineStore implements PipelineStore {
             return;
         }
         long ingestedAt = clock.instant().getEpochSecond();
-        RowBinaryWriter rows = new RowBinaryWriter(calls.size() * 160);
+        // a call with a session, a user and a trace is ~200 bytes of RowBinary: sized so the buffer is not regrown
+        RowBinaryWriter rows = new RowBinaryWriter(calls.size() * 256);
         try {
             for (CallEvent call : calls) {
                 callRowBinary(rows, call, ingestedAt);

@@ -26,8 +26,10 @@ public final class SketchBins {
 
     private final long zeroCount;
     private final long totalCount;
-    /** {@link Bins}, or bins with latencies not folded in yet; replaced by the folded bins on the first read. */
-    private Representation representation;
+    /** {@link Bins}, or bins with latencies not folded in yet; replaced by the folded bins on the first read.
+     * Volatile, as it is written after construction: a SketchBins handed to another thread through a plain field
+     * must not be seen without it. */
+    private volatile Representation representation;
 
     private sealed interface Representation permits Bins, Unfolded {
     }
