@@ -1,6 +1,7 @@
 package io.mcpslo.clickhouse;
 
 import io.mcpslo.common.text.Utf8;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.UUID;
@@ -27,16 +28,39 @@ public final class RowBinaryWriter {
      * it is refused (as ClickHouse refuses it in JSON), never replaced by '?'.
      */
     public RowBinaryWriter string(String value) {
-        int utf8Length = Utf8.length(value);
-        if (utf8Length == Utf8.LONE_SURROGATE) {
+        // getBytes is one intrinsic copy for the usual ASCII text, against two passes char by char; it turns a
+        // lone surrogate into '?', so only a string whose bytes hold a '?' is searched for one
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        if (contains(utf8, (byte) '?')) {
             int at = Utf8.firstLoneSurrogate(value);
-            throw new IllegalArgumentException("a string holds a lone surrogate (U+"
-                    + Integer.toHexString(value.charAt(at)).toUpperCase(Locale.ROOT) + ") at char " + at
-                    + ", which has no UTF-8 form");
+            if (at >= 0) {
+                throw new IllegalArgumentException("a string holds a lone surrogate (U+"
+                        + Integer.toHexString(value.charAt(at)).toUpperCase(Locale.ROOT) + ") at char " + at
+                        + ", which has no UTF-8 form");
+            }
         }
-        varint(utf8Length);
-        ensure(utf8Length);
-        size = Utf8.write(value, utf8Length, bytes, size);
+        varint(utf8.length);
+        ensure(utf8.length);
+        System.arraycopy(utf8, 0, bytes, size, utf8.length);
+        size += utf8.length;
+        return this;
+    }
+
+    private static boolean contains(byte[] values, byte wanted) {
+        for (byte value : values) {
+            if (value == wanted) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Array(T): the number of elements as an unsigned LEB128 varint; the caller then writes each element. */
+    public RowBinaryWriter arraySize(int elements) {
+        if (elements < 0) {
+            throw new IllegalArgumentException("an array cannot have " + elements + " elements");
+        }
+        varint(elements);
         return this;
     }
 

@@ -67,8 +67,28 @@ class RowBinaryWriterTest {
         assertEquals(3 + 300_000, of300k.length);
     }
 
+    @Test
+    void aRealQuestionMarkIsTextNotASurrogatesReplacement() {
+        byte[] written = new RowBinaryWriter(0).string("why?").string("?😀?").toByteArray();
+        byte[] pair = "?😀?".getBytes(StandardCharsets.UTF_8);
+        byte[] expected = new byte[1 + 4 + 1 + pair.length];
+        expected[0] = 4;
+        System.arraycopy("why?".getBytes(StandardCharsets.UTF_8), 0, expected, 1, 4);
+        expected[5] = (byte) pair.length;
+        System.arraycopy(pair, 0, expected, 6, pair.length);
+        assertArrayEquals(expected, written);
+    }
+
+    @Test
+    void anArrayIsItsElementCountThenItsElements() {
+        byte[] written = new RowBinaryWriter(0).arraySize(2).int32(-1).int32(7).arraySize(0).arraySize(300)
+                .toByteArray();
+        assertArrayEquals(hex("02 ffffffff 07000000 00 ac02"), written);
+        assertThrows(IllegalArgumentException.class, () -> new RowBinaryWriter(0).arraySize(-1));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"x\ud800", "\udc00x", "a\ud800b", "\ud83d"})
+    @ValueSource(strings = {"x\ud800", "\udc00x", "a\ud800b", "\ud83d", "?\ud800", "ok?\udc00"})
     void aLoneSurrogateIsRefusedNotReplaced(String text) {
         var error = assertThrows(IllegalArgumentException.class, () -> new RowBinaryWriter(0).string(text));
         assertTrue(error.getMessage().contains("surrogate"), error.getMessage());

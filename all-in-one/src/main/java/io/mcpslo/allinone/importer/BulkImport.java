@@ -8,8 +8,8 @@ import io.mcpslo.schemas.AuditEvent;
 import io.mcpslo.schemas.CallEvent;
 import io.mcpslo.schemas.EventValidator;
 import io.mcpslo.schemas.ValidationOutcome;
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * The bulk path for past traffic: calls from NDJSON go straight to storage, raw and rolled up here, without the
@@ -31,9 +32,9 @@ import java.util.function.Consumer;
  */
 public final class BulkImport {
 
-    /** Which of these windows already have a stored rollup (keys as {@link RollupKey#storeKey()}). */
+    /** Which windows starting in [from, to] already have a stored rollup. */
     public interface StoredWindows {
-        Set<String> existing(Instant fromInclusive, Instant toInclusive);
+        Set<RollupKey> existing(Instant fromInclusive, Instant toInclusive);
     }
 
     public record Progress(long lines, long imported, long refused, long tooRecent, long bytesRead) {
@@ -47,6 +48,8 @@ public final class BulkImport {
     }
 
     static final int MAX_REPORTED_ERRORS = 10;
+    /** A call event is a few hundred bytes; a line this long is not one event. */
+    static final int MAX_LINE_BYTES = 1 << 20;
 
     private final PipelineStore store;
     private final StoredWindows storedWindows;
@@ -69,60 +72,54 @@ public final class BulkImport {
      * Reads every line, stores what it may, and reports each {@code progressEvery} lines.
      * {@code bytesRead} is supplied by the caller (the file position), since only it knows the compression.
      */
-    public Summary run(BufferedReader input, java.util.function.LongSupplier bytesRead, int progressEvery,
-                       Consumer<Progress> progress) throws IOException {
+    public Summary run(InputStream input, LongSupplier bytesRead, int progressEvery, Consumer<Progress> progress)
+            throws IOException {
         try (BackgroundWriter writer = new BackgroundWriter()) {
             return run(input, bytesRead, progressEvery, progress, writer);
         }
     }
 
-    private Summary run(BufferedReader input, java.util.function.LongSupplier bytesRead, int progressEvery,
-                        Consumer<Progress> progress, BackgroundWriter writer) throws IOException {
+    private Summary run(InputStream input, LongSupplier bytesRead, int progressEvery, Consumer<Progress> progress,
+                        BackgroundWriter writer) throws IOException {
         Instant openFrom = RollupKey.windowStartOf(clock.instant().minus(allowedLateness));
-        Map<String, CallRollup> windows = new HashMap<>();
-        Set<String> dirty = new HashSet<>();
-        Set<String> written = new HashSet<>();
-        Set<String> foreign = new HashSet<>();
+        Windows windows = new Windows();
         List<CallEvent> raw = new ArrayList<>(rawBatch);
         List<LineError> errors = new ArrayList<>();
+        ByteLines lineReader = new ByteLines(input, MAX_LINE_BYTES);
         long lines = 0;
         long imported = 0;
         long refused = 0;
         long tooRecent = 0;
         long audits = 0;
-        String line;
-        while ((line = input.readLine()) != null) {
+        while (lineReader.next()) {
             lines++;
-            if (line.isBlank()) {
+            String problem = null;
+            if (lineReader.tooLong()) {
+                problem = "line longer than " + MAX_LINE_BYTES + " bytes (one event per line)";
+            } else if (lineReader.blank()) {
                 continue;
-            }
-            String problem;
-            try {
-                byte[] json = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                switch (validator.validate(json, 0, json.length)) {
-                    case ValidationOutcome.Accepted accepted when accepted.event() instanceof CallEvent call -> {
-                        if (!call.envelope().ts().isBefore(openFrom)) {
-                            tooRecent++;
-                            problem = null;
-                        } else {
-                            raw.add(call);
-                            RollupKey key = CallRollup.keyOf(call);
-                            String storeKey = key.storeKey();
-                            windows.compute(storeKey, (ignored, old) -> (old == null ? CallRollup.empty(key) : old)
-                                    .plus(call));
-                            dirty.add(storeKey);
-                            imported++;
-                            problem = null;
+            } else {
+                try {
+                    switch (validator.validate(lineReader.bytes(), lineReader.offset(), lineReader.length())) {
+                        case ValidationOutcome.Accepted accepted when accepted.event() instanceof CallEvent call -> {
+                            if (!call.envelope().ts().isBefore(openFrom)) {
+                                tooRecent++;
+                            } else {
+                                raw.add(call);
+                                windows.add(call);
+                                imported++;
+                            }
                         }
+                        case ValidationOutcome.Accepted accepted -> {
+                            audits++;
+                            problem = "audit events are not imported (they are hash-chained): send them to the "
+                                    + "collector";
+                        }
+                        case ValidationOutcome.Rejected rejected -> problem = rejected.summary();
                     }
-                    case ValidationOutcome.Accepted accepted -> {
-                        audits++;
-                        problem = "audit events are not imported (they are hash-chained): send them to the collector";
-                    }
-                    case ValidationOutcome.Rejected rejected -> problem = rejected.summary();
+                } catch (JsonProcessingException e) {
+                    problem = "malformed JSON: " + e.getOriginalMessage();
                 }
-            } catch (JsonProcessingException e) {
-                problem = "malformed JSON: " + e.getOriginalMessage();
             }
             if (problem != null) {
                 refused++;
@@ -134,7 +131,7 @@ public final class BulkImport {
                 List<CallEvent> batch = raw;
                 writer.submit(() -> store.writeCalls(batch));
                 raw = new ArrayList<>(rawBatch);
-                flushWindows(windows, dirty, written, foreign, writer);
+                windows.flush(writer);
             }
             if (lines % progressEvery == 0) {
                 progress.accept(new Progress(lines, imported, refused, tooRecent, bytesRead.getAsLong()));
@@ -144,38 +141,70 @@ public final class BulkImport {
             List<CallEvent> batch = raw;
             writer.submit(() -> store.writeCalls(batch));
         }
-        flushWindows(windows, dirty, written, foreign, writer);
+        windows.flush(writer);
         writer.awaitAll();
-        long foreignCalls = foreign.stream().mapToLong(key -> windows.get(key).counts().calls()).sum();
         progress.accept(new Progress(lines, imported, refused, tooRecent, bytesRead.getAsLong()));
-        return new Summary(lines, imported, refused, tooRecent, audits, written.size(), foreign.size(), foreignCalls,
-                List.copyOf(errors));
+        return new Summary(lines, imported, refused, tooRecent, audits, windows.written.size(),
+                windows.foreign.size(), windows.foreignCalls(), List.copyOf(errors));
     }
 
-    /** Writes the windows changed since the last flush, except those the pipeline rolled up before the import. */
-    private void flushWindows(Map<String, CallRollup> windows, Set<String> dirty, Set<String> written,
-                              Set<String> foreign, BackgroundWriter writer) {
-        if (dirty.isEmpty()) {
-            return;
+    /**
+     * The import's rollups. Whether a window was rolled up before the import is asked of the store once per
+     * minute, before the import writes anything in that minute, so the import's own rows never count as foreign.
+     */
+    private final class Windows {
+        private final Map<RollupKey, CallRollup> rollups = new HashMap<>();
+        private final Set<RollupKey> dirty = new HashSet<>();
+        private final Set<RollupKey> written = new HashSet<>();
+        private final Set<RollupKey> foreign = new HashSet<>();
+        private final Set<RollupKey> storedBefore = new HashSet<>();
+        private final Set<Instant> minutesChecked = new HashSet<>();
+
+        void add(CallEvent call) {
+            RollupKey key = CallRollup.keyOf(call);
+            rollups.compute(key, (ignored, old) -> (old == null ? CallRollup.empty(key) : old).plus(call));
+            dirty.add(key);
         }
-        List<CallRollup> changed = dirty.stream().map(windows::get).toList();
-        Instant from = changed.stream().map(CallRollup::windowStart).min(Instant::compareTo).orElseThrow();
-        Instant to = changed.stream().map(CallRollup::windowStart).max(Instant::compareTo).orElseThrow();
-        Set<String> stored = storedWindows.existing(from, to);
-        List<CallRollup> toWrite = new ArrayList<>();
-        for (CallRollup rollup : changed) {
-            String storeKey = rollup.key().storeKey();
-            if (foreign.contains(storeKey) || (stored.contains(storeKey) && !written.contains(storeKey))) {
-                foreign.add(storeKey);
-                continue;
+
+        /** Writes the windows changed since the last flush, except those the pipeline rolled up before. */
+        void flush(BackgroundWriter writer) {
+            if (dirty.isEmpty()) {
+                return;
             }
-            toWrite.add(rollup);
-            written.add(storeKey);
+            Set<Instant> unchecked = new HashSet<>();
+            for (RollupKey key : dirty) {
+                if (!minutesChecked.contains(key.windowStart())) {
+                    unchecked.add(key.windowStart());
+                }
+            }
+            if (!unchecked.isEmpty()) {
+                Instant from = unchecked.stream().min(Instant::compareTo).orElseThrow();
+                Instant to = unchecked.stream().max(Instant::compareTo).orElseThrow();
+                for (RollupKey stored : storedWindows.existing(from, to)) {
+                    if (unchecked.contains(stored.windowStart())) {
+                        storedBefore.add(stored);
+                    }
+                }
+                minutesChecked.addAll(unchecked);
+            }
+            List<CallRollup> toWrite = new ArrayList<>();
+            for (RollupKey key : dirty) {
+                if (storedBefore.contains(key)) {
+                    foreign.add(key);
+                } else {
+                    toWrite.add(rollups.get(key));
+                    written.add(key);
+                }
+            }
+            if (!toWrite.isEmpty()) {
+                writer.submit(() -> store.writeRollups(toWrite));
+            }
+            dirty.clear();
         }
-        if (!toWrite.isEmpty()) {
-            writer.submit(() -> store.writeRollups(toWrite));
+
+        long foreignCalls() {
+            return foreign.stream().mapToLong(key -> rollups.get(key).counts().calls()).sum();
         }
-        dirty.clear();
     }
 
     /**

@@ -7,12 +7,9 @@ import io.mcpslo.common.config.Settings;
 import io.mcpslo.engine.rollup.LatenessPolicy;
 import io.mcpslo.engine.rollup.RollupKey;
 import io.mcpslo.clickhouse.storage.ClickHousePipelineStore;
-import java.io.BufferedReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -63,11 +60,10 @@ public final class Import {
         long size = Files.size(file);
         long started = System.nanoTime();
         try (CountingStream counted = new CountingStream(Files.newInputStream(file));
-             InputStream decoded = file.toString().endsWith(".gz") ? new GZIPInputStream(counted, 1 << 16) : counted;
-             BufferedReader reader = new BufferedReader(new InputStreamReader(decoded, StandardCharsets.UTF_8), 1 << 16)) {
+             InputStream decoded = file.toString().endsWith(".gz") ? new GZIPInputStream(counted, 1 << 16) : counted) {
             System.out.printf("importing %s (%,d bytes)%n", file, size);
             long[] lastPrint = {0};
-            BulkImport.Summary summary = bulk.run(reader, counted::count, PROGRESS_EVERY_LINES, progress -> {
+            BulkImport.Summary summary = bulk.run(decoded, counted::count, PROGRESS_EVERY_LINES, progress -> {
                 long now = System.nanoTime();
                 if (now - lastPrint[0] >= 1_000_000_000L) {
                     lastPrint[0] = now;
@@ -113,12 +109,11 @@ public final class Import {
         return text.toString();
     }
 
-    /** The rollup windows stored in [from, to], as store keys. */
-    static Set<String> storedWindows(ClickHouseClient clickHouse, Instant from, Instant to) {
-        Set<String> keys = new HashSet<>();
+    /** The rollup windows stored in [from, to]. */
+    static Set<RollupKey> storedWindows(ClickHouseClient clickHouse, Instant from, Instant to) {
+        Set<RollupKey> keys = new HashSet<>();
         for (StoredTotals.RollupWindow window : new StoredTotals(clickHouse).rollupWindows(from, to)) {
-            keys.add(new RollupKey(window.server(), window.tool(), window.serverVersion(), window.windowStart())
-                    .storeKey());
+            keys.add(new RollupKey(window.server(), window.tool(), window.serverVersion(), window.windowStart()));
         }
         return keys;
     }

@@ -11,8 +11,8 @@ import io.mcpslo.schemas.CallEvent;
 import io.mcpslo.schemas.EventCodec;
 import io.mcpslo.schemas.EventValidator;
 import io.mcpslo.schemas.ValidationOutcome;
-import java.io.BufferedReader;
-import java.io.StringReader;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,6 +60,11 @@ class BulkImportIT {
                 Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofHours(6), rawBatch);
     }
 
+    /** The lines as a CRLF file: the importer reads both line ends. */
+    private static InputStream lines(List<String> lines) {
+        return new ByteArrayInputStream(String.join("\r\n", lines).getBytes(StandardCharsets.UTF_8));
+    }
+
     private long scalar(String sql) {
         return clickHouse.query(sql.replace("{db}", clickHouse.database())).get(0).get("n").asLong();
     }
@@ -74,7 +79,7 @@ class BulkImportIT {
         }
         Collections.shuffle(lines, random);
         // a small batch makes the import flush each window several times, out of order
-        BulkImport.Summary summary = bulk(250).run(new BufferedReader(new StringReader(String.join("\n", lines))),
+        BulkImport.Summary summary = bulk(250).run(lines(lines),
                 () -> 0L, 1_000, progress -> { });
 
         assertEquals(3_000, summary.imported());
@@ -99,19 +104,21 @@ class BulkImportIT {
                 "{not json",
                 "{\"kind\":\"call\",\"server\":\"'; DROP TABLE calls; --\"}",
                 audit,
+                "{\"padding\":\"" + "x".repeat(BulkImport.MAX_LINE_BYTES) + "\"}",
                 call(NOW.minusSeconds(30), "tool_0", "ok"),
                 call(owned.plusSeconds(2), "tool_0", "tool_error"),
                 call(owned.plusSeconds(3), "tool_0", "ok"),
                 "");
-        BulkImport.Summary summary = bulk(100).run(new BufferedReader(new StringReader(String.join("\n", lines))),
+        BulkImport.Summary summary = bulk(100).run(lines(lines),
                 () -> 0L, 1_000, progress -> { });
 
         assertEquals(3, summary.imported());
-        assertEquals(3, summary.refused(), () -> "errors: " + summary.firstErrors());
-        assertEquals(List.of(2L, 3L, 4L), summary.firstErrors().stream().map(BulkImport.LineError::line).toList());
+        assertEquals(4, summary.refused(), () -> "errors: " + summary.firstErrors());
+        assertEquals(List.of(2L, 3L, 4L, 5L), summary.firstErrors().stream().map(BulkImport.LineError::line).toList());
         assertTrue(summary.firstErrors().get(0).reason().contains("malformed JSON"), summary.firstErrors().toString());
         assertTrue(summary.firstErrors().get(1).reason().contains("event_id"), summary.firstErrors().toString());
         assertTrue(summary.firstErrors().get(2).reason().contains("collector"), summary.firstErrors().toString());
+        assertTrue(summary.firstErrors().get(3).reason().contains("longer than"), summary.firstErrors().toString());
         assertEquals(1, summary.tooRecent());
         assertEquals(1, summary.windowsAlreadyStored());
         assertEquals(2, summary.callsInStoredWindows());

@@ -2,7 +2,6 @@ package io.mcpslo.clickhouse.storage;
 
 import io.mcpslo.storage.pipeline.DeadLetter;
 import io.mcpslo.storage.pipeline.PipelineStore;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.ClickHouseException;
@@ -13,6 +12,8 @@ import io.mcpslo.engine.alert.AlertTransition;
 import io.mcpslo.engine.alert.SilenceRevision;
 import io.mcpslo.engine.notify.DeliveryAttempt;
 import io.mcpslo.engine.rollup.CallRollup;
+import io.mcpslo.engine.rollup.OutcomeCounts;
+import io.mcpslo.engine.rollup.RollupKey;
 import io.mcpslo.engine.slo.DurationText;
 import io.mcpslo.engine.slo.SloStatus;
 import io.mcpslo.engine.sketch.SketchBins;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /** Writes the stream's results to ClickHouse, one insert per table per write: RowBinary for calls, JSONEachRow for the rest. */
@@ -63,22 +65,27 @@ public final class ClickHousePipelineStore implements PipelineStore {
      */
     @Override
     public void writeCalls(List<CallEvent> calls) {
-        if (calls.isEmpty()) {
-            return;
-        }
         long ingestedAt = clock.instant().getEpochSecond();
         // a call with a session, a user and a trace is ~200 bytes of RowBinary: sized so the buffer is not regrown
-        RowBinaryWriter rows = new RowBinaryWriter(calls.size() * 256);
+        insertRowBinary("calls", CALL_COLUMNS, calls, 256, (row, call) -> callRowBinary(row, call, ingestedAt));
+    }
+
+    private <T> void insertRowBinary(String table, List<String> columns, List<T> items, int bytesPerRow,
+                                     BiConsumer<RowBinaryWriter, T> encoder) {
+        if (items.isEmpty()) {
+            return;
+        }
+        RowBinaryWriter rows = new RowBinaryWriter(items.size() * bytesPerRow);
         try {
-            for (CallEvent call : calls) {
-                callRowBinary(rows, call, ingestedAt);
+            for (T item : items) {
+                encoder.accept(rows, item);
             }
         } catch (RuntimeException e) {
             // a record that cannot become a row fails the same way every time: it is the record's fault
-            throw new RowsRefused("cannot encode a row for calls: " + e, e);
+            throw new RowsRefused("cannot encode a row for " + table + ": " + e, e);
         }
         try {
-            client.insertRowBinary("calls", CALL_COLUMNS, rows);
+            client.insertRowBinary(table, columns, rows);
         } catch (ClickHouseException e) {
             if (e.refusedData()) {
                 throw new RowsRefused(e.getMessage(), e);
@@ -129,10 +136,45 @@ public final class ClickHousePipelineStore implements PipelineStore {
         insert("audit_events", audits, audit -> auditRow(audit, ingestedAt));
     }
 
+    /** The columns of {@code call_rollups_1m} in the order {@link #rollupRowBinary} writes them. */
+    private static final List<String> ROLLUP_COLUMNS = List.of("window_start", "server", "tool", "server_version",
+            "calls", "ok", "tool_error", "transport_error", "denied", "rate_limited", "latency_sum_ms",
+            "latency_max_ms", "latency_zero_count", "latency_bins", "latency_counts", "revision", "updated_at");
+
+    /** Rollups travel as RowBinary too: a back-fill writes one per call-minute of a tool, with its sketch's bins. */
     @Override
     public void writeRollups(List<CallRollup> rollups) {
         long ingestedAt = clock.instant().getEpochSecond();
-        insert("call_rollups_1m", latestPerWindow(rollups), rollup -> rollupRow(rollup, ingestedAt));
+        insertRowBinary("call_rollups_1m", ROLLUP_COLUMNS, latestPerWindow(rollups), 160,
+                (row, rollup) -> rollupRowBinary(row, rollup, ingestedAt));
+    }
+
+    private static void rollupRowBinary(RowBinaryWriter row, CallRollup rollup, long ingestedAt) {
+        OutcomeCounts counts = rollup.counts();
+        SketchBins bins = rollup.latency();
+        row.dateTime(rollup.windowStart().getEpochSecond())
+                .string(rollup.key().server())
+                .string(rollup.key().tool())
+                .string(rollup.key().serverVersion())
+                .uint64(counts.calls())
+                .uint64(counts.ok())
+                .uint64(counts.toolError())
+                .uint64(counts.transportError())
+                .uint64(counts.denied())
+                .uint64(counts.rateLimited())
+                .float64(rollup.latencySumMs())
+                .float64(rollup.latencyMaxMs())
+                .uint64(bins.zeroCount());
+        int size = bins.size();
+        row.arraySize(size);
+        for (int i = 0; i < size; i++) {
+            row.int32(bins.indexAt(i));
+        }
+        row.arraySize(size);
+        for (int i = 0; i < size; i++) {
+            row.uint64(bins.countAt(i));
+        }
+        row.uint64(rollup.revision()).dateTime(ingestedAt);
     }
 
     @Override
@@ -318,9 +360,9 @@ public final class ClickHousePipelineStore implements PipelineStore {
 
     /** A batch often holds several emissions of one window; only the latest needs to travel. */
     static List<CallRollup> latestPerWindow(List<CallRollup> rollups) {
-        Map<String, CallRollup> latest = new LinkedHashMap<>();
+        Map<RollupKey, CallRollup> latest = new LinkedHashMap<>();
         for (CallRollup rollup : rollups) {
-            latest.merge(rollup.key().storeKey(), rollup, (a, b) -> b.revision() >= a.revision() ? b : a);
+            latest.merge(rollup.key(), rollup, (a, b) -> b.revision() >= a.revision() ? b : a);
         }
         return List.copyOf(latest.values());
     }
@@ -394,33 +436,6 @@ public final class ClickHousePipelineStore implements PipelineStore {
         row.put("decision", audit.decision().name().toLowerCase(Locale.ROOT));
         row.put("outcome", orEmpty(audit.outcome()));
         row.put("reason", orEmpty(audit.reason()));
-        return row;
-    }
-
-    private static ObjectNode rollupRow(CallRollup rollup, long ingestedAt) {
-        ObjectNode row = EventCodec.MAPPER.createObjectNode();
-        row.put("window_start", rollup.windowStart().getEpochSecond());
-        row.put("server", rollup.key().server());
-        row.put("tool", rollup.key().tool());
-        row.put("server_version", rollup.key().serverVersion());
-        row.put("calls", rollup.counts().calls());
-        row.put("ok", rollup.counts().ok());
-        row.put("tool_error", rollup.counts().toolError());
-        row.put("transport_error", rollup.counts().transportError());
-        row.put("denied", rollup.counts().denied());
-        row.put("rate_limited", rollup.counts().rateLimited());
-        row.put("latency_sum_ms", rollup.latencySumMs());
-        row.put("latency_max_ms", rollup.latencyMaxMs());
-        SketchBins bins = rollup.latency();
-        row.put("latency_zero_count", bins.zeroCount());
-        ArrayNode indexes = row.putArray("latency_bins");
-        ArrayNode counts = row.putArray("latency_counts");
-        for (int i = 0; i < bins.size(); i++) {
-            indexes.add(bins.indexAt(i));
-            counts.add(bins.countAt(i));
-        }
-        row.put("revision", rollup.revision());
-        row.put("updated_at", ingestedAt);
         return row;
     }
 
