@@ -131,7 +131,7 @@ public final class BulkImport {
                 List<CallEvent> batch = raw;
                 writer.submit(() -> store.writeCalls(batch));
                 raw = new ArrayList<>(rawBatch);
-                windows.flush(writer);
+                windows.flush(writer, false);
             }
             if (lines % progressEvery == 0) {
                 progress.accept(new Progress(lines, imported, refused, tooRecent, bytesRead.getAsLong()));
@@ -141,7 +141,7 @@ public final class BulkImport {
             List<CallEvent> batch = raw;
             writer.submit(() -> store.writeCalls(batch));
         }
-        windows.flush(writer);
+        windows.flush(writer, true);
         writer.awaitAll();
         progress.accept(new Progress(lines, imported, refused, tooRecent, bytesRead.getAsLong()));
         return new Summary(lines, imported, refused, tooRecent, audits, windows.written.size(),
@@ -149,32 +149,60 @@ public final class BulkImport {
     }
 
     /**
-     * The import's rollups. Whether a window was rolled up before the import is asked of the store once per
-     * minute, before the import writes anything in that minute, so the import's own rows never count as foreign.
+     * The import's rollups. A window is written once the input has moved past its minute (every call of the last
+     * batch of lines was later), and the rest at the end: time-ordered input writes each window about once as it
+     * goes, shuffled input once at the end, not once per batch. Whether a window was rolled up before the import is asked of the store once per minute,
+     * before the import writes anything in that minute, so the import's own rows never count as foreign.
      */
     private final class Windows {
-        private final Map<RollupKey, CallRollup> rollups = new HashMap<>();
-        private final Set<RollupKey> dirty = new HashSet<>();
+        private final Map<RollupKey, Window> rollups = new HashMap<>();
+        private List<Window> dirty = new ArrayList<>();
+        private long earliestMinuteOfBatch = Long.MAX_VALUE;
         private final Set<RollupKey> written = new HashSet<>();
         private final Set<RollupKey> foreign = new HashSet<>();
         private final Set<RollupKey> storedBefore = new HashSet<>();
         private final Set<Instant> minutesChecked = new HashSet<>();
 
-        void add(CallEvent call) {
-            RollupKey key = CallRollup.keyOf(call);
-            rollups.compute(key, (ignored, old) -> (old == null ? CallRollup.empty(key) : old).plus(call));
-            dirty.add(key);
+        /** One window's rollup so far, and whether it changed since the last flush (one map lookup per call). */
+        private static final class Window {
+            CallRollup rollup;
+            boolean dirty;
+
+            Window(RollupKey key) {
+                this.rollup = CallRollup.empty(key);
+            }
         }
 
-        /** Writes the windows changed since the last flush, except those the pipeline rolled up before. */
-        void flush(BackgroundWriter writer) {
-            if (dirty.isEmpty()) {
+        void add(CallEvent call) {
+            Window window = rollups.computeIfAbsent(CallRollup.keyOf(call), Window::new);
+            window.rollup = window.rollup.plus(call);
+            earliestMinuteOfBatch = Math.min(earliestMinuteOfBatch, window.rollup.windowStart().toEpochMilli());
+            if (!window.dirty) {
+                window.dirty = true;
+                dirty.add(window);
+            }
+        }
+
+        /**
+         * Writes the changed windows the input has moved past ({@code everything}: all changed windows), except
+         * those the pipeline rolled up before.
+         */
+        void flush(BackgroundWriter writer, boolean everything) {
+            List<Window> ready = new ArrayList<>();
+            List<Window> stillChanging = new ArrayList<>();
+            for (Window window : dirty) {
+                boolean movedPast = window.rollup.windowStart().toEpochMilli() < earliestMinuteOfBatch;
+                (everything || movedPast ? ready : stillChanging).add(window);
+            }
+            earliestMinuteOfBatch = Long.MAX_VALUE;
+            dirty = stillChanging;
+            if (ready.isEmpty()) {
                 return;
             }
             Set<Instant> unchecked = new HashSet<>();
-            for (RollupKey key : dirty) {
-                if (!minutesChecked.contains(key.windowStart())) {
-                    unchecked.add(key.windowStart());
+            for (Window window : ready) {
+                if (!minutesChecked.contains(window.rollup.windowStart())) {
+                    unchecked.add(window.rollup.windowStart());
                 }
             }
             if (!unchecked.isEmpty()) {
@@ -188,22 +216,24 @@ public final class BulkImport {
                 minutesChecked.addAll(unchecked);
             }
             List<CallRollup> toWrite = new ArrayList<>();
-            for (RollupKey key : dirty) {
+            for (Window window : ready) {
+                window.dirty = false;
+                RollupKey key = window.rollup.key();
                 if (storedBefore.contains(key)) {
                     foreign.add(key);
                 } else {
-                    toWrite.add(rollups.get(key));
+                    toWrite.add(window.rollup);
                     written.add(key);
                 }
             }
-            if (!toWrite.isEmpty()) {
-                writer.submit(() -> store.writeRollups(toWrite));
+            for (int from = 0; from < toWrite.size(); from += rawBatch) {
+                List<CallRollup> chunk = toWrite.subList(from, Math.min(toWrite.size(), from + rawBatch));
+                writer.submit(() -> store.writeRollups(chunk));
             }
-            dirty.clear();
         }
 
         long foreignCalls() {
-            return foreign.stream().mapToLong(key -> rollups.get(key).counts().calls()).sum();
+            return foreign.stream().mapToLong(key -> rollups.get(key).rollup.counts().calls()).sum();
         }
     }
 

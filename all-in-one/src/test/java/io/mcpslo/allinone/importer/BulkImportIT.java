@@ -8,11 +8,14 @@ import io.mcpslo.clickhouse.ClickHouseTestSupport;
 import io.mcpslo.engine.rollup.CallRollup;
 import io.mcpslo.clickhouse.storage.ClickHousePipelineStore;
 import io.mcpslo.schemas.CallEvent;
+import io.mcpslo.storage.pipeline.PipelineStore;
 import io.mcpslo.schemas.EventCodec;
 import io.mcpslo.schemas.EventValidator;
 import io.mcpslo.schemas.ValidationOutcome;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +27,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,8 +59,23 @@ class BulkImportIT {
                 .formatted(UUID.randomUUID(), ts, tool, 10 + ts.getNano() % 90, outcome);
     }
 
+    /** Each rollup the import hands to the store, in order (the store itself may merge rows away at any time). */
+    private final List<CallRollup> rollupsWritten = new CopyOnWriteArrayList<>();
+
+    @SuppressWarnings("unchecked")
     private BulkImport bulk(int rawBatch) {
-        return new BulkImport(store, (from, to) -> Import.storedWindows(clickHouse, from, to),
+        PipelineStore recording = (PipelineStore) Proxy.newProxyInstance(PipelineStore.class.getClassLoader(),
+                new Class<?>[] {PipelineStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("writeRollups")) {
+                        rollupsWritten.addAll((List<CallRollup>) args[0]);
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        return new BulkImport(recording, (from, to) -> Import.storedWindows(clickHouse, from, to),
                 Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofHours(6), rawBatch);
     }
 
@@ -78,7 +97,7 @@ class BulkImportIT {
             lines.add(call(ts, "tool_" + i % 3, i % 10 == 0 ? "transport_error" : "ok"));
         }
         Collections.shuffle(lines, random);
-        // a small batch makes the import flush each window several times, out of order
+        // with a small batch every window is touched in every batch: each is written once, at the end
         BulkImport.Summary summary = bulk(250).run(lines(lines),
                 () -> 0L, 1_000, progress -> { });
 
@@ -88,6 +107,29 @@ class BulkImportIT {
         assertEquals(3_000, scalar("SELECT sum(calls) AS n FROM {db}.call_rollups_1m FINAL"));
         assertEquals(300, scalar("SELECT sum(transport_error) AS n FROM {db}.call_rollups_1m FINAL"));
         assertEquals(summary.windowsWritten(), scalar("SELECT count() AS n FROM {db}.call_rollups_1m FINAL"));
+        assertEquals(summary.windowsWritten(), rollupsWritten.size(), "no window written more than once");
+    }
+
+    @Test
+    void aWindowWrittenAsTheInputMovesOnAndReopenedByALateLineKeepsAllItsCalls() throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            lines.add(call(PAST.plusMillis(i * 10L), "tool_0", "ok"));
+        }
+        for (int i = 0; i < 300; i++) {
+            lines.add(call(PAST.plus(Duration.ofMinutes(2)).plusMillis(i * 10L), "tool_0", "ok"));
+        }
+        lines.add(call(PAST.plusSeconds(30), "tool_0", "tool_error"));
+        BulkImport.Summary summary = bulk(100).run(lines(lines), () -> 0L, 1_000, progress -> { });
+
+        assertEquals(401, summary.imported());
+        String firstMinute = " WHERE window_start = toDateTime(" + PAST.getEpochSecond() + ")";
+        assertEquals(List.of(100L, 101L), rollupsWritten.stream().filter(rollup -> rollup.windowStart().equals(PAST))
+                        .map(CallRollup::revision).toList(),
+                "the first minute was written when the input had moved on, and again after its late call");
+        assertEquals(101, scalar("SELECT sum(calls) AS n FROM {db}.call_rollups_1m FINAL" + firstMinute));
+        assertEquals(1, scalar("SELECT sum(tool_error) AS n FROM {db}.call_rollups_1m FINAL" + firstMinute));
+        assertEquals(401, scalar("SELECT sum(calls) AS n FROM {db}.call_rollups_1m FINAL"));
     }
 
     @Test

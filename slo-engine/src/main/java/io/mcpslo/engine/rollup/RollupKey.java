@@ -23,6 +23,19 @@ public record RollupKey(String server, String tool, String serverVersion, Instan
         return Instant.ofEpochMilli(Math.floorDiv(millis, WINDOW.toMillis()) * WINDOW.toMillis());
     }
 
+    /** Written out: a key is hashed once per call where rollups are kept in a map (the importer). */
+    @Override
+    public int hashCode() {
+        return ((server.hashCode() * 31 + tool.hashCode()) * 31 + serverVersion.hashCode()) * 31
+                + windowStart.hashCode();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof RollupKey key && windowStart.equals(key.windowStart) && tool.equals(key.tool)
+                && server.equals(key.server) && serverVersion.equals(key.serverVersion);
+    }
+
     public Instant windowEnd() {
         return windowStart.plus(WINDOW);
     }

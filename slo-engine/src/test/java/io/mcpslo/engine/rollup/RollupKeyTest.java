@@ -1,8 +1,10 @@
 package io.mcpslo.engine.rollup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,5 +26,22 @@ class RollupKeyTest {
     void storeKeyStartsWithTheWindowAndSeparatesItsParts() {
         RollupKey key = new RollupKey("github", "search", "2.1", Instant.parse("2026-11-30T07:01:00Z"));
         assertEquals("001796022060000\u001fgithub\u001fsearch\u001f2.1", key.storeKey());
+    }
+
+    @Test
+    void keysAreEqualOnlyWhenAllFourPartsAreAndEqualKeysHashAlike() {
+        Instant minute = Instant.parse("2026-11-30T07:01:00Z");
+        RollupKey key = new RollupKey("github", "search", "2.1", minute);
+        RollupKey same = new RollupKey(new String("github"), new String("search"), new String("2.1"),
+                Instant.ofEpochMilli(minute.toEpochMilli()));
+        assertEquals(key, same);
+        assertEquals(key.hashCode(), same.hashCode());
+        for (RollupKey other : List.of(new RollupKey("gitlab", "search", "2.1", minute),
+                new RollupKey("github", "fetch", "2.1", minute), new RollupKey("github", "search", "2.2", minute),
+                new RollupKey("github", "search", "2.1", minute.plusSeconds(60)))) {
+            assertNotEquals(key, other);
+        }
+        assertNotEquals(key, (Object) "github");
+        assertEquals(1, new HashSet<>(List.of(key, same)).size());
     }
 }
