@@ -1,6 +1,7 @@
 package io.mcpslo.allinone;
 
 import io.mcpslo.common.config.Settings;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,6 +24,15 @@ public final class AllInOne {
             }
         }
         Settings settings = Settings.fromEnvironment();
+        int backfillPerMinute = settings.integer("SIMULATOR_BACKFILL_EVENTS_PER_MINUTE", 6, 1, 1000);
+        WeekBackfill.PastImport pastImport = null;
+        if (flags.contains("--backfill-week") && !flags.contains("--no-simulator")) {
+            try {
+                pastImport = WeekBackfill.importPast(settings, backfillPerMinute);
+            } catch (IOException | RuntimeException e) {
+                System.out.println("mcp-slo: the back-fill's import failed, so there is no back-fill: " + e);
+            }
+        }
         Pipeline pipeline = Pipeline.start(settings);
         TrafficSimulator simulator = null;
         if (!flags.contains("--no-simulator")) {
@@ -32,8 +42,8 @@ public final class AllInOne {
                     settings.duration("SIMULATOR_INCIDENT_AFTER", Duration.ofMinutes(3)),
                     settings.duration("SIMULATOR_INCIDENT_LENGTH", Duration.ofMinutes(2)),
                     System.nanoTime()), Clock.systemUTC());
-            if (flags.contains("--backfill-week")) {
-                WeekBackfill.run(pipeline, simulator, settings.integer("SIMULATOR_BACKFILL_EVENTS_PER_MINUTE", 6, 1, 1000));
+            if (pastImport != null) {
+                WeekBackfill.run(pipeline, simulator, pastImport);
             }
             Thread.ofPlatform().name("traffic-simulator").daemon().start(simulator);
         }

@@ -110,7 +110,7 @@ public final class Import {
     }
 
     /** The rollup windows stored in [from, to]. */
-    static Set<RollupKey> storedWindows(ClickHouseClient clickHouse, Instant from, Instant to) {
+    public static Set<RollupKey> storedWindows(ClickHouseClient clickHouse, Instant from, Instant to) {
         Set<RollupKey> keys = new HashSet<>();
         for (StoredTotals.RollupWindow window : new StoredTotals(clickHouse).rollupWindows(from, to)) {
             keys.add(new RollupKey(window.server(), window.tool(), window.serverVersion(), window.windowStart()));
