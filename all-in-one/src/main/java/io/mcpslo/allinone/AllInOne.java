@@ -30,7 +30,9 @@ public final class AllInOne {
             try {
                 pastImport = WeekBackfill.importPast(settings, backfillPerMinute);
             } catch (IOException | RuntimeException e) {
-                System.out.println("mcp-slo: the back-fill's import failed, so there is no back-fill: " + e);
+                System.out.println("mcp-slo: the back-fill's import failed, so the pipeline starts without the"
+                        + " back-fill: " + e + ". What it stored before failing stays; `./mcp-slo reset` empties the"
+                        + " data dir for a complete back-fill.");
             }
         }
         Pipeline pipeline = Pipeline.start(settings);

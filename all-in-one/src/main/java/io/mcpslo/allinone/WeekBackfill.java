@@ -30,6 +30,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code mcp-slo up --backfill-week}: two weeks of simulated past traffic, then the weekly report of the last complete
@@ -97,9 +98,22 @@ final class WeekBackfill {
                 summary.imported() - summary.callsInStoredWindows(), summary.callsInStoredWindows());
     }
 
-    /** The simulated calls of [from, to) as NDJSON, made on their own thread as the import reads them. */
+    /**
+     * The simulated calls of [from, to) as NDJSON, made on their own thread as the import reads them. Should making
+     * them fail, the stream's end is that failure, not a clean end that would pass for a complete back-fill.
+     */
     private static InputStream pastLines(Instant from, Instant to, int perMinute, String runTag) throws IOException {
-        PipedInputStream lines = new PipedInputStream(1 << 20);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        PipedInputStream lines = new PipedInputStream(1 << 20) {
+            @Override
+            public synchronized int read(byte[] into, int offset, int length) throws IOException {
+                int read = super.read(into, offset, length);
+                if (read < 0 && failure.get() != null) {
+                    throw new IOException("making the back-fill's calls failed", failure.get());
+                }
+                return read;
+            }
+        };
         PipedOutputStream out = new PipedOutputStream(lines);
         Thread.ofPlatform().daemon().name("backfill-lines").start(() -> {
             try (OutputStream buffered = new BufferedOutputStream(out, 1 << 16)) {
@@ -112,7 +126,9 @@ final class WeekBackfill {
                     }
                 });
             } catch (IOException | UncheckedIOException e) {
-                // the import stopped reading (it failed and says why)
+                // the import stopped reading: it failed and says why
+            } catch (RuntimeException | Error e) {
+                failure.set(e);
             }
         });
         return lines;
@@ -143,7 +159,9 @@ final class WeekBackfill {
         Instant begin = past.begin();
         Instant end = past.end();
         try {
-            long rolledUpBefore = rolledUp(http, api, pipeline.tokens().sre(), begin, end);
+            // only the collector's part is counted through the API: the imported minutes are known, and the API may
+            // show them only after the roller's next pass, which would count them twice
+            long rolledUpBefore = rolledUp(http, api, pipeline.tokens().sre(), past.cut(), end);
             double tooLateBefore = tooLate(http, metrics);
             long sent = past.imported() + simulator.backfill(end, Duration.between(past.cut(), end), past.perMinute(),
                     runTag);
@@ -153,7 +171,7 @@ final class WeekBackfill {
             while (!progress.complete()) {
                 Thread.sleep(POLL.toMillis());
                 BackfillProgress now = new BackfillProgress(sent, new StoredTotals(clickHouse).sessionCalls(runTag, begin, end),
-                        past.inRollups() + rolledUp(http, api, pipeline.tokens().sre(), begin, end) - rolledUpBefore,
+                        past.inRollups() + rolledUp(http, api, pipeline.tokens().sre(), past.cut(), end) - rolledUpBefore,
                         past.inWindowsStoredBefore() + Math.round(tooLate(http, metrics) - tooLateBefore));
                 if (!now.equals(progress)) {
                     lastChange = Instant.now();

@@ -277,9 +277,15 @@ public final class BulkImport {
             }
         }
 
+        /** Lets the inserts already queued finish (or fail), so nothing is still writing once the import returns. */
         @Override
         public void close() {
             thread.shutdown();
+            try {
+                thread.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

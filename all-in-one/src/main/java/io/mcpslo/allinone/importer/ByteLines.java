@@ -54,7 +54,9 @@ final class ByteLines {
                 start = end;
                 return true;
             }
-            if (discarding || end - start > maxLineBytes) {
+            // a '\r' at the end of what has arrived may be the line's end with '\n' still to come: not counted
+            int pending = end - start - (end > start && buffer[end - 1] == '\r' ? 1 : 0);
+            if (discarding || pending > maxLineBytes) {
                 // too long: forget what was read of it and look for its end
                 discarding = true;
                 start = end;

@@ -97,7 +97,8 @@ class BulkImportIT {
             lines.add(call(ts, "tool_" + i % 3, i % 10 == 0 ? "transport_error" : "ok"));
         }
         Collections.shuffle(lines, random);
-        // with a small batch every window is touched in every batch: each is written once, at the end
+        // every batch holds a call of the earliest minute, so the input never moves past a window: each is written
+        // once, at the end
         BulkImport.Summary summary = bulk(250).run(lines(lines),
                 () -> 0L, 1_000, progress -> { });
 

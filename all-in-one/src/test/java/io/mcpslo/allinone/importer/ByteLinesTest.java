@@ -53,6 +53,8 @@ class ByteLinesTest {
         String justOver = "w".repeat(70_001);
         assertEquals(List.of("<too long>", "next", "<too long>"), read(new ByteArrayInputStream(
                 (justOver + "\nnext\n" + justOver).getBytes(StandardCharsets.UTF_8)), 70_000));
+        // exactly at the limit is still a line, with CRLF too whichever read its '\r' and '\n' arrive in
+        assertEquals(List.of("v".repeat(100), "z"), read(trickling("v".repeat(100) + "\r\nz"), 100));
         // exactly at the limit is still a line
         assertEquals(List.of("y".repeat(100), "z"), read(trickling("y".repeat(100) + "\nz"), 100));
     }
