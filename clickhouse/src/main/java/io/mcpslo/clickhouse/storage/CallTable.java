@@ -13,7 +13,7 @@ public enum CallTable {
      * Sorted by (kind of key, key, time): one session's, user's or trace's calls, as (time, id) pairs whose rows are
      * read from {@link #TIME}.
      */
-    CORRELATION("call_correlation_keys"),
+    CORRELATION("call_correlation_hashes"),
     /** The calls themselves, sorted by (server, tool, time): a server's or a tool's calls. */
     SERVER_TOOL("calls"),
     /**

@@ -43,7 +43,7 @@ public final class ClickHouseCallStore implements CallStore {
             + ", duration_ms, outcome, error_code, retry, response_bytes";
     private static final String NEWEST_FIRST = " ORDER BY ts_ms DESC, event_id DESC";
     private static final String ONCE = " LIMIT 1 BY event_id";
-    /** Correlation column → its key kind in call_correlation_keys. */
+    /** Correlation column → its key kind in call_correlation_hashes. */
     private static final Map<String, String> CORRELATION_KINDS = Map.of("trace_id", "trace", "session_id", "session",
             "user", "user");
     /** Ledger dimension → the column (or expression) it groups by. */
@@ -104,7 +104,7 @@ public final class ClickHouseCallStore implements CallStore {
         String column = CallTable.CORRELATION_COLUMNS.stream().filter(filter.equals()::containsKey).findFirst()
                 .orElseThrow();
         return "(ts_ms, event_id) IN (SELECT ts_ms, event_id FROM " + name(table) + " WHERE key_kind = '"
-                + CORRELATION_KINDS.get(column) + "' AND key = " + SqlLiteral.string(filter.equals().get(column))
+                + CORRELATION_KINDS.get(column) + "' AND key_hash = cityHash64(" + SqlLiteral.string(filter.equals().get(column)) + ")"
                 + " AND " + timeRange(filter.from(), to) + ") AND ";
     }
 

@@ -8,15 +8,11 @@ import io.mcpslo.clickhouse.SchemaMigrator;
 import io.mcpslo.schemas.CallEvent;
 import io.mcpslo.schemas.EventEnvelope;
 import io.mcpslo.schemas.Outcome;
-import io.mcpslo.storage.calls.CallFilter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,11 +53,7 @@ class CorrelationKeysUpgradeIT {
     }
 
     private static List<String> servers(String column, String key) {
-        var filter = new CallFilter(Map.of(column, key), Set.of(), Optional.empty(), Optional.empty(),
-                Optional.empty(), NOW.minus(Duration.ofHours(1)), NOW.plusSeconds(1));
-        var store = ClickHouseCallStore.readingOnly(client, CallTable.CORRELATION);
-        assertEquals(store.page(filter, Optional.empty(), 10).size(), store.count(filter), "page and count agree");
-        return store.page(filter, Optional.empty(), 10).stream().map(row -> (String) row.get("server")).toList();
+        return CorrelationLookup.servers(client, NOW, column, key);
     }
 
     @Test
@@ -77,7 +69,7 @@ class CorrelationKeysUpgradeIT {
     void theFullWidthCopyIsGoneAndEachCallHasOneKeyRowPerKey() {
         assertEquals(List.of(), client.query("SELECT name FROM system.tables WHERE database = '" + client.database()
                 + "' AND name LIKE 'calls_by_correlation%'"), "the old copy and its view are dropped");
-        assertEquals(8, client.query("SELECT count() AS n FROM " + client.database() + ".call_correlation_keys FINAL")
+        assertEquals(8, client.query("SELECT count() AS n FROM " + client.database() + ".call_correlation_hashes FINAL")
                 .get(0).get("n").asLong(), "3 + 2 keys before, 3 after");
     }
 }

@@ -236,7 +236,7 @@ class SinkIT {
                 + "\"duration_ms\":0,\"outcome\":\"denied\",\"error_code\":null,\"error_type\":\"\",\"retry\":0,"
                 + "\"response_bytes\":null,\"ingested_at\":1796011200}", rows.get(1).toString());
         assertEquals(2, count("SELECT count() AS n FROM calls_by_time WHERE server = 'columns'"), "the time-first copy too");
-        assertEquals(List.of("session", "user", "trace"), clickHouse.query("SELECT key_kind FROM call_correlation_keys"
+        assertEquals(List.of("session", "user", "trace"), clickHouse.query("SELECT key_kind FROM call_correlation_hashes"
                 + " WHERE event_id IN (SELECT event_id FROM calls WHERE server = 'columns') ORDER BY key_kind").stream()
                 .map(row -> row.get("key_kind").asText()).toList(),
                 "the full call's keys: its session, user and trace; the bare one's: none");
