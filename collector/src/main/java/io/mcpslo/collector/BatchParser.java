@@ -207,7 +207,7 @@ final class BatchParser {
     }
 
     private Item parseLine(int index, int lineNumber, byte[] body, int start, int length) {
-        CallEvent call = readLine(body, start, length);
+        CallEvent call = validator.readCertainlyValidCall(body, start, length);
         if (call != null) {
             return Item.valid(index, call);
         }
@@ -218,21 +218,6 @@ final class BatchParser {
             return Item.json(index, json);
         } catch (JsonProcessingException e) {
             return Item.unreadable(index, "malformed JSON on line " + lineNumber + ": " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new IllegalStateException("reading from a byte array cannot fail with IO", e);
-        }
-    }
-
-    /** The line's call read by streaming; null when the line is anything else and is read as a tree. */
-    private CallEvent readLine(byte[] body, int start, int length) {
-        try (JsonParser parser = streaming.createParser(body, start, length)) {
-            if (parser.nextToken() == JsonToken.START_OBJECT) {
-                CallEvent call = validator.readCertainlyValidCall(parser);
-                return call != null && parser.nextToken() == null ? call : null;
-            }
-            return null;
-        } catch (JsonProcessingException e) {
-            return null;
         } catch (IOException e) {
             throw new IllegalStateException("reading from a byte array cannot fail with IO", e);
         }

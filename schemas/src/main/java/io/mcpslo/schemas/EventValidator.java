@@ -137,19 +137,26 @@ public final class EventValidator {
      * call in one streaming pass, anything else through the tree, so the answer and the parse errors are the same.
      */
     public ValidationOutcome validate(byte[] json, int offset, int length) throws JsonProcessingException {
+        CallEvent call = readCertainlyValidCall(json, offset, length);
+        return call != null ? new ValidationOutcome.Accepted(call) : validate(EventCodec.parse(json, offset, length));
+    }
+
+    /**
+     * The call these bytes hold, read by streaming, when they are one JSON object and certainly a valid call; null
+     * for anything else (broken JSON included), which the tree path then reads and, if need be, explains.
+     */
+    public CallEvent readCertainlyValidCall(byte[] json, int offset, int length) {
         try (JsonParser parser = STREAMING.createParser(json, offset, length)) {
             if (parser.nextToken() == JsonToken.START_OBJECT) {
                 CallEvent call = readCertainlyValidCall(parser);
-                if (call != null && parser.nextToken() == null) {
-                    return new ValidationOutcome.Accepted(call);
-                }
+                return call != null && parser.nextToken() == null ? call : null;
             }
+            return null;
         } catch (JsonProcessingException e) {
-            // the tree path below gives this input's error
+            return null;
         } catch (IOException e) {
             throw new IllegalStateException("reading from a byte array cannot fail with IO", e);
         }
-        return validate(EventCodec.parse(json, offset, length));
     }
 
     /** What the full call schema alone says of an event, without the fast path: the reference it is held to. */
