@@ -49,6 +49,12 @@ public final class CallEventWire {
                 (topic, bytes) -> bytes == null ? null : decode(bytes));
     }
 
+    /** {@link #serde()} for the rollups, whose calls are read with {@link #decodeCounted}. */
+    public static Serde<CallEvent> countedSerde() {
+        return Serdes.serdeFrom((topic, call) -> call == null ? null : encode(call),
+                (topic, bytes) -> bytes == null ? null : decodeCounted(bytes));
+    }
+
     public static byte[] encode(CallEvent call) {
         EventEnvelope envelope = call.envelope();
         Writer out = WRITERS.get();
@@ -103,6 +109,21 @@ public final class CallEventWire {
     }
 
     public static CallEvent decode(byte[] bytes) {
+        return decode(bytes, false);
+    }
+
+    /**
+     * The call with only what a rollup counts it by: id, time, source, server, version, tool, method, duration and
+     * outcome. The rest (protocol version, session, user, team, trace, span, error details, retry, response size),
+     * which no rollup reads, is checked for shape and skipped, and left null: most of a call's bytes are those
+     * identities, and decoding them was most of the rollup's reading. A damaged value is refused as by
+     * {@link #decode}.
+     */
+    public static CallEvent decodeCounted(byte[] bytes) {
+        return decode(bytes, true);
+    }
+
+    private static CallEvent decode(byte[] bytes, boolean countedOnly) {
         if (bytes.length > 0 && bytes[0] == JSON_START) {
             return JsonSerdes.decodeCall(bytes);
         }
@@ -114,17 +135,19 @@ public final class CallEventWire {
             Reader in = new Reader(bytes);
             UUID eventId = new UUID(in.getLong(), in.getLong());
             Instant ts = Instant.ofEpochSecond(in.getLong(), in.getInt());
+            boolean detail = !countedOnly;
             var envelope = new EventEnvelope(eventId, ts, in.string(), in.string(), in.string(), in.string(),
-                    in.string(), in.string(), in.string(), in.string(), in.string(), in.string(), in.string());
+                    in.string(), in.string(detail), in.string(detail), in.string(detail), in.string(detail),
+                    in.string(detail), in.string(detail));
             double durationMs = Double.longBitsToDouble(in.getLong());
             int outcome = in.getByte();
             if (outcome < 0 || outcome >= OUTCOMES.length) {
                 throw new IllegalArgumentException("unknown outcome code " + outcome);
             }
-            Integer errorCode = in.nullableInt();
-            String errorType = in.string();
-            Integer retry = in.nullableInt();
-            Long responseBytes = in.getByte() == 0 ? null : in.getLong();
+            Integer errorCode = in.nullableInt(detail);
+            String errorType = in.string(detail);
+            Integer retry = in.nullableInt(detail);
+            Long responseBytes = in.getByte() == 0 ? null : in.getLong(detail);
             if (in.position != bytes.length) {
                 throw new IllegalArgumentException((bytes.length - in.position) + " bytes after the call");
             }
@@ -243,7 +266,29 @@ public final class CallEventWire {
         }
 
         Integer nullableInt() {
-            return getByte() == 0 ? null : getInt();
+            return nullableInt(true);
+        }
+
+        /** The value, or past it and null when not {@code kept}. */
+        Integer nullableInt(boolean kept) {
+            if (getByte() == 0) {
+                return null;
+            }
+            if (kept) {
+                return getInt();
+            }
+            need(4);
+            position += 4;
+            return null;
+        }
+
+        Long getLong(boolean kept) {
+            if (kept) {
+                return getLong();
+            }
+            need(8);
+            position += 8;
+            return null;
         }
 
         long varint() {
@@ -259,6 +304,11 @@ public final class CallEventWire {
         }
 
         String string() {
+            return string(true);
+        }
+
+        /** The string, or past it and null when not {@code kept}; its header and length are checked either way. */
+        String string(boolean kept) {
             long header = varint();
             int form = (int) (header & 3);
             long length = header >>> 2;
@@ -271,7 +321,9 @@ public final class CallEventWire {
             }
             int count = (int) length;
             String value;
-            if (form == UTF8) {
+            if (!kept && (form == UTF8 || form == UTF16 && count % 2 == 0)) {
+                value = null;
+            } else if (form == UTF8) {
                 value = new String(bytes, position, count, StandardCharsets.UTF_8);
             } else if (form == UTF16 && count % 2 == 0) {
                 char[] chars = new char[count / 2];

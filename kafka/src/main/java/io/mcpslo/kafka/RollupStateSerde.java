@@ -39,7 +39,26 @@ public final class RollupStateSerde {
                         : bytes.length > 0 && bytes[0] == '{' ? JsonSerdes.decodeRollup(bytes) : decode(bytes));
     }
 
+    /**
+     * The last rollup encoded on this thread, with its bytes. An emitted window goes to the rollup topic and to the
+     * SLO partitions that count it one after the other, the same object each time: it is encoded once for all.
+     */
+    private record Encoded(CallRollup rollup, byte[] bytes) {
+    }
+
+    private static final ThreadLocal<Encoded> LAST_ENCODED = new ThreadLocal<>();
+
     static byte[] encode(CallRollup rollup) {
+        Encoded last = LAST_ENCODED.get();
+        if (last != null && last.rollup() == rollup) {
+            return last.bytes();
+        }
+        byte[] bytes = encodeAnew(rollup);
+        LAST_ENCODED.set(new Encoded(rollup, bytes));
+        return bytes;
+    }
+
+    private static byte[] encodeAnew(CallRollup rollup) {
         RollupKey key = rollup.key();
         byte[] server = key.server().getBytes(StandardCharsets.UTF_8);
         byte[] tool = key.tool().getBytes(StandardCharsets.UTF_8);

@@ -77,6 +77,25 @@ class CallEventWireTest {
     }
 
     @Test
+    void rollupsReadWhatTheyCountByAndSkipTheRest() {
+        for (String detail : new String[] {"s1", "lone \ud800 surrogate", "日本語", ""}) {
+            var envelope = new EventEnvelope(UUID.randomUUID(), Instant.parse("2026-11-30T10:15:30.123Z"), "gw",
+                    "github", "1.2", "search_code", "tools/call", detail, detail, detail, detail, detail, detail);
+            CallEvent call = new CallEvent(envelope, 12.5, Outcome.TOOL_ERROR, -32603, detail, 2, 4_096L);
+            CallEvent counted = CallEventWire.decodeCounted(CallEventWire.encode(call));
+            CallEvent expected = new CallEvent(new EventEnvelope(envelope.eventId(), envelope.ts(), "gw", "github",
+                    "1.2", "search_code", "tools/call", null, null, null, null, null, null), 12.5, Outcome.TOOL_ERROR,
+                    null, null, null, null);
+            assertEquals(expected, counted, detail);
+        }
+        CallEvent noTool = new CallEvent(new EventEnvelope(UUID.randomUUID(), Instant.EPOCH, "gw", "s", null, null,
+                "tools/list", null, null, null, null, null, null), 0, Outcome.OK, null, null, null, null);
+        assertEquals(noTool, CallEventWire.decodeCounted(CallEventWire.encode(noTool)));
+        CallEvent json = call("search_code", Outcome.TRANSPORT_ERROR, 503, "http", 1, null);
+        assertEquals(json, CallEventWire.decodeCounted(EventCodec.encodeBytes(json)), "JSON values decode whole");
+    }
+
+    @Test
     void callsWrittenAsJsonByEarlierVersionsAreStillRead() {
         CallEvent call = call("search_code", Outcome.TRANSPORT_ERROR, 503, "http", 1, null);
         assertEquals(call, CallEventWire.decode(EventCodec.encodeBytes(call)));
@@ -102,14 +121,24 @@ class CallEventWireTest {
         for (int cut = 1; cut < good.length; cut++) {
             byte[] truncated = Arrays.copyOf(good, cut);
             assertThrows(SerializationException.class, () -> CallEventWire.decode(truncated), "cut at " + cut);
+            assertThrows(SerializationException.class, () -> CallEventWire.decodeCounted(truncated), "cut at " + cut);
         }
         byte[] trailing = Arrays.copyOf(good, good.length + 1);
         error = assertThrows(SerializationException.class, () -> CallEventWire.decode(trailing));
+        assertTrue(error.getMessage().contains("after the call"), error.getMessage());
+        error = assertThrows(SerializationException.class, () -> CallEventWire.decodeCounted(trailing));
         assertTrue(error.getMessage().contains("after the call"), error.getMessage());
         byte[] hugeLength = good.clone();
         hugeLength[29] = (byte) 0xFF; // the first string's header: a length far beyond the value
         hugeLength[30] = (byte) 0xFF;
         assertThrows(SerializationException.class, () -> CallEventWire.decode(hugeLength));
+        byte[] badSkippedHeader = CallEventWire.encode(call("t", Outcome.OK, null, null, null, null));
+        // past id and time, the header and bytes of "gw", "github", "1.2", "t" and "tools/call"
+        int protocolHeader = 29 + 3 + 7 + 4 + 2 + 11;
+        assertEquals((byte) ("2025-11-25".length() << 2 | 1), badSkippedHeader[protocolHeader]);
+        badSkippedHeader[protocolHeader] = (byte) (3 << 2 | 3); // no such form
+        error = assertThrows(SerializationException.class, () -> CallEventWire.decodeCounted(badSkippedHeader));
+        assertTrue(error.getMessage().contains("string header"), error.getMessage());
         assertThrows(SerializationException.class, () -> CallEventWire.decode("{\"not\": \"a call\"".getBytes()));
     }
 }

@@ -1,6 +1,7 @@
 package io.mcpslo.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.mcpslo.engine.rollup.CallRollup;
@@ -28,6 +29,19 @@ class RollupStateSerdeTest {
                 .plus(call(3, Outcome.DENIED)).plus(call(4, Outcome.RATE_LIMITED));
         var serde = RollupStateSerde.serde();
         assertEquals(rollup, serde.deserializer().deserialize("s", serde.serializer().serialize("s", rollup)));
+    }
+
+    @Test
+    void aRollupSentTwiceInARowIsEncodedOnce() {
+        CallEvent first = call(7, Outcome.OK);
+        CallRollup one = CallRollup.empty(CallRollup.keyOf(first)).plus(first);
+        CallRollup grown = one.plus(call(9, Outcome.TOOL_ERROR));
+        var topic = Topics.ROLLUPS.valueSerde().serializer();
+        var store = RollupStateSerde.serde().serializer();
+        byte[] toTopic = topic.serialize("rollups", one);
+        assertSame(toTopic, store.serialize("repartition", one), "the same rollup: the bytes of its last encoding");
+        assertEquals(grown, RollupStateSerde.decode(store.serialize("repartition", grown)), "not the last bytes");
+        assertEquals(one, RollupStateSerde.decode(store.serialize("s", one)), "not the bytes of the one before");
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.mcpslo.engine.history.SloHistory;
 import io.mcpslo.engine.rollup.CallRollup;
 import io.mcpslo.engine.rollup.LatenessPolicy;
 import io.mcpslo.engine.slo.SloDefinition;
+import io.mcpslo.kafka.CallEventWire;
 import io.mcpslo.kafka.RollupStateSerde;
 import io.mcpslo.kafka.Topics;
 import io.mcpslo.schemas.EventValidator;
@@ -167,7 +168,8 @@ public final class PipelineTopology {
                 Serdes.String(), Serdes.Long()));
 
         KStream<String, CallRollup> rollups = builder
-                .stream(Topics.CALLS.name(), Consumed.with(Topics.CALLS.keySerde(), Topics.CALLS.valueSerde())
+                // the key (server|tool) is not read: the window's key comes from the call
+                .stream(Topics.CALLS.name(), Consumed.with(Serdes.ByteArray(), CallEventWire.countedSerde())
                         .withName("validated-calls"))
                 .process(() -> new RollupProcessor(options.lateness(), options.emitInterval(),
                                 options.dedupHorizon(), options.registry()),

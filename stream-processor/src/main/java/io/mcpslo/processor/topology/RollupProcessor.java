@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * store was written in before the task started.
  * The last bucket written is kept beside the stream time, in the same transaction as the ids.
  */
-final class RollupProcessor implements Processor<String, CallEvent, String, CallRollup> {
+final class RollupProcessor implements Processor<byte[], CallEvent, String, CallRollup> {
 
     static final String WINDOWS_STORE = "rollup-windows";
     static final String SEEN_STORE = "rollup-seen-event-ids";
@@ -108,7 +108,7 @@ final class RollupProcessor implements Processor<String, CallEvent, String, Call
     }
 
     @Override
-    public void process(Record<String, CallEvent> record) {
+    public void process(Record<byte[], CallEvent> record) {
         CallEvent call = record.value();
         if (call == null) {
             return;

@@ -93,7 +93,8 @@ class RollupProcessorDedupTest {
     }
 
     private static void process(RollupProcessor processor, CallEvent call) {
-        processor.process(new Record<>("github|search", call, call.envelope().ts().toEpochMilli()));
+        processor.process(new Record<>("github|search".getBytes(StandardCharsets.UTF_8), call,
+                call.envelope().ts().toEpochMilli()));
     }
 
     private double counter(String name) {
