@@ -14,8 +14,8 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * The values of {@code mcp.calls.v1}: a validated call in a compact binary form. Every call is encoded once (by the
- * collector, or by the stream's validation for events written to Kafka directly) and decoded twice (rollup, sink),
- * and JSON was most of the cost of both. Values written as JSON by earlier versions (they start with '{') are
+ * collector, or by the stream's validation for events written to Kafka directly) and decoded twice (rollup, sink;
+ * the rollup only what it counts by, {@link #decodeCounted}), and JSON was most of the cost of both. Values written as JSON by earlier versions (they start with '{') are
  * still read, so a topic holding both decodes whole across an upgrade.
  *
  * <p>Layout, version 1: the version byte; the event id (two longs); ts as epoch second (long) and nano (int); the
