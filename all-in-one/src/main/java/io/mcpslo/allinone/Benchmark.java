@@ -42,6 +42,7 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -231,7 +232,7 @@ public final class Benchmark {
             return new Traffic(batches, count);
         }
 
-        /** The HTTP bodies in sending order, resends included, each copied onto the heap as it is taken. */
+        /** The HTTP bodies in sending order, resends included, each copied onto the heap as it is taken (tests). */
         List<byte[]> batches() {
             return new java.util.AbstractList<>() {
                 @Override
@@ -244,6 +245,14 @@ public final class Benchmark {
                     return batchList.size();
                 }
             };
+        }
+
+        /**
+         * The HTTP bodies in sending order, resends included, as views of the bodies off the heap: what the clients
+         * post, so that neither a copy nor the HTTP client's own copy of it lands in the heap the run measures.
+         */
+        List<ByteBuffer> bodies() {
+            return batchList.stream().map(batch -> batch.body().duplicate()).toList();
         }
 
         /** The bytes the traffic holds (a resent body once). */
@@ -323,7 +332,7 @@ public final class Benchmark {
                 HeapAfterGc.resetPeak();
                 long compileMillisBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
                 long start = System.nanoTime();
-                double accepted = traffic.distinctEvents() / post(pipeline, traffic.batches());
+                double accepted = traffic.distinctEvents() / post(pipeline, traffic.bodies());
                 awaitLanded(clickHouse, warmedUp + traffic.distinctEvents(), "measured run");
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double endToEnd = traffic.distinctEvents() / seconds;
@@ -387,7 +396,7 @@ public final class Benchmark {
                 // last, so that its load on the stream delays no other figure
                 List<byte[]> exports = OtlpBenchTraffic.exports(traffic.distinctEvents() / 2, BATCH, SERVERS,
                         TOOLS_PER_SERVER, 3);
-                double otlpAccepted = (traffic.distinctEvents() / 2) / post(pipeline, exports, "/v1/traces",
+                double otlpAccepted = (traffic.distinctEvents() / 2) / post(pipeline, onHeap(exports), "/v1/traces",
                         "application/x-protobuf");
                 System.out.printf("  collector accepted OTLP  %,12.0f spans/s (OTLP/HTTP protobuf exports of %,d spans,"
                         + " %d clients; JSON above: %,.0f events/s)%n", otlpAccepted, BATCH, CLIENTS, accepted);
@@ -479,7 +488,7 @@ public final class Benchmark {
         Thread.sleep(25_000);
         double before = evaluationGapMaxSeconds(pipeline);
         System.out.printf("  cardinality: %,d new tools in one minute…%n", WIDE_TOOLS);
-        post(pipeline, wideTraffic(WIDE_TOOLS));
+        post(pipeline, onHeap(wideTraffic(WIDE_TOOLS)));
         double during = 0;
         for (int second = 0; second < 15; second++) {
             Thread.sleep(1_000);
@@ -557,8 +566,43 @@ public final class Benchmark {
                 .orElseThrow(() -> new IllegalStateException("the processor exposes no mcp_processor_slo_evaluation_gap"));
     }
 
-    private static double post(Pipeline pipeline, List<byte[]> batches) throws Exception {
-        return post(pipeline, batches, "/v1/events", "application/x-ndjson");
+    private static double post(Pipeline pipeline, List<ByteBuffer> bodies) throws Exception {
+        return post(pipeline, bodies, "/v1/events", "application/x-ndjson");
+    }
+
+    private static List<ByteBuffer> onHeap(List<byte[]> bodies) {
+        return bodies.stream().map(ByteBuffer::wrap).toList();
+    }
+
+    /**
+     * A request body sent straight from {@code body}, which is not changed: {@code ofByteArray} would copy it into
+     * buffers of its own, garbage in the measured heap that a gateway on another machine does not make.
+     */
+    static HttpRequest.BodyPublisher bodyOf(ByteBuffer body) {
+        ByteBuffer view = body.asReadOnlyBuffer();
+        Flow.Publisher<ByteBuffer> once = subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
+            private boolean done;
+
+            @Override
+            public synchronized void request(long n) {
+                if (done || n <= 0) {
+                    if (!done) {
+                        done = true;
+                        subscriber.onError(new IllegalArgumentException("non-positive request " + n));
+                    }
+                    return;
+                }
+                done = true;
+                subscriber.onNext(view.duplicate());
+                subscriber.onComplete();
+            }
+
+            @Override
+            public synchronized void cancel() {
+                done = true;
+            }
+        });
+        return HttpRequest.BodyPublishers.fromPublisher(once, view.remaining());
     }
 
     /**
@@ -579,7 +623,7 @@ public final class Benchmark {
         while (true) {
             long compilingBefore = compiler.getTotalCompilationTime();
             long start = System.nanoTime();
-            post(pipeline, chunk.batches());
+            post(pipeline, chunk.bodies());
             posted += chunk.distinctEvents();
             awaitLanded(clickHouse, posted, "warm-up");
             double seconds = seconds(start);
@@ -602,20 +646,20 @@ public final class Benchmark {
         try {
             String token = LocalTokens.ensure(Path.of(settings.string("MCP_SLO_DATA_DIR", "")),
                     CollectorConfig.tokensFile(settings)).gateway();
-            post(collector.port(), token, warmup.batches(), "/v1/events", "application/x-ndjson");
-            return traffic.distinctEvents() / post(collector.port(), token, traffic.batches(), "/v1/events",
+            post(collector.port(), token, warmup.bodies(), "/v1/events", "application/x-ndjson");
+            return traffic.distinctEvents() / post(collector.port(), token, traffic.bodies(), "/v1/events",
                     "application/x-ndjson");
         } finally {
             collector.stop();
         }
     }
 
-    private static double post(Pipeline pipeline, List<byte[]> batches, String path, String contentType)
+    private static double post(Pipeline pipeline, List<ByteBuffer> batches, String path, String contentType)
             throws Exception {
         return post(pipeline.collectorPort(), pipeline.tokens().gateway(), batches, path, contentType);
     }
 
-    private static double post(int port, String token, List<byte[]> batches, String path, String contentType)
+    private static double post(int port, String token, List<ByteBuffer> batches, String path, String contentType)
             throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         URI collector = URI.create("http://127.0.0.1:" + port + path);
@@ -631,7 +675,7 @@ public final class Benchmark {
                         HttpResponse<String> response = http.send(HttpRequest.newBuilder(collector)
                                 .header("Content-Type", contentType)
                                 .header("Authorization", "Bearer " + token)
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(batches.get(index))).build(),
+                                .POST(bodyOf(batches.get(index))).build(),
                                 HttpResponse.BodyHandlers.ofString());
                         if (response.statusCode() == 200) {
                             break;
@@ -694,7 +738,7 @@ public final class Benchmark {
                 try {
                     http.send(HttpRequest.newBuilder(collector).header("Content-Type", "application/x-ndjson")
                             .header("Authorization", "Bearer " + pipeline.tokens().gateway())
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(traffic.batches().get(0))).build(),
+                            .POST(bodyOf(traffic.bodies().get(0))).build(),
                             HttpResponse.BodyHandlers.discarding());
                 } catch (IOException | InterruptedException e) {
                     return;

@@ -7,15 +7,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import io.mcpslo.schemas.EventCodec;
 import io.mcpslo.schemas.EventValidator;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class BenchmarkTest {
@@ -33,6 +42,36 @@ class BenchmarkTest {
         assertEquals(Duration.ofSeconds(10), options.freshnessLength());
         assertEquals(Path.of("out.json"), options.json());
         assertNull(Benchmark.Options.parse(new String[0]).json());
+    }
+
+    @Test
+    void aBodyPostedFromOffTheHeapArrivesWholeEveryTimeItIsSent() throws Exception {
+        byte[] content = new byte[300_000];
+        new java.util.Random(3).nextBytes(content);
+        ByteBuffer body = ByteBuffer.allocateDirect(content.length).put(content).flip().asReadOnlyBuffer();
+        List<byte[]> received = new CopyOnWriteArrayList<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            received.add(exchange.getRequestBody().readAllBytes());
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.start();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+            HttpRequest request = HttpRequest.newBuilder(uri).POST(Benchmark.bodyOf(body)).build();
+            for (int send = 0; send < 3; send++) { // the same request, sent again as after a 503
+                HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+                assertEquals(200, response.statusCode());
+            }
+        } finally {
+            server.stop(0);
+        }
+        assertEquals(3, received.size());
+        for (byte[] bytes : received) {
+            assertTrue(Arrays.equals(content, bytes), "received " + bytes.length + " bytes of " + content.length);
+        }
+        assertEquals(content.length, body.remaining(), "the traffic's own buffer is left as it was");
     }
 
     @Test
