@@ -580,6 +580,9 @@ public final class Benchmark {
      */
     static HttpRequest.BodyPublisher bodyOf(ByteBuffer body) {
         ByteBuffer view = body.asReadOnlyBuffer();
+        if (!view.hasRemaining()) {
+            return HttpRequest.BodyPublishers.noBody(); // fromPublisher takes no length of 0
+        }
         Flow.Publisher<ByteBuffer> once = subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
             private boolean done;
 

@@ -59,7 +59,9 @@ class BenchmarkTest {
         server.start();
         try (HttpClient http = HttpClient.newHttpClient()) {
             URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
-            HttpRequest request = HttpRequest.newBuilder(uri).POST(Benchmark.bodyOf(body)).build();
+            // a publisher that never completes would hang the send: fail instead
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20))
+                    .POST(Benchmark.bodyOf(body)).build();
             for (int send = 0; send < 3; send++) { // the same request, sent again as after a 503
                 HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
                 assertEquals(200, response.statusCode());
@@ -72,6 +74,7 @@ class BenchmarkTest {
             assertTrue(Arrays.equals(content, bytes), "received " + bytes.length + " bytes of " + content.length);
         }
         assertEquals(content.length, body.remaining(), "the traffic's own buffer is left as it was");
+        assertEquals(0, Benchmark.bodyOf(ByteBuffer.allocate(0)).contentLength(), "an empty body is sent as none");
     }
 
     @Test

@@ -96,6 +96,41 @@ class CallEventWireTest {
     }
 
     @Test
+    void aDamagedValueIsRefusedOrReadAlikeByTheRollupAndTheSink() {
+        Random random = new Random(11);
+        byte[] good = CallEventWire.encode(new CallEvent(new EventEnvelope(UUID.randomUUID(), Instant.EPOCH, "gw",
+                "github", "1.2", "search", "tools/call", "2025-11-25", "s1", "alice", "x\ud800", "t", "sp"), 3.5,
+                Outcome.TOOL_ERROR, -1, "timeout", 2, 9L));
+        int refused = 0;
+        for (int trial = 0; trial < 20_000; trial++) {
+            byte[] damaged = good.clone();
+            for (int flips = 1 + random.nextInt(3); flips > 0; flips--) {
+                damaged[1 + random.nextInt(damaged.length - 1)] = (byte) random.nextInt(256);
+            }
+            CallEvent whole = null;
+            CallEvent counted = null;
+            try {
+                whole = CallEventWire.decode(damaged);
+            } catch (SerializationException e) {
+                refused++;
+            }
+            try {
+                counted = CallEventWire.decodeCounted(damaged);
+            } catch (SerializationException e) {
+                assertEquals(null, whole, () -> "only the rollup refused " + Arrays.toString(damaged));
+                continue;
+            }
+            assertTrue(whole != null, () -> "only the sink refused " + Arrays.toString(damaged));
+            EventEnvelope e = whole.envelope();
+            CallEvent expected = new CallEvent(new EventEnvelope(e.eventId(), e.ts(), e.source(), e.server(),
+                    e.serverVersion(), e.tool(), e.method(), null, null, null, null, null, null), whole.durationMs(),
+                    whole.outcome(), null, null, null, null);
+            assertEquals(expected, counted);
+        }
+        assertTrue(refused > 1_000 && refused < 19_000, "damage both refused and read: " + refused);
+    }
+
+    @Test
     void callsWrittenAsJsonByEarlierVersionsAreStillRead() {
         CallEvent call = call("search_code", Outcome.TRANSPORT_ERROR, 503, "http", 1, null);
         assertEquals(call, CallEventWire.decode(EventCodec.encodeBytes(call)));
@@ -132,6 +167,7 @@ class CallEventWireTest {
         hugeLength[29] = (byte) 0xFF; // the first string's header: a length far beyond the value
         hugeLength[30] = (byte) 0xFF;
         assertThrows(SerializationException.class, () -> CallEventWire.decode(hugeLength));
+        assertThrows(SerializationException.class, () -> CallEventWire.decodeCounted(hugeLength));
         byte[] badSkippedHeader = CallEventWire.encode(call("t", Outcome.OK, null, null, null, null));
         // past id and time, the header and bytes of "gw", "github", "1.2", "t" and "tools/call"
         int protocolHeader = 29 + 3 + 7 + 4 + 2 + 11;
