@@ -588,14 +588,14 @@ public final class Benchmark {
 
             @Override
             public synchronized void request(long n) {
-                if (done || n <= 0) {
-                    if (!done) {
-                        done = true;
-                        subscriber.onError(new IllegalArgumentException("non-positive request " + n));
-                    }
+                if (done) {
                     return;
                 }
                 done = true;
+                if (n <= 0) {
+                    subscriber.onError(new IllegalArgumentException("non-positive request " + n));
+                    return;
+                }
                 subscriber.onNext(view.duplicate());
                 subscriber.onComplete();
             }
@@ -657,12 +657,12 @@ public final class Benchmark {
         }
     }
 
-    private static double post(Pipeline pipeline, List<ByteBuffer> batches, String path, String contentType)
+    private static double post(Pipeline pipeline, List<ByteBuffer> bodies, String path, String contentType)
             throws Exception {
-        return post(pipeline.collectorPort(), pipeline.tokens().gateway(), batches, path, contentType);
+        return post(pipeline.collectorPort(), pipeline.tokens().gateway(), bodies, path, contentType);
     }
 
-    private static double post(int port, String token, List<ByteBuffer> batches, String path, String contentType)
+    private static double post(int port, String token, List<ByteBuffer> bodies, String path, String contentType)
             throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         URI collector = URI.create("http://127.0.0.1:" + port + path);
@@ -673,12 +673,12 @@ public final class Benchmark {
         for (int c = 0; c < CLIENTS; c++) {
             work.add(clients.submit(() -> {
                 int index;
-                while ((index = next.getAndIncrement()) < batches.size()) {
+                while ((index = next.getAndIncrement()) < bodies.size()) {
                     while (true) {
                         HttpResponse<String> response = http.send(HttpRequest.newBuilder(collector)
                                 .header("Content-Type", contentType)
                                 .header("Authorization", "Bearer " + token)
-                                .POST(bodyOf(batches.get(index))).build(),
+                                .POST(bodyOf(bodies.get(index))).build(),
                                 HttpResponse.BodyHandlers.ofString());
                         if (response.statusCode() == 200) {
                             break;

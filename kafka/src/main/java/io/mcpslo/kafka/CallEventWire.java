@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.UUID;
+import java.util.function.Function;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -15,8 +16,9 @@ import org.apache.kafka.common.serialization.Serdes;
 /**
  * The values of {@code mcp.calls.v1}: a validated call in a compact binary form. Every call is encoded once (by the
  * collector, or by the stream's validation for events written to Kafka directly) and decoded twice (rollup, sink;
- * the rollup only what it counts by, {@link #decodeCounted}), and JSON was most of the cost of both. Values written as JSON by earlier versions (they start with '{') are
- * still read, so a topic holding both decodes whole across an upgrade.
+ * the rollup only what it counts by, {@link #decodeCounted}), and JSON was most of the cost of both. Values written
+ * as JSON by earlier versions (they start with '{') are still read, so a topic holding both decodes whole across an
+ * upgrade.
  *
  * <p>Layout, version 1: the version byte; the event id (two longs); ts as epoch second (long) and nano (int); the
  * envelope's eleven strings in record order; duration (double); outcome (byte); error code, error type, retry and
@@ -45,14 +47,17 @@ public final class CallEventWire {
     }
 
     public static Serde<CallEvent> serde() {
-        return Serdes.serdeFrom((topic, call) -> call == null ? null : encode(call),
-                (topic, bytes) -> bytes == null ? null : decode(bytes));
+        return serdeReading(CallEventWire::decode);
     }
 
     /** {@link #serde()} for the rollups, whose calls are read with {@link #decodeCounted}. */
     public static Serde<CallEvent> countedSerde() {
+        return serdeReading(CallEventWire::decodeCounted);
+    }
+
+    private static Serde<CallEvent> serdeReading(Function<byte[], CallEvent> decoder) {
         return Serdes.serdeFrom((topic, call) -> call == null ? null : encode(call),
-                (topic, bytes) -> bytes == null ? null : decodeCounted(bytes));
+                (topic, bytes) -> bytes == null ? null : decoder.apply(bytes));
     }
 
     public static byte[] encode(CallEvent call) {
