@@ -28,6 +28,8 @@ public final class SloDirectory {
     private final Path folder;
     private final SloFileParser parser;
     private final Map<String, SloFile> lastGood = new HashMap<>();
+    /** Each file's text when last read and what it parsed to: a reload parses only the files that changed. */
+    private final Map<String, Parsed> lastRead = new HashMap<>();
     private SloCatalog current = SloCatalog.EMPTY;
 
     public SloDirectory(Path folder, SloFileParser parser) {
@@ -47,8 +49,10 @@ public final class SloDirectory {
     public synchronized SloCatalog reload() {
         List<ConfigProblem> problems = new ArrayList<>();
         Map<String, SloFile> files = new LinkedHashMap<>();
+        List<String> listed = new ArrayList<>();
         for (Path path : yamlFiles(problems)) {
             String name = folder.relativize(path).toString();
+            listed.add(name);
             SloFile file = read(path, name);
             problems.addAll(file.errors());
             problems.addAll(file.warnings());
@@ -61,6 +65,7 @@ public final class SloDirectory {
             }
         }
         lastGood.keySet().retainAll(files.keySet());
+        lastRead.keySet().retainAll(listed);
         Map<String, String> sloOwners = new HashMap<>();
         Map<String, String> receiverOwners = new HashMap<>();
         List<SloDefinition> slos = new ArrayList<>();
@@ -123,10 +128,20 @@ public final class SloDirectory {
                 return new SloFile(name, List.of(), List.of(), List.of(new ConfigProblem(name, 0, "",
                         "is larger than " + SloFileParser.MAX_FILE_BYTES + " bytes")), List.of());
             }
-            return parser.parse(name, Files.readString(path, StandardCharsets.UTF_8));
+            String text = Files.readString(path, StandardCharsets.UTF_8);
+            Parsed last = lastRead.get(name);
+            if (last != null && last.text().equals(text)) {
+                return last.file();
+            }
+            SloFile file = parser.parse(name, text);
+            lastRead.put(name, new Parsed(text, file));
+            return file;
         } catch (IOException e) {
             return new SloFile(name, List.of(), List.of(), List.of(new ConfigProblem(name, 0, "",
                     "cannot be read: " + e.getMessage())), List.of());
         }
+    }
+
+    private record Parsed(String text, SloFile file) {
     }
 }

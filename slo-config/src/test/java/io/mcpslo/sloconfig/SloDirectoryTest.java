@@ -61,4 +61,36 @@ class SloDirectoryTest {
                 .equals("b.yaml:0: SLO id \"shared\" is already defined in a.yaml; the file is refused")),
                 catalog.problems().toString());
     }
+
+    @Test
+    void aReloadParsesOnlyTheFilesWhoseTextChanged() throws IOException {
+        String receiver = """
+                ---
+                apiVersion: mcp-slo/v1
+                kind: Receiver
+                name: %s
+                type: pagerduty
+                url: http://127.0.0.1:9999/v2/enqueue
+                routing_key: ${PD_KEY}
+                """;
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        SloDirectory directory = new SloDirectory(folder, new SloFileParser(name -> {
+            lookups.incrementAndGet();
+            return "key";
+        }));
+        Files.writeString(folder.resolve("a.yaml"), slo("alpha", "0.99") + receiver.formatted("oncall-a"));
+        Files.writeString(folder.resolve("b.yaml"), slo("beta", "0.99") + receiver.formatted("oncall-b"));
+        directory.reload();
+        int afterFirst = lookups.get();
+        assertTrue(afterFirst >= 2, "each file's key was looked up once: " + afterFirst);
+
+        directory.reload();
+        assertEquals(afterFirst, lookups.get(), "nothing changed: nothing parsed again");
+
+        Files.writeString(folder.resolve("b.yaml"), slo("beta", "0.995") + receiver.formatted("oncall-b"));
+        SloCatalog changed = directory.reload();
+        assertEquals(afterFirst + afterFirst / 2, lookups.get(), "only b.yaml parsed again");
+        assertEquals(0.995, changed.slo("beta").orElseThrow().objective().target(), 1e-12);
+        assertEquals(0.99, changed.slo("alpha").orElseThrow().objective().target(), 1e-12);
+    }
 }
