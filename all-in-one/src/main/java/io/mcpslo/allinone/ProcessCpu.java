@@ -5,6 +5,9 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * CPU the bench's run cost, read from Linux's {@code /proc}: this JVM as a whole (its Java threads, and also the
@@ -14,6 +17,8 @@ import java.nio.file.Path;
  */
 record ProcessCpu(long jvmTicks, long clickHouseTicks, long machineBusyTicks, long machineTicks, long gcMillis) {
 
+    static final String JIT_ROLE = "jit compilers (native)";
+    static final String GC_ROLE = "gc and vm thread (native)";
     /** USER_HZ: the unit of /proc's CPU times on every Linux this runs on. */
     static final double TICKS_PER_SECOND = 100;
 
@@ -71,6 +76,42 @@ record ProcessCpu(long jvmTicks, long clickHouseTicks, long machineBusyTicks, lo
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
         // fields[0] is the state, the third field of the line; utime is the 14th
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    /**
+     * CPU of this JVM's own native threads that thread timings do not see, by role: the JIT compilers and the
+     * garbage collector with the VM thread (where Serial GC collects), as nanoseconds; empty without /proc.
+     */
+    static Map<String, Long> nativeThreadNanos() {
+        Map<String, Long> byRole = new HashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            tasks.forEach(task -> {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String role = nativeRole(name);
+                    if (role != null) {
+                        byRole.merge(role, Math.round(ticksOfStatLine(stat) * 1e9 / TICKS_PER_SECOND), Long::sum);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended while listed
+                }
+            });
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return byRole;
+    }
+
+    /** The role of a native JVM thread by its Linux name (15 characters at most); null for the others. */
+    static String nativeRole(String name) {
+        if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+            return JIT_ROLE;
+        }
+        if (name.equals("VM Thread") || name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+            return GC_ROLE;
+        }
+        return null;
     }
 
     /** {busy, total} ticks of all cores from /proc/stat's first line; {-1, -1} when unreadable. */

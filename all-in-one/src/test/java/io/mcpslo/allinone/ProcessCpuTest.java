@@ -40,4 +40,19 @@ class ProcessCpuTest {
                 + spentAsClickHouse.clickHouseSeconds());
         assertTrue(spent.machineBusyPercent() > 0, "the machine was busy with this very spin");
     }
+
+    @Test
+    void theJitCompilersAndTheCollectorAreTheNativeThreadsCounted() {
+        assertEquals(ProcessCpu.JIT_ROLE, ProcessCpu.nativeRole("C2 CompilerThre"));
+        assertEquals(ProcessCpu.JIT_ROLE, ProcessCpu.nativeRole("C1 CompilerThre"));
+        assertEquals(ProcessCpu.GC_ROLE, ProcessCpu.nativeRole("VM Thread"));
+        assertEquals(ProcessCpu.GC_ROLE, ProcessCpu.nativeRole("GC Thread#0"));
+        assertEquals(null, ProcessCpu.nativeRole("StreamThread-1"), "a Java thread is counted by its own timer");
+    }
+
+    @Test
+    void thisJvmsCompilerThreadsHaveSpentCpuByTheTimeTheTestRuns() {
+        Long jit = ProcessCpu.nativeThreadNanos().get(ProcessCpu.JIT_ROLE);
+        assertTrue(jit != null && jit > 0, "JUnit's own start-up compiled code: " + ProcessCpu.nativeThreadNanos());
+    }
 }
