@@ -84,6 +84,12 @@ write_config() {
        (~1 GiB decompressed, sketches included) stay decompressed; at 256 MiB they were evicted and
        decompressed again on every read -->
   <uncompressed_cache_size>2147483648</uncompressed_cache_size>
+  <!-- a row per part written, merged or removed: what each table costs ClickHouse (the bench prints it) -->
+  <part_log>
+    <database>system</database>
+    <table>part_log</table>
+    <flush_interval_milliseconds>7500</flush_interval_milliseconds>
+  </part_log>
 </yandex>
 XML
   write_users

@@ -330,6 +330,8 @@ public final class Benchmark {
                 traffic = Traffic.generate(options.events(), 2);
 
                 Map<String, Long> cpuBefore = cpuByThreadGroup();
+                Map<String, Long> requestsBefore = brokerRequests();
+                long clickHouseStart = clickHouseNow(clickHouse);
                 Path clickHousePid = ProcessCpu.defaultClickHousePidFile();
                 ProcessCpu processCpuBefore = ProcessCpu.now(clickHousePid);
                 resetHeapPeaks();
@@ -361,6 +363,12 @@ public final class Benchmark {
                         + " measure a steady state)%n", compileSeconds);
                 printCpu(cpu, seconds);
                 printCpuPerMillion(spent, traffic.distinctEvents(), clickHousePid);
+                Map<String, Long> requests = minus(brokerRequests(), requestsBefore);
+                printBrokerRequests(requests, seconds);
+                figures.put("broker_requests_per_s", requests.entrySet().stream().collect(java.util.stream.Collectors
+                        .toMap(Map.Entry::getKey, entry -> Math.round(entry.getValue() / seconds))));
+                figures.put("clickhouse_seconds_by_table",
+                        printClickHouseByTable(clickHouse, database, clickHouseStart));
                 figures.put("collector_accepted_per_s", Math.round(accepted));
                 figures.put("end_to_end_per_s", Math.round(endToEnd));
                 figures.put("end_to_end_seconds", seconds);
@@ -857,6 +865,78 @@ public final class Benchmark {
         }
         ProcessCpu.nativeThreadNanos().forEach((role, nanos) -> byGroup.merge(role, nanos, Long::sum));
         return byGroup;
+    }
+
+    static long clickHouseNow(ClickHouseClient clickHouse) {
+        return clickHouse.query("SELECT toUInt32(now()) AS now").get(0).path("now").asLong();
+    }
+
+    /** What one table cost ClickHouse: its threads' seconds writing inserted parts and merging them, with the rows. */
+    record TableCost(String table, double writingSeconds, long writtenRows, double mergingSeconds, long mergedRows) {
+    }
+
+    /**
+     * What each table of {@code database} cost ClickHouse since {@code fromEpochSecond}, costliest first, from its part
+     * log (which the project's script's config turns on): writing the inserted parts and merging them is most of its
+     * CPU. Throws where the server keeps no part log.
+     */
+    static List<TableCost> clickHouseByTable(ClickHouseClient clickHouse, String database, long fromEpochSecond) {
+        clickHouse.execute("SYSTEM FLUSH LOGS");
+        return clickHouse.query("SELECT table, sumIf(duration_ms, event_type = 1) / 1000 AS writing,"
+                        + " sumIf(rows, event_type = 1) AS written, sumIf(duration_ms, event_type = 2) / 1000 AS merging,"
+                        + " sumIf(rows, event_type = 2) AS merged FROM system.part_log WHERE database = '"
+                        + database.replace("'", "") + "' AND event_time >= toDateTime(" + fromEpochSecond + ")"
+                        + " GROUP BY table ORDER BY writing + merging DESC").stream()
+                .map(row -> new TableCost(row.path("table").asText(), row.path("writing").asDouble(),
+                        row.path("written").asLong(), row.path("merging").asDouble(), row.path("merged").asLong()))
+                .toList();
+    }
+
+    /** Prints the six costliest tables and returns each one's seconds (writing and merging); empty without a part log. */
+    private static Map<String, Double> printClickHouseByTable(ClickHouseClient clickHouse, String database,
+                                                             long fromEpochSecond) {
+        Map<String, Double> secondsByTable = new LinkedHashMap<>();
+        try {
+            List<TableCost> costs = clickHouseByTable(clickHouse, database, fromEpochSecond);
+            System.out.println("  ClickHouse by table over the run (its part log: seconds its threads spent writing the"
+                    + " inserted parts and merging them; rows):");
+            costs.stream().limit(6).forEach(cost -> System.out.printf(
+                    "    %-26s writing %5.1f s (%,d rows), merging %5.1f s (%,d rows)%n", cost.table(),
+                    cost.writingSeconds(), cost.writtenRows(), cost.mergingSeconds(), cost.mergedRows()));
+            costs.forEach(cost -> secondsByTable.put(cost.table(), cost.writingSeconds() + cost.mergingSeconds()));
+        } catch (RuntimeException e) {
+            System.out.println("  ClickHouse by table: no part log (" + e.getMessage() + ")");
+        }
+        return secondsByTable;
+    }
+
+    /** Requests the embedded broker handled so far, by type (its own counters, read over JMX in this JVM). */
+    static Map<String, Long> brokerRequests() {
+        Map<String, Long> byType = new HashMap<>();
+        try {
+            var server = ManagementFactory.getPlatformMBeanServer();
+            for (var name : server.queryNames(new javax.management.ObjectName(
+                    "kafka.network:type=RequestMetrics,name=RequestsPerSec,*"), null)) {
+                Object count = server.getAttribute(name, "Count");
+                if (count instanceof Number number) {
+                    byType.merge(name.getKeyProperty("request"), number.longValue(), Long::sum);
+                }
+            }
+        } catch (javax.management.JMException e) {
+            return Map.of();
+        }
+        return byType;
+    }
+
+    /** Each request costs the broker its handling and metrics whatever it carries: few big ones are cheaper. */
+    private static void printBrokerRequests(Map<String, Long> requests, double seconds) {
+        if (requests.isEmpty()) {
+            return;
+        }
+        System.out.printf("  broker requests per second over the run: %s%n", requests.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+                .map(entry -> String.format("%s %,.0f", entry.getKey(), entry.getValue() / seconds))
+                .collect(java.util.stream.Collectors.joining(", ")));
     }
 
     /** A thread's role from its name: numbers and client ids dropped, known roles named. */
