@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import io.mcpslo.clickhouse.ClickHouseClient;
 import io.mcpslo.clickhouse.ClickHouseConfig;
+import io.mcpslo.clickhouse.SqlLiteral;
 import io.mcpslo.clickhouse.tools.StoredTotals;
 import io.mcpslo.collector.CollectorConfig;
 import io.mcpslo.collector.CollectorMain;
@@ -327,6 +328,8 @@ public final class Benchmark {
                 long warmedUp = warmUp(pipeline, clickHouse, warmup, options.warmupEvents());
                 // the same records, stamped now: generated before the baselines and the warm-up, their times were
                 // minutes old by now, and a run of nothing but late calls measured a late-data storm
+                traffic = null;
+                System.gc();
                 traffic = Traffic.generate(options.events(), 2);
 
                 Map<String, Long> cpuBefore = cpuByThreadGroup();
@@ -882,10 +885,12 @@ public final class Benchmark {
      */
     static List<TableCost> clickHouseByTable(ClickHouseClient clickHouse, String database, long fromEpochSecond) {
         clickHouse.execute("SYSTEM FLUSH LOGS");
-        return clickHouse.query("SELECT table, sumIf(duration_ms, event_type = 1) / 1000 AS writing,"
-                        + " sumIf(rows, event_type = 1) AS written, sumIf(duration_ms, event_type = 2) / 1000 AS merging,"
-                        + " sumIf(rows, event_type = 2) AS merged FROM system.part_log WHERE database = '"
-                        + database.replace("'", "") + "' AND event_time >= toDateTime(" + fromEpochSecond + ")"
+        return clickHouse.query("SELECT table, sumIf(duration_ms, event_type = 'NEW_PART') / 1000 AS writing,"
+                        + " sumIf(rows, event_type = 'NEW_PART') AS written,"
+                        + " sumIf(duration_ms, event_type = 'MERGE_PARTS') / 1000 AS merging,"
+                        + " sumIf(rows, event_type = 'MERGE_PARTS') AS merged FROM system.part_log WHERE database = "
+                        + SqlLiteral.string(database) + " AND event_type IN ('NEW_PART', 'MERGE_PARTS')"
+                        + " AND event_time >= toDateTime(" + fromEpochSecond + ")"
                         + " GROUP BY table ORDER BY writing + merging DESC").stream()
                 .map(row -> new TableCost(row.path("table").asText(), row.path("writing").asDouble(),
                         row.path("written").asLong(), row.path("merging").asDouble(), row.path("merged").asLong()))

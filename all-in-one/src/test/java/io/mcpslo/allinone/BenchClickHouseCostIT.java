@@ -18,6 +18,12 @@ class BenchClickHouseCostIT {
     @BeforeAll
     static void connect() {
         clickHouse = ClickHouseTestSupport.freshDatabase("bench_cost");
+        clickHouse.execute("SYSTEM FLUSH LOGS");
+        if (clickHouse.query("SELECT count() AS n FROM system.tables WHERE database = 'system' AND name = 'part_log'")
+                .get(0).path("n").asLong() == 0) {
+            throw new IllegalStateException("The ClickHouse at " + clickHouse.config().url() + " keeps no part log:"
+                    + " start it with `scripts/clickhouse.sh start` (or `./mcp-slo test`), whose config turns it on.");
+        }
     }
 
     @AfterAll
