@@ -635,21 +635,19 @@ public final class Benchmark {
                 + " passed…%n", minimum, WARMUP_TIME.toSeconds());
         long started = System.nanoTime();
         long posted = 0;
-        long postedBefore = 0;
         long seed = 1_000;
         Traffic chunk = first;
         while (true) {
             double compilingBefore = jitCompilerSeconds();
             long start = System.nanoTime();
             post(pipeline, chunk.bodies());
-            long postedNow = posted + chunk.distinctEvents();
             awaitLanded(clickHouse, posted, "warm-up");
-            postedBefore = posted;
-            posted = postedNow;
+            long landed = posted;
+            posted += chunk.distinctEvents();
             double seconds = seconds(start);
             double compiling = jitCompilerSeconds() - compilingBefore;
             System.out.printf("    … warm-up: %,d events posted, %,d landed; the JIT compilers used %.1f s of CPU"
-                    + " in the last %.1f s%n", posted, postedBefore, compiling, seconds);
+                    + " in the last %.1f s%n", posted, landed, compiling, seconds);
             if (posted >= minimum && (compiling < JIT_QUIET * seconds || seconds(started) >= WARMUP_TIME.toSeconds())) {
                 awaitLanded(clickHouse, posted, "warm-up");
                 return posted;

@@ -42,7 +42,7 @@ class ProcessCpuTest {
     }
 
     @Test
-    void theJitCompilersAndTheCollectorAreTheNativeThreadsCounted() {
+    void theJitCompilersAndTheGarbageCollectorAreTheNativeThreadsCounted() {
         assertEquals(ProcessCpu.JIT_ROLE, ProcessCpu.nativeRole("C2 CompilerThre"));
         assertEquals(ProcessCpu.JIT_ROLE, ProcessCpu.nativeRole("C1 CompilerThre"));
         assertEquals(ProcessCpu.GC_ROLE, ProcessCpu.nativeRole("VM Thread"));
