@@ -206,7 +206,7 @@ public final class Benchmark {
                     event.put("tool", tool);
                     event.put("method", "tools/call");
                     // what a gateway with sessions, sign-in and tracing sends: each of these is a row of
-                    // call_correlation_hashes, a third of ClickHouse's work per call
+                    // call_correlation_times, a fifth of ClickHouse's work per call
                     event.put("session_id", "s-" + random.nextInt(20_000));
                     event.put("user", "user-" + random.nextInt(2_000) + "@example.com");
                     event.put("team", "team-" + server % 10);

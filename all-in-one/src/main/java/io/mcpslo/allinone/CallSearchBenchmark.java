@@ -98,7 +98,7 @@ public final class CallSearchBenchmark {
         }
         double fillSeconds = (System.nanoTime() - started) / 1e9;
         long stored = synthetic.rows("calls");
-        long copies = synthetic.rows("call_correlation_hashes");
+        long copies = synthetic.rows("call_correlation_times");
         System.out.printf("filled %,d calls in %.1f s (%,.0f calls/s, the correlation keys fed by their view: %,d rows)%n",
                 stored, fillSeconds, stored / fillSeconds, copies);
     }

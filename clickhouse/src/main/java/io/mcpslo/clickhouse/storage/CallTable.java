@@ -10,10 +10,10 @@ import java.util.List;
  */
 public enum CallTable {
     /**
-     * Sorted by (kind of key, key, time): one session's, user's or trace's calls, as (time, id) pairs whose rows are
-     * read from {@link #TIME}.
+     * Sorted by (kind of key, key, time): the times of one session's, user's or trace's calls, whose rows are read
+     * from {@link #TIME}.
      */
-    CORRELATION("call_correlation_hashes"),
+    CORRELATION("call_correlation_times"),
     /** The calls themselves, sorted by (server, tool, time): a server's or a tool's calls. */
     SERVER_TOOL("calls"),
     /**

@@ -28,7 +28,7 @@ import java.util.function.Function;
 
 /**
  * Calls in ClickHouse, each search read from the copy sorted for it ({@link CallTable#forFilter}): `calls` (sorted by
- * server, tool, time) serves searches by server and tool and the ledger; `call_correlation_keys` (sorted by session,
+ * server, tool, time) serves searches by server and tool and the ledger; `call_correlation_times` (sorted by session,
  * user or trace, then time) finds the calls of those lookups, whose rows are read from `calls_by_time`; that copy,
  * time first, also serves fleet-wide searches. A call stored twice (a replay, not yet merged away) is listed and
  * counted once: reads keep one row per event id ({@code LIMIT 1 BY}, which ClickHouse runs on all cores, where
@@ -43,7 +43,7 @@ public final class ClickHouseCallStore implements CallStore {
             + ", duration_ms, outcome, error_code, retry, response_bytes";
     private static final String NEWEST_FIRST = " ORDER BY ts_ms DESC, event_id DESC";
     private static final String ONCE = " LIMIT 1 BY event_id";
-    /** Correlation column → its key kind in call_correlation_hashes. */
+    /** Correlation column → its key kind in call_correlation_times. */
     private static final Map<String, String> CORRELATION_KINDS = Map.of("trace_id", "trace", "session_id", "session",
             "user", "user");
     /** Ledger dimension → the column (or expression) it groups by. */
@@ -89,8 +89,9 @@ public final class ClickHouseCallStore implements CallStore {
     }
 
     /**
-     * For the correlation copy, the key's calls in the filter's range as (time, id) pairs: the sort key of the
-     * time-first copy, so ClickHouse reads there only the granules holding them.
+     * For the correlation copy, the times of the key's calls in the filter's range: the first column of the time-first
+     * copy's sort key, so ClickHouse reads there only the granules holding them; the filter's own condition on the key
+     * column then keeps just the key's calls among those at the same times.
      */
     private String keyCondition(CallTable table, CallFilter filter) {
         return keyCondition(table, filter, filter.to());
@@ -103,9 +104,9 @@ public final class ClickHouseCallStore implements CallStore {
         }
         String column = CallTable.CORRELATION_COLUMNS.stream().filter(filter.equals()::containsKey).findFirst()
                 .orElseThrow();
-        return "(ts_ms, event_id) IN (SELECT ts_ms, event_id FROM " + name(table) + " WHERE key_kind = '"
-                + CORRELATION_KINDS.get(column) + "' AND key_hash = cityHash64(" + SqlLiteral.string(filter.equals().get(column)) + ")"
-                + " AND " + timeRange(filter.from(), to) + ") AND ";
+        return "ts_ms IN (SELECT ts_ms FROM " + name(table) + " WHERE key_kind = '" + CORRELATION_KINDS.get(column)
+                + "' AND key_hash = cityHash64(" + SqlLiteral.string(filter.equals().get(column)) + ") AND ts_ms >= "
+                + filter.from().toEpochMilli() + " AND ts_ms < " + to.toEpochMilli() + ") AND ";
     }
 
     private static String where(CallFilter filter) {

@@ -65,7 +65,7 @@ public final class Retention {
                 Rule.partitioned("audit_events", Partitioning.DAY, settings.auditDays()),
                 Rule.partitioned("audit_digests", Partitioning.MONTH, settings.auditDays()),
                 Rule.partitioned("calls", Partitioning.DAY, settings.callsDays()),
-                Rule.partitioned("call_correlation_hashes", Partitioning.DAY, settings.callsDays()),
+                Rule.partitioned("call_correlation_times", Partitioning.DAY, settings.callsDays()),
                 Rule.partitioned("calls_by_time", Partitioning.DAY, settings.callsDays()),
                 Rule.partitioned("call_rollups_1m", Partitioning.MONTH, settings.rollupDays()),
                 Rule.partitioned("call_rollups_1m_by_time", Partitioning.UTC_DAY_NUMBER, settings.byTimeRollupDays()),

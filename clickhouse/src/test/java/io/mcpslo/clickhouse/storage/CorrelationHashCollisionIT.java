@@ -17,8 +17,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Correlation keys are stored as 64-bit hashes: a key row whose hash is the one asked for but whose call has another
- * key (a collision, made here by hand since a real one is rare) must not put that call in the lookup's answer.
+ * Correlation keys are stored as 64-bit hashes with the times of their calls: a key row whose hash is the one asked for
+ * but whose call has another key (a collision, made here by hand since a real one is rare) must not put that call in
+ * the lookup's answer, nor may a call of another key in the same millisecond.
  */
 class CorrelationHashCollisionIT {
 
@@ -35,8 +36,8 @@ class CorrelationHashCollisionIT {
         ClickHouseTestSupport.drop(client);
     }
 
-    private static CallEvent call(String server, String session, String user, String trace) {
-        var envelope = new EventEnvelope(UUID.randomUUID(), NOW.minusSeconds(30), "gw", server, "1", "search",
+    private static CallEvent call(String server, String session, String user, String trace, int secondsAgo) {
+        var envelope = new EventEnvelope(UUID.randomUUID(), NOW.minusSeconds(secondsAgo), "gw", server, "1", "search",
                 "tools/call", null, session, user, "team", trace, null);
         return new CallEvent(envelope, 10, Outcome.OK, null, null, null, null);
     }
@@ -48,16 +49,26 @@ class CorrelationHashCollisionIT {
     @Test
     void aCallWhoseKeyOnlySharesTheHashIsNotFound() {
         new ClickHousePipelineStore(client, Clock.systemUTC()).writeCalls(List.of(
-                call("mine", "s-1", "alice", "t-1"), call("other", "s-2", "bob", "t-2")));
+                call("mine", "s-1", "alice", "t-1", 30), call("other", "s-2", "bob", "t-2", 20)));
         // the other call's key rows, as if "s-2", "bob" and "t-2" hashed like "s-1", "alice" and "t-1"
-        client.execute("INSERT INTO " + client.database() + ".call_correlation_hashes SELECT key_kind, "
+        client.execute("INSERT INTO " + client.database() + ".call_correlation_times SELECT key_kind, "
                 + "multiIf(key_kind = 'session', cityHash64('s-1'), key_kind = 'user', cityHash64('alice'), "
-                + "cityHash64('t-1')), ts, ts_ms, event_id FROM " + client.database() + ".call_correlation_hashes "
-                + "WHERE event_id IN (SELECT event_id FROM " + client.database() + ".calls WHERE server = 'other')");
+                + "cityHash64('t-1')), ts_ms FROM " + client.database() + ".call_correlation_times "
+                + "WHERE ts_ms IN (SELECT ts_ms FROM " + client.database() + ".calls WHERE server = 'other')");
 
         assertEquals(List.of("mine"), servers("session_id", "s-1"));
         assertEquals(List.of("mine"), servers("user", "alice"));
         assertEquals(List.of("mine"), servers("trace_id", "t-1"));
         assertEquals(List.of("other"), servers("session_id", "s-2"), "its own key still finds it");
+    }
+
+    @Test
+    void aCallOfAnotherKeyInTheSameMillisecondIsNotFound() {
+        new ClickHousePipelineStore(client, Clock.systemUTC()).writeCalls(List.of(
+                call("mine", "s-1", "alice", "t-1", 30), call("neighbour", "s-3", "carol", "t-3", 30)));
+
+        assertEquals(List.of("mine"), servers("session_id", "s-1"));
+        assertEquals(List.of("mine"), servers("user", "alice"));
+        assertEquals(List.of("neighbour"), servers("trace_id", "t-3"));
     }
 }

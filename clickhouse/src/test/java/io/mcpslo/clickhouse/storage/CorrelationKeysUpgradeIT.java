@@ -1,75 +1,10 @@
 package io.mcpslo.clickhouse.storage;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+/** The release before V012, with the full-width correlation copy. */
+class CorrelationKeysUpgradeIT extends CorrelationUpgradeCheck {
 
-import io.mcpslo.clickhouse.ClickHouseClient;
-import io.mcpslo.clickhouse.ClickHouseTestSupport;
-import io.mcpslo.clickhouse.SchemaMigrator;
-import io.mcpslo.schemas.CallEvent;
-import io.mcpslo.schemas.EventEnvelope;
-import io.mcpslo.schemas.Outcome;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.List;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-/**
- * A database the release before V012 left (the full-width correlation copy) keeps every session, user and trace
- * lookup of the calls it holds once V012 narrows that copy to keys, and calls written after are found the same way.
- */
-class CorrelationKeysUpgradeIT {
-
-    private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    private static ClickHouseClient client;
-
-    @BeforeAll
-    static void upgradeWithCallsStoredBefore() {
-        client = ClickHouseTestSupport.freshDatabase("correlation_upgrade");
-        client.execute("DROP DATABASE " + client.database()); // as the release before V012 would have left it:
-        new SchemaMigrator(client).migrateThrough("V011");
-        store().writeCalls(List.of(call("before", "s-1", "alice", "t-1", 3), call("before", "s-1", "bob", "", 2)));
-        new SchemaMigrator(client).migrate();
-        store().writeCalls(List.of(call("after", "s-1", "alice", "t-2", 1)));
-    }
-
-    @AfterAll
-    static void drop() {
-        ClickHouseTestSupport.drop(client);
-    }
-
-    private static ClickHousePipelineStore store() {
-        return new ClickHousePipelineStore(client, Clock.systemUTC());
-    }
-
-    private static CallEvent call(String server, String session, String user, String trace, int minutesAgo) {
-        var envelope = new EventEnvelope(UUID.randomUUID(), NOW.minus(Duration.ofMinutes(minutesAgo)), "gw", server,
-                "1", "search", "tools/call", null, session, user, "team", trace, null);
-        return new CallEvent(envelope, 10, Outcome.OK, null, null, null, null);
-    }
-
-    private static List<String> servers(String column, String key) {
-        return CorrelationLookup.servers(client, NOW, column, key);
-    }
-
-    @Test
-    void callsStoredBeforeTheUpgradeAreFoundByTheirKeysBesideTheNewOnes() {
-        assertEquals(List.of("after", "before", "before"), servers("session_id", "s-1"), "newest first");
-        assertEquals(List.of("after", "before"), servers("user", "alice"));
-        assertEquals(List.of("before"), servers("user", "bob"));
-        assertEquals(List.of("before"), servers("trace_id", "t-1"));
-        assertEquals(List.of("after"), servers("trace_id", "t-2"));
-    }
-
-    @Test
-    void theFullWidthCopyIsGoneAndEachCallHasOneKeyRowPerKey() {
-        assertEquals(List.of(), client.query("SELECT name FROM system.tables WHERE database = '" + client.database()
-                + "' AND name LIKE 'calls_by_correlation%'"), "the old copy and its view are dropped");
-        assertEquals(8, client.query("SELECT count() AS n FROM " + client.database() + ".call_correlation_hashes FINAL")
-                .get(0).get("n").asLong(), "3 + 2 keys before, 3 after");
+    @Override
+    String releaseBefore() {
+        return "V011";
     }
 }

@@ -95,7 +95,7 @@ class RetentionIT {
         List<String> dropped = new Retention(client, SETTINGS).dropExpired(NOW);
 
         assertTrue(dropped.containsAll(List.of("calls/20261016", "calls/20261110")), dropped.toString());
-        assertTrue(dropped.containsAll(List.of("call_correlation_hashes/20261016", "call_correlation_hashes/20261110")),
+        assertTrue(dropped.containsAll(List.of("call_correlation_times/20261016", "call_correlation_times/20261110")),
                 "the session/user/trace keys of calls go with them: " + dropped);
         assertTrue(dropped.containsAll(List.of("calls_by_time/20261016", "calls_by_time/20261110")),
                 "the time-first copy of calls goes with them: " + dropped);

@@ -236,8 +236,9 @@ class SinkIT {
                 + "\"duration_ms\":0,\"outcome\":\"denied\",\"error_code\":null,\"error_type\":\"\",\"retry\":0,"
                 + "\"response_bytes\":null,\"ingested_at\":1796011200}", rows.get(1).toString());
         assertEquals(2, count("SELECT count() AS n FROM calls_by_time WHERE server = 'columns'"), "the time-first copy too");
-        assertEquals(List.of("session", "user", "trace"), clickHouse.query("SELECT key_kind FROM call_correlation_hashes"
-                + " WHERE event_id IN (SELECT event_id FROM calls WHERE server = 'columns') ORDER BY key_kind").stream()
+        assertEquals(List.of("session", "user", "trace"), clickHouse.query("SELECT key_kind FROM call_correlation_times"
+                + " WHERE ts_ms IN (SELECT ts_ms FROM calls WHERE server = 'columns') AND key_hash IN (cityHash64('s-81f2'),"
+                + " cityHash64('alice@example.com'), cityHash64('4bf92f3577b34da6a3ce929d0e0e4736')) ORDER BY key_kind").stream()
                 .map(row -> row.get("key_kind").asText()).toList(),
                 "the full call's keys: its session, user and trace; the bare one's: none");
     }
