@@ -10,16 +10,21 @@ import java.util.Locale;
 public enum Outcome {
     OK, TOOL_ERROR, TRANSPORT_ERROR, DENIED, RATE_LIMITED;
 
+    // read for every call the collector, the importer and the sink handle: made once, not per call
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     public static Outcome fromWireName(String wireName) {
-        for (Outcome outcome : values()) {
-            if (outcome.wireName().equals(wireName)) {
-                return outcome;
-            }
-        }
-        throw new IllegalArgumentException("unknown outcome " + wireName);
+        return switch (wireName) {
+            case "ok" -> OK;
+            case "tool_error" -> TOOL_ERROR;
+            case "transport_error" -> TRANSPORT_ERROR;
+            case "denied" -> DENIED;
+            case "rate_limited" -> RATE_LIMITED;
+            case null, default -> throw new IllegalArgumentException("unknown outcome " + wireName);
+        };
     }
 }
