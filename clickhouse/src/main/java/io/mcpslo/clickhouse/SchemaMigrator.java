@@ -30,8 +30,9 @@ public final class SchemaMigrator {
     private final ClickHouseClient client;
 
     public SchemaMigrator(ClickHouseClient client) {
-        // a migration that copies stored rows (V006, V008, V012, V013, V014) takes minutes on a large database, far beyond a
-        // query's timeout; a timed-out copy would still run on the server and start again with the next service start
+        // a migration that copies stored rows (V006, V008, V012, V013, V014) takes minutes on a large database, far
+        // beyond a query's timeout; a timed-out copy would still run on the server and start again with the next
+        // service start
         this.client = client.config().requestTimeout().compareTo(MIGRATION_TIMEOUT) >= 0 ? client
                 : client.withRequestTimeout(MIGRATION_TIMEOUT);
     }
