@@ -211,6 +211,33 @@ class PipelineRestartIT {
         }
     }
 
+    @Test
+    void theIdsCountedBeforeTheStreamStateWasLostAreRestoredFromTheChangelog() throws Exception {
+        String server = "state-lost";
+        Path dataDir = dataDir("mcp-slo-state-lost");
+        Settings lost = settings.with(Map.of("MCP_SLO_DATA_DIR", dataDir.toString(),
+                "PROCESSOR_APPLICATION_ID", "lost-" + UUID.randomUUID()));
+        List<ObjectNode> acknowledged = TestGateway.calls(server, BEFORE);
+        String where = " WHERE server = '" + server + "'";
+        try (Pipeline pipeline = Pipeline.start(lost)) {
+            TestGateway.post(pipeline, acknowledged);
+            await("every call rolled up before the stream state is lost", Duration.ofSeconds(90),
+                    () -> scalar("SELECT sum(calls) FROM call_rollups_1m FINAL" + where) >= BEFORE);
+        }
+        // a replaced disk or a new machine: the broker's log is kept, the stream state is rebuilt from changelogs
+        try (Stream<Path> files = Files.walk(dataDir.resolve("streams"))) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+
+        try (Pipeline pipeline = Pipeline.start(lost)) {
+            TestGateway.post(pipeline, acknowledged.subList(0, RESENT));
+            await("the resends recognised as counted before the state was lost", Duration.ofSeconds(60),
+                    () -> processorMetric(pipeline, "mcp_processor_calls_duplicate_total") >= RESENT);
+            assertEquals(BEFORE, scalar("SELECT sum(calls) FROM call_rollups_1m FINAL" + where),
+                    "rollups count every call once, also the ones resent after the state was rebuilt");
+        }
+    }
+
     /** `./mcp-slo up` in a JVM of its own, so it can be killed without a shutdown hook running. */
     private static Process startAllInOneProcess(Settings settings, StringBuffer output) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),

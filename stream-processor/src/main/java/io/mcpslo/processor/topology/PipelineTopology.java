@@ -152,9 +152,6 @@ public final class PipelineTopology {
 
     static KStream<String, CallRollup> addRollups(StreamsBuilder builder, Options options) {
         // caching collapses the many updates of one window between commits into one changelog write
-        // ids stay in a bucket of one horizon and are looked up in two, so the store holds up to three horizons;
-        // no cache in front: every id is new, so a cache would only add a copy and its upkeep
-        Duration seenRetention = options.dedupHorizon().multipliedBy(3);
         // a window is put once per call and written down once per commit
         builder.addStateStore(WriteBehindStore.builder(Stores.keyValueStoreBuilder(
                 keyValueStore(options, RollupProcessor.WINDOWS_STORE), Serdes.String(), RollupStateSerde.serde())
@@ -162,10 +159,9 @@ public final class PipelineTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 keyValueStore(options, RollupProcessor.STREAM_TIME_STORE), Serdes.String(), Serdes.Long())
                 .withCachingEnabled());
-        builder.addStateStore(Stores.windowStoreBuilder(options.persistentStores()
-                ? Stores.persistentWindowStore(RollupProcessor.SEEN_STORE, seenRetention, Duration.ofMillis(1), false)
-                : Stores.inMemoryWindowStore(RollupProcessor.SEEN_STORE, seenRetention, Duration.ofMillis(1), false),
-                Serdes.String(), Serdes.Long()));
+        // ids stay in a bucket of one horizon and are looked up in two
+        builder.addStateStore(SeenIdsStore.builder(RollupProcessor.SEEN_STORE, options.dedupHorizon(),
+                options.persistentStores()));
 
         KStream<String, CallRollup> rollups = builder
                 // the key (server|tool) is not read: the window's key comes from the call

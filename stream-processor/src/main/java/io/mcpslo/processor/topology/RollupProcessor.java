@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -20,7 +21,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,8 +55,7 @@ final class RollupProcessor implements Processor<byte[], CallEvent, String, Call
     static final String STREAM_TIME_STORE = "rollup-stream-time";
     private static final String STREAM_TIME_KEY = "stream-time";
     private static final String DEDUP_BUCKET_KEY = "dedup-bucket";
-    /** RocksDB key (36-character id, 8-byte bucket, 4-byte sequence) and value, plus its changelog record. */
-    static final int BYTES_PER_REMEMBERED_ID = 2 * (36 + 12 + 8);
+    static final int BYTES_PER_REMEMBERED_ID = SeenIdsStore.BYTES_PER_REMEMBERED_ID;
     private static final Logger LOG = LoggerFactory.getLogger(RollupProcessor.class);
 
     private final LatenessPolicy lateness;
@@ -71,7 +70,7 @@ final class RollupProcessor implements Processor<byte[], CallEvent, String, Call
     private ProcessorContext<String, CallRollup> context;
     private KeyValueStore<String, CallRollup> windows;
     private final Set<String> dirty = new LinkedHashSet<>();
-    private WindowStore<String, Long> seen;
+    private SeenIdsStore seen;
     private KeyValueStore<String, Long> streamTimeStore;
     private long streamTimeMs = Long.MIN_VALUE;
 
@@ -123,8 +122,8 @@ final class RollupProcessor implements Processor<byte[], CallEvent, String, Call
                     call.envelope().ts());
             return;
         }
-        String eventId = call.envelope().eventId().toString();
-        long idHash = RecentIds.hash(call.envelope().eventId());
+        UUID eventId = call.envelope().eventId();
+        long idHash = RecentIds.hash(eventId);
         long bucket = Math.floorDiv(streamTimeMs, dedupBucketMs) * dedupBucketMs;
         if (recentIds.mightHaveSeen(bucket, idHash) && seenInStore(eventId, bucket)) {
             duplicates.increment();
@@ -134,7 +133,7 @@ final class RollupProcessor implements Processor<byte[], CallEvent, String, Call
             streamTimeStore.put(DEDUP_BUCKET_KEY, bucket);
             storedDedupBucket = bucket;
         }
-        seen.put(eventId, 1L, bucket);
+        seen.add(eventId, bucket);
         recentIds.remember(bucket, idHash);
         RollupKey key = CallRollup.keyOf(call);
         String storeKey = key.storeKey();
@@ -145,9 +144,9 @@ final class RollupProcessor implements Processor<byte[], CallEvent, String, Call
         rolledUp.increment();
     }
 
-    private boolean seenInStore(String eventId, long bucket) {
+    private boolean seenInStore(UUID eventId, long bucket) {
         storeLookups.increment();
-        return seen.fetch(eventId, bucket) != null || seen.fetch(eventId, bucket - dedupBucketMs) != null;
+        return seen.contains(eventId, bucket) || seen.contains(eventId, bucket - dedupBucketMs);
     }
 
     /**

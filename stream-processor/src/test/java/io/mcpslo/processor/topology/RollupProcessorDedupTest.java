@@ -12,10 +12,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.Serdes;
@@ -23,7 +20,6 @@ import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,29 +48,10 @@ class RollupProcessorDedupTest {
             store.init(context.getStateStoreContext(), store);
             context.addStateStore(store);
         }
-        context.addStateStore(seenStore());
-    }
-
-    /**
-     * The seen-ids store as the processor uses it (put, and fetch by key and window start), over a map: Kafka's
-     * window stores need a running Streams task to start.
-     */
-    @SuppressWarnings("unchecked")
-    private static WindowStore<String, Long> seenStore() {
-        Map<String, Long> entries = new HashMap<>();
-        return (WindowStore<String, Long>) Proxy.newProxyInstance(WindowStore.class.getClassLoader(),
-                new Class<?>[] {WindowStore.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "name" -> RollupProcessor.SEEN_STORE;
-                    case "put" -> entries.put(args[0] + "@" + args[2], (Long) args[1]);
-                    case "fetch" -> {
-                        if (args.length != 2) {
-                            throw new UnsupportedOperationException("fetch with " + args.length + " arguments");
-                        }
-                        yield entries.get(args[0] + "@" + args[1]);
-                    }
-                    case "isOpen", "persistent" -> false;
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
+        SeenIdsStore seen = SeenIdsStore.builder(RollupProcessor.SEEN_STORE, HORIZON, false).withLoggingDisabled()
+                .build();
+        seen.init(context.getStateStoreContext(), seen);
+        context.addStateStore(seen);
     }
 
     private RollupProcessor start() {
