@@ -19,6 +19,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -156,7 +158,8 @@ public final class BulkImport {
      */
     private final class Windows {
         private final Map<RollupKey, Window> rollups = new HashMap<>();
-        private List<Window> dirty = new ArrayList<>();
+        /** Changed windows by minute: a flush takes the minutes the input moved past without looking at the rest. */
+        private final TreeMap<Long, List<Window>> dirtyByMinute = new TreeMap<>();
         private long earliestMinuteOfBatch = Long.MAX_VALUE;
         private final Set<RollupKey> written = new HashSet<>();
         private final Set<RollupKey> foreign = new HashSet<>();
@@ -179,7 +182,8 @@ public final class BulkImport {
             earliestMinuteOfBatch = Math.min(earliestMinuteOfBatch, window.rollup.windowStart().toEpochMilli());
             if (!window.dirty) {
                 window.dirty = true;
-                dirty.add(window);
+                dirtyByMinute.computeIfAbsent(window.rollup.windowStart().toEpochMilli(), minute -> new ArrayList<>())
+                        .add(window);
             }
         }
 
@@ -188,14 +192,12 @@ public final class BulkImport {
          * those the pipeline rolled up before.
          */
         void flush(BackgroundWriter writer, boolean everything) {
+            SortedMap<Long, List<Window>> movedPast = everything ? dirtyByMinute
+                    : dirtyByMinute.headMap(earliestMinuteOfBatch);
             List<Window> ready = new ArrayList<>();
-            List<Window> stillChanging = new ArrayList<>();
-            for (Window window : dirty) {
-                boolean movedPast = window.rollup.windowStart().toEpochMilli() < earliestMinuteOfBatch;
-                (everything || movedPast ? ready : stillChanging).add(window);
-            }
+            movedPast.values().forEach(ready::addAll);
+            movedPast.clear();
             earliestMinuteOfBatch = Long.MAX_VALUE;
-            dirty = stillChanging;
             if (ready.isEmpty()) {
                 return;
             }
