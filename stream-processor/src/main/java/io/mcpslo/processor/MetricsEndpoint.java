@@ -13,20 +13,23 @@ import java.util.function.Supplier;
 /** GET /metrics (Prometheus) and GET /health for the processor, which serves nothing else over HTTP. */
 final class MetricsEndpoint implements AutoCloseable {
 
+    /** The streams state an instance without the {@code streams} role reports. */
+    static final String NOT_RUN_HERE = "NOT_RUN_HERE";
+
     private final HttpServer server;
 
     /**
      * Health is "down" (503) when the streams are not running, "degraded" (200) while the store does not take
      * some tables' rows (Kafka holds them; nothing is lost, storage lags), "up" otherwise.
      */
-    MetricsEndpoint(String host, int port, PrometheusMeterRegistry registry, Supplier<String> health,
-                    Supplier<Map<String, Instant>> unavailableTables) throws IOException {
+    MetricsEndpoint(String host, int port, PrometheusMeterRegistry registry, ProcessorRoles roles,
+                    Supplier<String> health, Supplier<Map<String, Instant>> unavailableTables) throws IOException {
         server = HttpServer.create(new InetSocketAddress(host, port), 0);
         server.createContext("/metrics", exchange -> respond(exchange, 200,
                 "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         server.createContext("/health", exchange -> {
             String state = health.get();
-            boolean up = state.equals("RUNNING") || state.equals("REBALANCING");
+            boolean up = state.equals("RUNNING") || state.equals("REBALANCING") || state.equals(NOT_RUN_HERE);
             Map<String, Instant> waiting = unavailableTables.get();
             String status = !up ? "down" : waiting.isEmpty() ? "up" : "degraded";
             StringBuilder storage = new StringBuilder("{");
@@ -34,7 +37,8 @@ final class MetricsEndpoint implements AutoCloseable {
                     .append('"').append(table).append("\":\"unavailable since ").append(since).append('"'));
             storage.append('}');
             respond(exchange, up ? 200 : 503, "application/json", "{\"status\":\"" + status
-                    + "\",\"service\":\"stream-processor\",\"streams\":\"" + state
+                    + "\",\"service\":\"stream-processor\",\"roles\":\"" + roles.describe()
+                    + "\",\"streams\":\"" + state
                     + "\",\"storage_waiting\":" + storage + "}");
         });
         server.start();

@@ -19,7 +19,8 @@ public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolic
                               Duration sloReloadInterval, Duration evaluationInterval, NotifySettings notifications,
                               Function<String, String> environment, PipelineTopology.AuditChainSettings audit,
                               PipelineTopology.OtlpTopics otlpTopics,
-                              StreamsTuning streams, Duration rollupDedupHorizon, int sloPartitions) {
+                              StreamsTuning streams, Duration rollupDedupHorizon, int sloPartitions,
+                              ProcessorRoles roles) {
 
     public ProcessorConfig {
         if (evaluationInterval.compareTo(Duration.ofMillis(100)) < 0 || evaluationInterval.compareTo(Duration.ofMinutes(1)) > 0) {
@@ -60,11 +61,12 @@ public record ProcessorConfig(String applicationId, Path stateDir, LatenessPolic
                         settings.string("OTLP_KAFKA_LOGS_TOPIC", "otlp_logs")),
                 StreamsTuning.from(settings),
                 settings.duration("ROLLUP_DEDUP_HORIZON", PipelineTopology.Options.DEFAULT_DEDUP_HORIZON),
-                settings.integer("SLO_EVALUATION_PARTITIONS", PipelineTopology.Options.DEFAULT_SLO_PARTITIONS, 1, 1_000));
+                settings.integer("SLO_EVALUATION_PARTITIONS", PipelineTopology.Options.DEFAULT_SLO_PARTITIONS, 1, 1_000),
+                ProcessorRoles.parse(settings.string("PROCESSOR_ROLES", ProcessorRoles.ALL.describe())));
     }
 
     public String describe() {
-        return "stream-processor " + applicationId + " " + streams.describe() + " state=" + stateDir
+        return "stream-processor " + applicationId + " roles=" + roles.describe() + " " + streams.describe() + " state=" + stateDir
                 + " lateness=" + lateness.allowedLateness() + " dedupHorizon=" + rollupDedupHorizon
                 + " emitEvery=" + emitInterval + " sinkBatch=" + sink.maxBatchRecords() + "/" + sink.flushInterval()
                 + " metrics=" + metricsBind + ":" + metricsPort + " slos=" + sloDirectory + " (reload every "

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,119 +33,157 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The running processor: the Kafka Streams topology, the storage sink and the metrics endpoint. */
+/**
+ * The running processor: the Kafka Streams topology with SLO reloads and alert deliveries (role {@code streams}),
+ * the storage sink with storage upkeep (role {@code sink}), and the metrics endpoint.
+ */
 public final class StreamProcessor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamProcessor.class);
 
-    private final KafkaStreams streams;
+    /** The Streams application and what lives beside it: the SLO folder, its reloads and the alert deliveries. */
+    private record StreamsRole(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, SloDirectory slos,
+                               NotificationDispatcher notifications, SilenceTopicReader silences,
+                               ExecutorService historyReads, ScheduledExecutorService reloads) {
+
+        static StreamsRole create(ProcessorConfig config, Storage storage, PrometheusMeterRegistry registry) {
+            // the OTLP topics are created when missing: Kafka Streams stops on a source topic that does not exist
+            TopicAdmin.ensureTopics(config.kafka(), Duration.ofSeconds(60), java.util.stream.Stream.of(
+                    config.otlpTopics().spans(), config.otlpTopics().logs()).filter(name -> !name.isBlank()).toList());
+            var slos = new SloDirectory(config.sloDirectory(), new SloFileParser(config.environment()));
+            SloCatalog catalog = slos.reload();
+            LOG.info("{} SLOs and {} receivers from {}", catalog.slos().size(), catalog.receivers().size(),
+                    config.sloDirectory().toAbsolutePath());
+            ExecutorService historyReads = Executors.newSingleThreadExecutor(daemon("slo-history"));
+            var options = new PipelineTopology.Options(Clock.systemUTC(), config.lateness(), config.emitInterval(),
+                    config.maxFutureSkew(), registry, () -> slos.current().slos(), config.evaluationInterval(), true,
+                    config.audit(), storage.sloHistory(), historyReads,
+                    config.rollupDedupHorizon(), config.sloPartitions());
+            var streams = new KafkaStreams(PipelineTopology.build(options, config.otlpTopics()),
+                    streamsProperties(config));
+            streams.setUncaughtExceptionHandler(e -> {
+                LOG.error("stream thread failed; replacing it", e);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            });
+            var streamsMetrics = new KafkaStreamsMetrics(streams);
+            streamsMetrics.bindTo(registry);
+            var silences = new SilenceTopicReader(config.kafka().bootstrapServers()).start();
+            awaitReplay(silences);
+            Gauge.builder("mcp_silences_skipped_records", () -> silences.snapshot().skipped())
+                    .description("Records on the silences topic that are not a silence revision of their key; skipped")
+                    .register(registry);
+            var notifications = new NotificationDispatcher(config.kafka().bootstrapServers(),
+                    () -> slos.current().receivers(), silences::active, config.notifications(), Clock.systemUTC());
+            Gauge.builder("mcp_acks_skipped_records", notifications::skippedAckRecords)
+                    .description("Records on the acknowledgements topic the PagerDuty loops skipped: not an"
+                            + " acknowledgement of their key")
+                    .register(registry);
+            return new StreamsRole(streams, streamsMetrics, slos, notifications, silences, historyReads,
+                    Executors.newSingleThreadScheduledExecutor(daemon("slo-reload")));
+        }
+
+        void start(Duration reloadInterval) {
+            streams.start();
+            notifications.sync();
+            long reloadMs = reloadInterval.toMillis();
+            reloads.scheduleWithFixedDelay(() -> {
+                try {
+                    reloadSlos();
+                } catch (RuntimeException e) {
+                    LOG.error("reloading SLO files failed; the SLOs in force stay", e);
+                }
+            }, reloadMs, reloadMs, TimeUnit.MILLISECONDS);
+        }
+
+        SloCatalog reloadSlos() {
+            SloCatalog catalog = slos.reload();
+            notifications.sync();
+            return catalog;
+        }
+
+        void close() {
+            reloads.shutdownNow();
+            notifications.close();
+            silences.close();
+            streams.close(Duration.ofSeconds(30));
+            historyReads.shutdownNow();
+            streamsMetrics.close();
+        }
+    }
+
+    private final ProcessorRoles roles;
+    /** Null when this instance runs no {@code streams} role. */
+    private final StreamsRole streamsRole;
+    /** Null when this instance runs no {@code sink} role. */
     private final Sink sink;
+    private final ScheduledExecutorService upkeep;
     private final MetricsEndpoint metrics;
-    private final KafkaStreamsMetrics streamsMetrics;
-    private final SloDirectory slos;
-    private final NotificationDispatcher notifications;
-    private final SilenceTopicReader silences;
-    private final ScheduledExecutorService reloads;
-    private final ExecutorService historyReads;
     private final Storage storage;
 
-    private StreamProcessor(KafkaStreams streams, Sink sink, MetricsEndpoint metrics,
-                            KafkaStreamsMetrics streamsMetrics, SloDirectory slos,
-                            NotificationDispatcher notifications, ExecutorService historyReads,
-                            SilenceTopicReader silences, Storage storage) {
-        this.streams = streams;
+    private StreamProcessor(ProcessorRoles roles, StreamsRole streamsRole, Sink sink, MetricsEndpoint metrics,
+                            Storage storage) {
+        this.roles = roles;
+        this.streamsRole = streamsRole;
         this.sink = sink;
         this.metrics = metrics;
-        this.streamsMetrics = streamsMetrics;
-        this.slos = slos;
-        this.notifications = notifications;
-        this.historyReads = historyReads;
-        this.silences = silences;
         this.storage = storage;
-        this.reloads = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "slo-reload");
+        this.upkeep = Executors.newSingleThreadScheduledExecutor(daemon("storage-upkeep"));
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);
             return thread;
-        });
+        };
     }
 
     /** Reads the SLO folder again now (also done every SLO_RELOAD_INTERVAL and on SIGHUP). */
     public SloCatalog reloadSlos() {
-        SloCatalog catalog = slos.reload();
-        notifications.sync();
-        return catalog;
+        if (streamsRole == null) {
+            throw new IllegalStateException("this instance runs PROCESSOR_ROLES=" + roles.describe()
+                    + ": SLOs are read by the instances running the streams role");
+        }
+        return streamsRole.reloadSlos();
+    }
+
+    public ProcessorRoles roles() {
+        return roles;
     }
 
     public static StreamProcessor start(ProcessorConfig config) {
         LOG.info("starting {}", config.describe());
         Storage storage = Storages.open(config.storage(), Clock.systemUTC());
         LOG.info("storage: {}", storage.describe());
-        // the OTLP topics are created when missing: Kafka Streams stops on a source topic that does not exist
-        TopicAdmin.ensureTopics(config.kafka(), Duration.ofSeconds(60), java.util.stream.Stream.of(
-                config.otlpTopics().spans(), config.otlpTopics().logs()).filter(name -> !name.isBlank()).toList());
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        var slos = new SloDirectory(config.sloDirectory(), new SloFileParser(config.environment()));
-        SloCatalog catalog = slos.reload();
-        LOG.info("{} SLOs and {} receivers from {}", catalog.slos().size(), catalog.receivers().size(),
-                config.sloDirectory().toAbsolutePath());
-        ExecutorService historyReads = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "slo-history");
-            thread.setDaemon(true);
-            return thread;
-        });
-        var options = new PipelineTopology.Options(Clock.systemUTC(), config.lateness(), config.emitInterval(),
-                config.maxFutureSkew(), registry, () -> slos.current().slos(), config.evaluationInterval(), true,
-                config.audit(), storage.sloHistory(), historyReads,
-                config.rollupDedupHorizon(), config.sloPartitions());
-        var streams = new KafkaStreams(PipelineTopology.build(options, config.otlpTopics()), streamsProperties(config));
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("stream thread failed; replacing it", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
-        var streamsMetrics = new KafkaStreamsMetrics(streams);
-        streamsMetrics.bindTo(registry);
-        var sink = new Sink(SinkTable.ALL, config.kafka().bootstrapServers(), storage.pipeline(), config.sink(), registry,
-                Clock.systemUTC());
+        StreamsRole streamsRole = config.roles().streams() ? StreamsRole.create(config, storage, registry) : null;
+        Sink sink = config.roles().sink() ? new Sink(SinkTable.ALL, config.kafka().bootstrapServers(),
+                storage.pipeline(), config.sink(), registry, Clock.systemUTC()) : null;
         MetricsEndpoint metrics;
         try {
-            metrics = new MetricsEndpoint(config.metricsBind(), config.metricsPort(), registry,
-                    () -> streams.state().name(), sink::unavailableTables);
+            metrics = new MetricsEndpoint(config.metricsBind(), config.metricsPort(), registry, config.roles(),
+                    () -> streamsRole == null ? MetricsEndpoint.NOT_RUN_HERE : streamsRole.streams().state().name(),
+                    sink == null ? Map::of : sink::unavailableTables);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + config.metricsBind() + ":" + config.metricsPort()
                     + " for metrics (PROCESSOR_METRICS_PORT)", e);
         }
-        var silences = new SilenceTopicReader(config.kafka().bootstrapServers()).start();
-        awaitReplay(silences);
-        Gauge.builder("mcp_silences_skipped_records", () -> silences.snapshot().skipped())
-                .description("Records on the silences topic that are not a silence revision of their key; skipped")
-                .register(registry);
-        var notifications = new NotificationDispatcher(config.kafka().bootstrapServers(),
-                () -> slos.current().receivers(), silences::active, config.notifications(), Clock.systemUTC());
-        Gauge.builder("mcp_acks_skipped_records", notifications::skippedAckRecords)
-                .description("Records on the acknowledgements topic the PagerDuty loops skipped: not an"
-                        + " acknowledgement of their key")
-                .register(registry);
-        var processor = new StreamProcessor(streams, sink, metrics, streamsMetrics, slos, notifications, historyReads,
-                silences, storage);
-        streams.start();
-        sink.start();
-        notifications.sync();
-        long reloadMs = config.sloReloadInterval().toMillis();
-        processor.reloads.scheduleWithFixedDelay(() -> {
-            try {
-                processor.reloadSlos();
-            } catch (RuntimeException e) {
-                LOG.error("reloading SLO files failed; the SLOs in force stay", e);
-            }
-        }, reloadMs, reloadMs, TimeUnit.MILLISECONDS);
-        Upkeep.scheduleAll(storage.processorUpkeep(), processor.reloads, Clock.systemUTC(), (upkeep, e) -> LOG.warn(
-                "{} could not run now (retried in {} s): {}", upkeep.name(), upkeep.every().toSeconds(), e.getMessage()));
-        LOG.info("stream-processor metrics on http://{}:{}/metrics", config.metricsBind(), metrics.port());
+        var processor = new StreamProcessor(config.roles(), streamsRole, sink, metrics, storage);
+        if (streamsRole != null) {
+            streamsRole.start(config.sloReloadInterval());
+        }
+        if (sink != null) {
+            sink.start();
+            Upkeep.scheduleAll(storage.processorUpkeep(), processor.upkeep, Clock.systemUTC(), (work, e) -> LOG.warn(
+                    "{} could not run now (retried in {} s): {}", work.name(), work.every().toSeconds(), e.getMessage()));
+        }
+        LOG.info("stream-processor ({}) metrics on http://{}:{}/metrics", config.roles().describe(),
+                config.metricsBind(), metrics.port());
         return processor;
     }
 
     /** Alerts are not delivered before the silences topic was replayed: a restart must not page through a silence. */
-    private static void awaitReplay(SilenceTopicReader silences) {
+    static void awaitReplay(SilenceTopicReader silences) {
         try {
             if (!silences.awaitCaughtUp(Duration.ofSeconds(60))) {
                 LOG.warn("the silences topic was not replayed within 60 s; alerts are sent unsilenced until it is");
@@ -178,19 +217,24 @@ public final class StreamProcessor implements AutoCloseable {
         return metrics.port();
     }
 
+    /** The Streams application's state; only an instance with the {@code streams} role has one. */
     public KafkaStreams.State state() {
-        return streams.state();
+        if (streamsRole == null) {
+            throw new IllegalStateException("this instance runs PROCESSOR_ROLES=" + roles.describe()
+                    + ": no Streams application");
+        }
+        return streamsRole.streams().state();
     }
 
     @Override
     public void close() {
-        reloads.shutdownNow();
-        notifications.close();
-        silences.close();
-        streams.close(Duration.ofSeconds(30));
-        historyReads.shutdownNow();
-        sink.close();
-        streamsMetrics.close();
+        upkeep.shutdownNow();
+        if (streamsRole != null) {
+            streamsRole.close();
+        }
+        if (sink != null) {
+            sink.close();
+        }
         metrics.close();
         storage.close();
     }

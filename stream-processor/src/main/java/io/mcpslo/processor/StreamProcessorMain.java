@@ -11,6 +11,8 @@ public final class StreamProcessorMain {
     public static void main(String[] args) {
         StreamProcessor processor = StreamProcessor.start(ProcessorConfig.from(Settings.fromEnvironment()));
         Runtime.getRuntime().addShutdownHook(new Thread(processor::close, "stream-processor-shutdown"));
-        ReloadSignal.onHangup(processor::reloadSlos);
+        if (processor.roles().streams()) {
+            ReloadSignal.onHangup(processor::reloadSlos);
+        }
     }
 }

@@ -7,22 +7,12 @@ import io.mcpslo.clickhouse.ClickHouseTestSupport;
 import io.mcpslo.common.config.Settings;
 import io.mcpslo.kafka.EmbeddedKafkaBroker;
 import io.mcpslo.kafka.Topics;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,8 +55,8 @@ class RollupReemitOnStartIT {
         String rolledUp = "SELECT sum(calls) AS n FROM " + clickHouse.database() + ".call_rollups_1m FINAL";
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             try (StreamProcessor processor = StreamProcessor.start(config(broker, stateDir, "1h"))) {
-                awaitRunning(processor);
-                send(broker);
+                ProcessorItSupport.awaitRunning(processor);
+                ProcessorItSupport.sendCalls(broker, CALLS);
                 awaitRollupCommitted(broker);
             }
             assertEquals(0, clickHouse.query(rolledUp).get(0).get("n").asLong(),
@@ -83,46 +73,10 @@ class RollupReemitOnStartIT {
         }
     }
 
-    private static void awaitRunning(StreamProcessor processor) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (processor.state() != KafkaStreams.State.RUNNING) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the processor is " + processor.state() + " after 60 s");
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private static void send(EmbeddedKafkaBroker broker) {
-        try (var producer = new KafkaProducer<String, byte[]>(Map.<String, Object>of("bootstrap.servers",
-                broker.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < CALLS; i++) {
-                String json = """
-                        {"event_id":"%s","kind":"call","ts":"%s","source":"gw","server":"github","server_version":"1.0",\
-                        "tool":"search","method":"tools/call","duration_ms":12,"outcome":"ok"}"""
-                        .formatted(UUID.randomUUID(), Instant.now());
-                producer.send(new ProducerRecord<>(Topics.EVENTS.name(), "github|search",
-                        json.getBytes(StandardCharsets.UTF_8)));
-            }
-        }
-    }
-
     /** The rollup task has committed (state and offsets together, exactly once) every validated call. */
     private static void awaitRollupCommitted(EmbeddedKafkaBroker broker) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            long committed = 0;
-            while (System.nanoTime() < deadline) {
-                committed = admin.listConsumerGroupOffsets(APPLICATION_ID).partitionsToOffsetAndMetadata()
-                        .get(30, TimeUnit.SECONDS).entrySet().stream()
-                        .filter(entry -> entry.getKey().topic().equals(Topics.CALLS.name()))
-                        .map(Map.Entry::getValue).mapToLong(OffsetAndMetadata::offset).sum();
-                if (committed >= CALLS) {
-                    return;
-                }
-                Thread.sleep(250);
-            }
-            throw new AssertionError("the rollup committed " + committed + " of " + CALLS + " calls within 90 s");
+            ProcessorItSupport.awaitCommitted(admin, APPLICATION_ID, Topics.CALLS.name(), CALLS);
         }
     }
 }
